@@ -1,0 +1,53 @@
+// swift-tools-version:6.1
+//
+// CLVKit: customer-lifetime-value and customer-lifecycle analytics.
+//
+// Module layout (dependencies point downward; see README.md):
+//   CLVCore        plain value types: CalendarDay, TimeUnit, PeriodFrequency, CustomerSummary
+//   CLVNumerics    random numbers and samplers (later: special functions, optimizers)
+//   CLVIngest      transaction-log reading (CSV/TSV/whitespace, UTF-8/GBK), cleaning, RFM summaries
+//   CLVSimulation  seeded synthetic transaction logs (BG/NBD + Gamma-Gamma)
+//   CLVKit         umbrella re-exporting the library modules
+//   CLVKitCLI      the `clv` executable: argument parsing and wiring only
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+// Hot loops (ingest, likelihoods) are bounds-checked in debug builds; release builds drop the checks.
+let fast: [SwiftSetting] = strict + [
+    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "CLVKit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "CLVKit", targets: ["CLVKit"]),
+        .executable(name: "clv", targets: ["CLVKitCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "CLVCore", swiftSettings: strict),
+        .target(name: "CLVNumerics", swiftSettings: fast),
+        .target(name: "CLVIngest", dependencies: ["CLVCore"], swiftSettings: fast),
+        .target(name: "CLVSimulation", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),
+        .target(name: "CLVKit", dependencies: ["CLVCore", "CLVNumerics", "CLVIngest", "CLVSimulation"],
+                swiftSettings: strict),
+        .executableTarget(
+            name: "CLVKitCLI",
+            dependencies: ["CLVKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
+        .target(name: "_CLVTestSupport", dependencies: ["CLVCore"], swiftSettings: strict),
+
+        .testTarget(name: "CLVCoreTests", dependencies: ["CLVCore"], swiftSettings: strict),
+        .testTarget(name: "CLVIngestTests", dependencies: ["CLVIngest", "_CLVTestSupport"],
+                    resources: [.copy("Golden"), .copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "CLVSimulationTests", dependencies: ["CLVSimulation", "CLVIngest", "_CLVTestSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "CLVKitCLITests", dependencies: ["CLVKit", "_CLVTestSupport"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,139 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns money text into a number: `1234.5`, `1,234.50`, `$1,234.50`, `¥1,234.50`, `￥1,234.50` (the
+/// full-width sign of GBK exports), `€`, `£`, `RMB`/`CNY`/`USD`/`EUR` codes, a trailing `元`, `-20`,
+/// `(20.00)` and SAP-style `20.00-` for returns, and exponents (`1.5e3`).
+///
+/// With `decimalComma`, `1.234,50` reads as 1234.5 (European exports). Values are correctly rounded
+/// (the same double as `strtod` of the cleaned digits).
+public struct AmountParser: Sendable {
+    public enum Failure: Error, Sendable { case empty, unparsable }
+
+    public var decimalComma: Bool
+
+    public init(decimalComma: Bool = false) { self.decimalComma = decimalComma }
+
+    // 10^0 ... 10^22, all exactly representable.
+    static let powersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { acc, _ in acc * 10 } }
+
+    // Currency marks that may stand before or after the number.
+    static let marks: [[UInt8]] = [
+        Array("￥".utf8), Array("¥".utf8), Array("€".utf8), Array("£".utf8), Array("元".utf8),
+        Array("US$".utf8), Array("HK$".utf8), Array("$".utf8),
+        Array("RMB".utf8), Array("CNY".utf8), Array("USD".utf8), Array("EUR".utf8), Array("GBP".utf8),
+    ]
+
+    /// Parses a value; `.empty` for blank text.
+    public func parse(_ text: UnsafeBufferPointer<UInt8>) -> Result<Double, Failure> {
+        guard let base = text.baseAddress else { return .failure(.empty) }
+        var s = 0, e = text.count
+        @inline(__always) func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+        while s < e, isBlank(base[s]) { s += 1 }
+        while e > s, isBlank(base[e - 1]) { e -= 1 }
+        if s == e { return .failure(.empty) }
+        // Fast path: plain [-]digits[.digits] as most exports write them.
+        if let v = fastPlain(base, s, e) { return .success(v) }
+        var negative = false
+        if base[s] == 0x28, base[e - 1] == 0x29 { negative = true; s += 1; e -= 1 } // (20.00)
+        var progressed = true
+        while progressed, s < e {
+            progressed = false
+            if base[s] == 0x2D { negative.toggle(); s += 1; progressed = true; continue }
+            if base[s] == 0x2B || isBlank(base[s]) { s += 1; progressed = true; continue }
+            for mark in Self.marks where Self.hasPrefix(base, s, e, mark) { s += mark.count; progressed = true; break }
+        }
+        progressed = true
+        while progressed, e > s {
+            progressed = false
+            if base[e - 1] == 0x2D { negative.toggle(); e -= 1; progressed = true; continue }
+            if isBlank(base[e - 1]) { e -= 1; progressed = true; continue }
+            for mark in Self.marks where Self.hasSuffix(base, s, e, mark) { e -= mark.count; progressed = true; break }
+        }
+        guard s < e else { return .failure(.unparsable) }
+        let decimal: UInt8 = decimalComma ? 0x2C : 0x2E
+        let group: UInt8 = decimalComma ? 0x2E : 0x2C
+        // Collect digits, dropping group separators (only between digits of the integer part).
+        var cleaned: [UInt8] = []
+        cleaned.reserveCapacity(e - s + 2)
+        var i = s
+        var sawDigit = false, sawDecimal = false
+        while i < e {
+            let b = base[i]
+            if b >= 0x30, b <= 0x39 { cleaned.append(b); sawDigit = true; i += 1; continue }
+            if b == group, !sawDecimal, sawDigit, i + 1 < e, base[i + 1] >= 0x30, base[i + 1] <= 0x39 { i += 1; continue }
+            if b == 0x27, !sawDecimal, sawDigit { i += 1; continue } // Swiss 1'234.50
+            if b == decimal, !sawDecimal { cleaned.append(0x2E); sawDecimal = true; i += 1; continue }
+            if (b == 0x65 || b == 0x45), sawDigit, i + 1 < e {
+                cleaned.append(0x65)
+                i += 1
+                if base[i] == 0x2B || base[i] == 0x2D { cleaned.append(base[i]); i += 1 }
+                guard i < e else { return .failure(.unparsable) }
+                while i < e, base[i] >= 0x30, base[i] <= 0x39 { cleaned.append(base[i]); i += 1 }
+                guard i == e else { return .failure(.unparsable) }
+                break
+            }
+            return .failure(.unparsable)
+        }
+        guard sawDigit else { return .failure(.unparsable) }
+        cleaned.append(0)
+        let value = cleaned.withUnsafeBufferPointer { buf -> Double in
+            buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { strtod($0, nil) }
+        }
+        guard value.isFinite else { return .failure(.unparsable) }
+        return .success(negative ? -value : value)
+    }
+
+    /// Parses a `String` (convenience for tests).
+    public func parse(_ text: String) -> Result<Double, Failure> {
+        var t = text
+        return t.withUTF8 { parse($0) }
+    }
+
+    /// `-?\d{1,15}(\.\d{1,7})?` → exact (correctly rounded) double, or nil for anything else.
+    @inline(__always)
+    func fastPlain(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
+        var i = start
+        var negative = false
+        if base[i] == 0x2D { negative = true; i += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        while i < end {
+            let d = base[i] &- 0x30
+            if d > 9 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            digits += 1
+            i += 1
+        }
+        guard digits > 0, digits <= 15 else { return nil }
+        var fraction = 0
+        if i < end {
+            guard base[i] == (decimalComma ? 0x2C : 0x2E) else { return nil }
+            i += 1
+            while i < end {
+                let d = base[i] &- 0x30
+                if d > 9 { return nil }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                fraction += 1
+                i += 1
+            }
+            guard fraction > 0, digits + fraction <= 15 else { return nil }
+        }
+        // Both operands are exact doubles, so the quotient is correctly rounded.
+        let v = Double(mantissa) / Self.powersOfTen[fraction]
+        return negative ? -v : v
+    }
+
+    static func hasPrefix(_ base: UnsafePointer<UInt8>, _ s: Int, _ e: Int, _ p: [UInt8]) -> Bool {
+        guard e - s >= p.count else { return false }
+        for k in p.indices where base[s + k] != p[k] { return false }
+        return true
+    }
+
+    static func hasSuffix(_ base: UnsafePointer<UInt8>, _ s: Int, _ e: Int, _ p: [UInt8]) -> Bool {
+        guard e - s >= p.count else { return false }
+        for k in p.indices where base[e - p.count + k] != p[k] { return false }
+        return true
+    }
+}

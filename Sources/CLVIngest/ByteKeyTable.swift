@@ -1,0 +1,112 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An insert-only hash table from byte strings (customer ids, order ids, channel names) to dense
+/// indexes 0, 1, 2, … in order of first appearance. Keys live in one contiguous arena, so a table of a
+/// million ids costs about 30 bytes per key plus the key bytes, and no `String` is built while reading.
+final class ByteKeyTable {
+    private(set) var count = 0
+    private var slots: [UInt32]          // 0 = empty, else index + 1
+    private var mask: Int
+    private var hashes: [UInt64] = []
+    private var offsets: [Int] = []
+    private var lengths: [Int32] = []
+    private var arena: [UInt8] = []
+
+    init(capacity: Int = 1024) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = [UInt32](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    /// Approximate bytes held.
+    var memoryFootprint: Int { slots.capacity * 4 + hashes.capacity * 8 + offsets.capacity * 8 + lengths.capacity * 4 + arena.capacity }
+
+    @inline(__always)
+    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
+        guard let p = key.baseAddress else { return h }
+        var i = 0
+        let n = key.count
+        while i + 8 <= n {
+            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 29
+            i += 8
+        }
+        if i < n {
+            var w: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n { w |= UInt64(p[i]) << shift; shift += 8; i += 1 }
+            h = (h ^ w) &* 0x94D0_49BB_1331_11EB
+        }
+        h ^= h >> 32
+        h = h &* 0xD6E8_FEB8_6659_FD93
+        return h ^ (h >> 32)
+    }
+
+    /// Whether key `index` equals `key`.
+    @inline(__always)
+    func equals(_ index: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard Int(lengths[index]) == key.count else { return false }
+        if key.count == 0 { return true }
+        return arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + offsets[index], key.baseAddress!, key.count) == 0 }
+    }
+
+    /// Index of `key`, adding it if it is new.
+    @inline(__always)
+    func intern(_ key: UnsafeBufferPointer<UInt8>) -> (index: Int, isNew: Bool) {
+        let h = Self.hash(key)
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { break }
+            let index = Int(entry) - 1
+            if hashes[index] == h, equals(index, key) { return (index, false) }
+            slot = (slot + 1) & mask
+        }
+        let index = count
+        slots[slot] = UInt32(index + 1)
+        hashes.append(h)
+        offsets.append(arena.count)
+        lengths.append(Int32(key.count))
+        arena.append(contentsOf: key)
+        count += 1
+        if count * 2 > slots.count { grow() }
+        return (index, true)
+    }
+
+    /// Index of `key`, or nil.
+    func find(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
+        let h = Self.hash(key)
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { return nil }
+            let index = Int(entry) - 1
+            if hashes[index] == h, equals(index, key) { return index }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private func grow() {
+        let size = slots.count * 2
+        slots = [UInt32](repeating: 0, count: size)
+        mask = size - 1
+        for index in 0..<count {
+            var slot = Int(truncatingIfNeeded: hashes[index]) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = UInt32(index + 1)
+        }
+    }
+
+    /// The key at `index` as a string.
+    func string(at index: Int) -> String {
+        arena.withUnsafeBufferPointer { buf in
+            String(decoding: UnsafeBufferPointer(rebasing: buf[offsets[index]..<(offsets[index] + Int(lengths[index]))]),
+                   as: UTF8.self)
+        }
+    }
+}

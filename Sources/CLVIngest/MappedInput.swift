@@ -1,0 +1,258 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// A read-only view of a whole input as UTF-8 bytes: a memory-mapped file, or a decoded copy in an
+/// unlinked temporary file (for standard input and for inputs that are not UTF-8).
+///
+/// The bytes are never copied into per-row strings; readers walk ``bytes`` directly.
+public final class MappedInput: @unchecked Sendable {
+    /// Name used in messages: the path, or `<stdin>`.
+    public let name: String
+    /// The encoding the input was read as.
+    public let encoding: String
+    /// Whether a byte-order mark was skipped.
+    public let hadByteOrderMark: Bool
+    /// The UTF-8 content (without any byte-order mark).
+    public let bytes: UnsafeBufferPointer<UInt8>
+    /// Size of the original input in bytes (before decoding).
+    public let originalSize: Int
+
+    private let mapping: UnsafeMutableRawPointer?
+    private let mappingLength: Int
+
+    private init(name: String, encoding: String, bom: Bool, mapping: UnsafeMutableRawPointer?, length: Int,
+                 offset: Int, originalSize: Int) {
+        self.name = name
+        self.encoding = encoding
+        self.hadByteOrderMark = bom
+        self.mapping = mapping
+        self.mappingLength = length
+        self.originalSize = originalSize
+        if let mapping, length > offset {
+            bytes = UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self) + offset, count: length - offset)
+        } else {
+            bytes = UnsafeBufferPointer(start: nil, count: 0)
+        }
+    }
+
+    deinit {
+        if let mapping { munmap(mapping, mappingLength) }
+    }
+
+    /// Opens `path` (`-` for standard input) and decodes it to UTF-8.
+    ///
+    /// - Parameter encoding: `auto` detects a byte-order mark (UTF-8, UTF-16), then accepts valid UTF-8
+    ///   and otherwise reads GB18030 (a superset of GBK and GB2312). Any iconv encoding name is accepted.
+    /// - Throws: ``IngestError/fileNotFound(path:)``, ``IngestError/invalidEncoding(file:line:encoding:)``, …
+    public static func open(_ path: String, encoding: String = "auto") throws -> MappedInput {
+        if path == "-" {
+            let spooled = try spoolStandardInput()
+            defer { close(spooled) }
+            return try open(fd: spooled, name: "<stdin>", encoding: encoding)
+        }
+        let fd = Glibc.open(path, O_RDONLY)
+        guard fd >= 0 else {
+            if errno == ENOENT { throw IngestError.fileNotFound(path: path) }
+            throw IngestError.unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(fd) }
+        return try open(fd: fd, name: path, encoding: encoding)
+    }
+
+    /// Wraps bytes already in memory (tests, the server): they are copied into an anonymous mapping.
+    public static func fromBytes<C: Collection>(_ data: C, name: String = "<memory>", encoding: String = "auto") throws
+        -> MappedInput where C.Element == UInt8 {
+        let fd = try anonymousFile()
+        defer { close(fd) }
+        let array = Array(data)
+        try array.withUnsafeBytes { try writeAll(fd, $0, name: name) }
+        return try open(fd: fd, name: name, encoding: encoding)
+    }
+
+    private static func open(fd: Int32, name: String, encoding requested: String) throws -> MappedInput {
+        let (mapping, size) = try map(fd: fd, name: name)
+        guard let mapping, size > 0 else {
+            return MappedInput(name: name, encoding: "utf-8", bom: false, mapping: nil, length: 0, offset: 0, originalSize: 0)
+        }
+        let raw = UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size)
+        let lower = requested.lowercased()
+        let detected: String
+        var bomLength = 0
+        switch lower {
+        case "auto":
+            if raw.starts(with: [0xEF, 0xBB, 0xBF]) {
+                detected = "utf-8"; bomLength = 3
+            } else if raw.starts(with: [0xFF, 0xFE]) || raw.starts(with: [0xFE, 0xFF]) {
+                detected = "utf-16"
+            } else if let bad = UTF8Validation.firstInvalidOffset(raw) {
+                // Not UTF-8: GBK/GB18030 is by far the most common alternative in this domain.
+                _ = bad
+                detected = "gb18030"
+            } else {
+                detected = "utf-8"
+            }
+        case "utf-8", "utf8":
+            detected = "utf-8"
+            if raw.starts(with: [0xEF, 0xBB, 0xBF]) { bomLength = 3 }
+            if let bad = UTF8Validation.firstInvalidOffset(UnsafeBufferPointer(rebasing: raw[bomLength...])) {
+                munmap(mapping, size)
+                throw IngestError.invalidEncoding(file: name, line: lineNumber(in: raw, at: bad + bomLength), encoding: "UTF-8")
+            }
+        case "gbk", "gb2312", "cp936":
+            detected = "gbk"
+        default:
+            detected = lower
+        }
+        if detected == "utf-8" {
+            return MappedInput(name: name, encoding: "utf-8", bom: bomLength > 0, mapping: mapping, length: size,
+                               offset: bomLength, originalSize: size)
+        }
+        defer { munmap(mapping, size) }
+        // GBK is read with the GB18030 decoder, which accepts every GBK byte sequence.
+        let iconvName = detected == "gbk" ? "GB18030" : detected.uppercased()
+        let decodedFD = try Transcoder.transcode(raw, from: iconvName, name: name, reportedEncoding: detected)
+        defer { close(decodedFD) }
+        let (decoded, decodedSize) = try map(fd: decodedFD, name: name)
+        var offset = 0
+        if let decoded, decodedSize >= 3,
+           UnsafeBufferPointer(start: decoded.assumingMemoryBound(to: UInt8.self), count: 3).elementsEqual([0xEF, 0xBB, 0xBF]) {
+            offset = 3
+        }
+        return MappedInput(name: name, encoding: detected, bom: offset > 0 || detected == "utf-16", mapping: decoded,
+                           length: decodedSize, offset: offset, originalSize: size)
+    }
+
+    private static func map(fd: Int32, name: String) throws -> (UnsafeMutableRawPointer?, Int) {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            throw IngestError.unreadable(path: name, reason: String(cString: strerror(errno)))
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw IngestError.unreadable(path: name, reason: "it is a directory") }
+        let size = Int(st.st_size)
+        if size == 0 { return (nil, 0) }
+        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+            throw IngestError.unreadable(path: name, reason: String(cString: strerror(errno)))
+        }
+        madvise(p, size, MADV_SEQUENTIAL)
+        return (p, size)
+    }
+
+    /// 1-based line number of a byte offset.
+    static func lineNumber(in bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Int {
+        var line = 1
+        for i in 0..<min(offset, bytes.count) where bytes[i] == 0x0A { line += 1 }
+        return line
+    }
+
+    /// An unlinked temporary file, gone when its descriptor closes.
+    static func anonymousFile() throws -> Int32 {
+        var template = Array((NSTemporaryDirectory() + "/clvkit-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw IngestError.unreadable(path: "temporary file", reason: String(cString: strerror(errno))) }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        return fd
+    }
+
+    static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, name: String) throws {
+        var done = 0
+        while done < buffer.count {
+            let n = write(fd, buffer.baseAddress! + done, buffer.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw IngestError.unreadable(path: name, reason: String(cString: strerror(errno)))
+            }
+            done += n
+        }
+    }
+
+    private static func spoolStandardInput() throws -> Int32 {
+        let fd = try anonymousFile()
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { chunk.deallocate() }
+        while true {
+            let n = read(STDIN_FILENO, chunk.baseAddress!, chunk.count)
+            if n < 0 {
+                if errno == EINTR { continue }
+                close(fd)
+                throw IngestError.unreadable(path: "<stdin>", reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            try writeAll(fd, UnsafeRawBufferPointer(rebasing: chunk[0..<n]), name: "<stdin>")
+        }
+        return fd
+    }
+}
+
+/// Conversion of non-UTF-8 inputs to UTF-8 with iconv, streamed through an unlinked temporary file.
+enum Transcoder {
+    static func transcode(_ input: UnsafeBufferPointer<UInt8>, from encoding: String, name: String,
+                          reportedEncoding: String) throws -> Int32 {
+        let cd = iconv_open("UTF-8", encoding)
+        if cd == iconv_t(bitPattern: -1) { throw IngestError.unknownEncoding(name: reportedEncoding) }
+        defer { iconv_close(cd) }
+        let fd = try MappedInput.anonymousFile()
+        let outCapacity = 1 << 20
+        let out = UnsafeMutablePointer<CChar>.allocate(capacity: outCapacity)
+        defer { out.deallocate() }
+        var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(mutating: input.baseAddress!)
+            .assumingMemoryBound(to: CChar.self)
+        var inLeft = input.count
+        while inLeft > 0 {
+            var outPtr: UnsafeMutablePointer<CChar>? = out
+            var outLeft = outCapacity
+            let rc = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+            let produced = outCapacity - outLeft
+            if produced > 0 {
+                try MappedInput.writeAll(fd, UnsafeRawBufferPointer(start: out, count: produced), name: name)
+            }
+            if rc == -1 {
+                if errno == E2BIG { continue }
+                let offset = input.count - inLeft
+                close(fd)
+                throw IngestError.invalidEncoding(file: name, line: MappedInput.lineNumber(in: input, at: offset),
+                                                  encoding: reportedEncoding.uppercased())
+            }
+        }
+        return fd
+    }
+}
+
+/// A fast UTF-8 validator (ASCII runs are skipped eight bytes at a time).
+public enum UTF8Validation {
+    /// Offset of the first byte that does not belong to a valid UTF-8 sequence, or nil if all are valid.
+    public static func firstInvalidOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = bytes.baseAddress else { return nil }
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            if i + 8 <= n {
+                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 == 0 { i += 8; continue }
+            }
+            let b0 = base[i]
+            if b0 < 0x80 { i += 1; continue }
+            let length: Int
+            var lowest: UInt8 = 0x80, highest: UInt8 = 0xBF
+            switch b0 {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; lowest = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; highest = 0x9F
+            case 0xF0: length = 4; lowest = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; highest = 0x8F
+            default: return i
+            }
+            guard i + length <= n else { return i }
+            let b1 = base[i + 1]
+            guard b1 >= lowest, b1 <= highest else { return i }
+            for k in 2..<length where base[i + k] & 0xC0 != 0x80 { return i }
+            i += length
+        }
+        return nil
+    }
+}

@@ -1,0 +1,186 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// Writes a file atomically: everything goes to a temporary file in the same directory, which is
+/// flushed and then renamed over the destination, so a reader never sees a half-written file and a
+/// failure leaves any earlier file untouched. `-` (or nil) writes to standard output instead.
+public final class OutputFile {
+    public let path: String?
+    private var fd: Int32
+    private var temporaryPath: String?
+    private var buffer: [UInt8] = []
+    private var finished = false
+
+    /// Opens the destination; nothing is visible at `path` until ``commit()``.
+    /// - Throws: ``IngestError/writeFailed(path:reason:)`` when the directory is not writable.
+    public init(path: String?) throws {
+        if let path, path != "-" {
+            self.path = path
+            let url = URL(fileURLWithPath: path)
+            let directory = url.deletingLastPathComponent().path
+            var template = Array("\(directory)/.\(url.lastPathComponent).tmp-XXXXXX".utf8CString)
+            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            guard fd >= 0 else { throw IngestError.writeFailed(path: path, reason: String(cString: strerror(errno))) }
+            fchmod(fd, 0o644)
+            self.fd = fd
+            temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        } else {
+            self.path = nil
+            fd = STDOUT_FILENO
+        }
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    deinit {
+        if !finished { abandon() }
+    }
+
+    /// Appends bytes (buffered).
+    public func write<C: Collection>(_ bytes: C) throws where C.Element == UInt8 {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    /// Appends text (buffered).
+    public func write(_ text: String) throws { try write(text.utf8) }
+
+    private func flush() throws {
+        try buffer.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw IngestError.writeFailed(path: path ?? "<stdout>", reason: String(cString: strerror(errno)))
+                }
+                done += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes and moves the file into place (or flushes standard output).
+    public func commit() throws {
+        defer { finished = true }
+        do {
+            try flush()
+            guard let temporaryPath, let path else { return }
+            guard fsync(fd) == 0, close(fd) == 0 else {
+                throw IngestError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+            }
+            fd = -1
+            guard rename(temporaryPath, path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                unlink(temporaryPath)
+                throw IngestError.writeFailed(path: path, reason: reason)
+            }
+        } catch {
+            abandon()
+            throw error
+        }
+    }
+
+    /// Drops the temporary file; the destination is left as it was.
+    public func abandon() {
+        finished = true
+        if let temporaryPath {
+            if fd >= 0 { close(fd); fd = -1 }
+            unlink(temporaryPath)
+        }
+    }
+}
+
+/// Appends numbers and text to a byte buffer quickly (no `String` per value).
+public struct ByteWriter {
+    public var bytes: [UInt8] = []
+
+    public init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+    @inline(__always)
+    public mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    public mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    @inline(__always)
+    public mutating func append(byte: UInt8) { bytes.append(byte) }
+
+    /// A whole number in decimal.
+    @inline(__always)
+    public mutating func append(_ value: Int) {
+        if value < 0 { bytes.append(0x2D); append(UInt(value.magnitude)); return }
+        append(UInt(value))
+    }
+
+    @inline(__always)
+    public mutating func append(_ value: UInt) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var v = value
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[19 - count] = UInt8(v % 10) + 0x30
+                v /= 10
+                count += 1
+            } while v > 0
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(20 - count)...]))
+        }
+    }
+
+    /// A double as its shortest round-trip form (whole numbers as `7.0`, like Python's repr).
+    @inline(__always)
+    public mutating func append(_ value: Double) {
+        if value == value.rounded(), abs(value) < 1e15 {
+            append(Int(value))
+            if value == 0, value.sign == .minus, bytes.last == 0x30 { bytes.insert(0x2D, at: bytes.count - 1) }
+            append(".0" as StaticString)
+        } else {
+            bytes.append(contentsOf: value.description.utf8)
+        }
+    }
+
+    /// A double with `places` decimals (money), correctly rounded half away from zero on the decimal value.
+    public mutating func append(_ value: Double, places: Int) {
+        bytes.append(contentsOf: String(format: "%.\(places)f", value).utf8)
+    }
+
+    /// A CSV field, quoted when it holds a separator, quote or line break.
+    public mutating func appendCSVField(_ text: String) {
+        let utf8 = text.utf8
+        if utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+            bytes.append(0x22)
+            for b in utf8 {
+                if b == 0x22 { bytes.append(0x22) }
+                bytes.append(b)
+            }
+            bytes.append(0x22)
+        } else {
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    /// A JSON string literal.
+    public mutating func appendJSONString(_ text: String) {
+        bytes.append(0x22)
+        for b in text.utf8 {
+            switch b {
+            case 0x22: append("\\\"" as StaticString)
+            case 0x5C: append("\\\\" as StaticString)
+            case 0x0A: append("\\n" as StaticString)
+            case 0x0D: append("\\r" as StaticString)
+            case 0x09: append("\\t" as StaticString)
+            case 0..<0x20:
+                append("\\u00" as StaticString)
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                bytes.append(hex[Int(b >> 4)]); bytes.append(hex[Int(b & 15)])
+            default: bytes.append(b)
+            }
+        }
+        bytes.append(0x22)
+    }
+}

@@ -1,0 +1,305 @@
+/// How fields are separated.
+public enum FieldSeparator: Sendable, Hashable, CustomStringConvertible {
+    /// One byte: `,` `;` tab `|` or any other ASCII character.
+    case character(UInt8)
+    /// Runs of spaces and tabs; leading and trailing blanks are ignored (fixed-width-ish exports).
+    case whitespace
+
+    public static let comma = FieldSeparator.character(UInt8(ascii: ","))
+    public static let semicolon = FieldSeparator.character(UInt8(ascii: ";"))
+    public static let tab = FieldSeparator.character(UInt8(ascii: "\t"))
+    public static let pipe = FieldSeparator.character(UInt8(ascii: "|"))
+
+    /// Parses a command-line name: `,` `comma` `;` `semicolon` `tab` `\t` `|` `pipe` `whitespace` `space`.
+    public init?(name: String) {
+        switch name.lowercased() {
+        case ",", "comma": self = .comma
+        case ";", "semicolon": self = .semicolon
+        case "tab", "\\t", "\t", "tsv": self = .tab
+        case "|", "pipe": self = .pipe
+        case "whitespace", "space", "spaces", "ws": self = .whitespace
+        default:
+            guard name.utf8.count == 1, let b = name.utf8.first, b < 0x80, b != 0x22, b != 0x0A, b != 0x0D else { return nil }
+            self = .character(b)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .whitespace: return "whitespace"
+        case .character(0x09): return "tab"
+        case .character(let b): return String(UnicodeScalar(b))
+        }
+    }
+
+    /// Guesses the separator from the first lines: the candidate (`,` tab `;` `|`) that appears the same
+    /// non-zero number of times outside quotes on every sampled line wins (ties: the higher count);
+    /// otherwise whitespace when lines have several blank-separated fields, else comma.
+    public static func detect(in bytes: UnsafeBufferPointer<UInt8>) -> FieldSeparator {
+        let candidates: [UInt8] = [0x2C, 0x09, 0x3B, 0x7C]
+        var counts = [[Int]](repeating: [], count: candidates.count)
+        var wsFields: [Int] = []
+        var i = 0
+        var lines = 0
+        let limit = min(bytes.count, 1 << 16)
+        while i < limit, lines < 30 {
+            var lineCounts = [Int](repeating: 0, count: candidates.count)
+            var inQuotes = false
+            var fields = 0
+            var inField = false
+            var sawContent = false
+            while i < bytes.count {
+                let b = bytes[i]
+                i += 1
+                if b == 0x22 { inQuotes.toggle() }
+                if inQuotes { sawContent = true; continue }
+                if b == 0x0A { break }
+                if b == 0x0D { continue }
+                if let k = candidates.firstIndex(of: b) { lineCounts[k] += 1 }
+                if b == 0x20 || b == 0x09 {
+                    inField = false
+                } else {
+                    sawContent = true
+                    if !inField { fields += 1; inField = true }
+                }
+            }
+            guard sawContent else { continue }
+            lines += 1
+            for k in candidates.indices { counts[k].append(lineCounts[k]) }
+            wsFields.append(fields)
+        }
+        guard lines > 0 else { return .comma }
+        var best: (index: Int, count: Int)?
+        for k in candidates.indices {
+            let c = counts[k]
+            // The last sampled line may be cut by the sample limit; judge the complete ones.
+            let judged = c.count > 1 && i < bytes.count ? Array(c.dropLast()) : c
+            guard let first = judged.first, first > 0, judged.allSatisfy({ $0 == first }) else { continue }
+            if best == nil || first > best!.count { best = (k, first) }
+        }
+        if let best { return .character(candidates[best.index]) }
+        if let first = wsFields.first, first > 1 { return .whitespace }
+        // Fall back to the most frequent candidate on the first line, else comma.
+        if let k = candidates.indices.max(by: { counts[$0][0] < counts[$1][0] }), counts[k][0] > 0 {
+            return .character(candidates[k])
+        }
+        return .comma
+    }
+}
+
+/// Location of one field inside the input buffer.
+public struct FieldSlice: Sendable {
+    /// Offset of the first byte of the value (after an opening quote).
+    public var start: Int
+    /// Offset one past the last byte of the value (before a closing quote).
+    public var end: Int
+    /// Whether the value was quoted and contains doubled quotes (`""`) that must be unescaped.
+    public var hasEscapedQuotes: Bool
+    /// Whether the value was quoted.
+    public var quoted: Bool
+
+    public init(start: Int = 0, end: Int = 0, hasEscapedQuotes: Bool = false, quoted: Bool = false) {
+        self.start = start
+        self.end = end
+        self.hasEscapedQuotes = hasEscapedQuotes
+        self.quoted = quoted
+    }
+}
+
+/// Splits a UTF-8 buffer into records and fields following RFC 4180 (quoted fields may hold
+/// separators, line breaks and doubled quotes), with LF or CRLF line ends. Blank lines are skipped.
+///
+/// Only the first `keep` fields of each record are stored; the rest are counted. The scanner never
+/// allocates per record.
+public struct RecordScanner {
+    public let bytes: UnsafeBufferPointer<UInt8>
+    public let separator: FieldSeparator
+    /// Current byte offset.
+    public private(set) var position: Int
+    /// 1-based line number of the next record's first line.
+    public private(set) var line: Int
+    /// Field slices of the current record (the first `keep`).
+    public var fields: [FieldSlice]
+    /// Number of fields in the current record.
+    public private(set) var fieldCount: Int = 0
+    /// Line on which the current record starts.
+    public private(set) var recordLine: Int = 0
+    /// Set when the current record has a quote problem (an unclosed quote, or text after a closing quote).
+    public private(set) var quoteProblem: Bool = false
+
+    public init(bytes: UnsafeBufferPointer<UInt8>, separator: FieldSeparator, keep: Int,
+                start: Int = 0, line: Int = 1) {
+        self.bytes = bytes
+        self.separator = separator
+        self.position = start
+        self.line = line
+        self.fields = [FieldSlice](repeating: FieldSlice(), count: max(keep, 1))
+    }
+
+    /// Reads the next non-blank record; false at the end of the input.
+    public mutating func next() -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let n = bytes.count
+        while position < n {
+            recordLine = line
+            quoteProblem = false
+            let blank: Bool
+            switch separator {
+            case .character(let sep): blank = scanDelimited(base, n, sep)
+            case .whitespace: blank = scanWhitespace(base, n)
+            }
+            if !blank { return true }
+        }
+        return false
+    }
+
+    /// Scans one delimited record starting at `position`; returns true if the line was blank.
+    mutating func scanDelimited(_ base: UnsafePointer<UInt8>, _ n: Int, _ sep: UInt8) -> Bool {
+        var p = position
+        var index = 0
+        let keep = fields.count
+        // A blank line (only CR/LF) is skipped.
+        if base[p] == 0x0A || (base[p] == 0x0D && p + 1 < n && base[p + 1] == 0x0A) {
+            position = p + (base[p] == 0x0A ? 1 : 2)
+            line += 1
+            return true
+        }
+        while true {
+            var slice = FieldSlice()
+            if p < n && base[p] == 0x22 {
+                // Quoted field.
+                p += 1
+                slice.start = p
+                slice.quoted = true
+                var closed = false
+                while p < n {
+                    let b = base[p]
+                    if b == 0x22 {
+                        if p + 1 < n && base[p + 1] == 0x22 {
+                            slice.hasEscapedQuotes = true
+                            p += 2
+                            continue
+                        }
+                        closed = true
+                        break
+                    }
+                    if b == 0x0A { line += 1 }
+                    p += 1
+                }
+                slice.end = p
+                if closed { p += 1 } else { quoteProblem = true }
+                // Anything between the closing quote and the separator is a quoting error; skip it.
+                while p < n {
+                    let b = base[p]
+                    if b == sep || b == 0x0A { break }
+                    if b == 0x0D && (p + 1 == n || base[p + 1] == 0x0A) { p += 1; continue }
+                    if b != 0x20 && b != 0x09 { quoteProblem = true }
+                    p += 1
+                }
+            } else {
+                slice.start = p
+                while p < n {
+                    let b = base[p]
+                    if b == sep || b == 0x0A { break }
+                    p += 1
+                }
+                var end = p
+                if end > slice.start && base[end - 1] == 0x0D && (p == n || base[p] == 0x0A) { end -= 1 }
+                slice.end = end
+            }
+            if index < keep { fields[index] = slice }
+            index += 1
+            if p < n && base[p] == sep {
+                p += 1
+                if p == n { // a trailing separator at end of input: one more empty field
+                    if index < keep { fields[index] = FieldSlice(start: p, end: p) }
+                    index += 1
+                    break
+                }
+                continue
+            }
+            if p < n { p += 1; line += 1 } // the line feed
+            break
+        }
+        position = p
+        fieldCount = index
+        return false
+    }
+
+    /// Scans one whitespace-separated record; returns true if the line was blank.
+    mutating func scanWhitespace(_ base: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var p = position
+        var index = 0
+        let keep = fields.count
+        while true {
+            while p < n && (base[p] == 0x20 || base[p] == 0x09 || base[p] == 0x0D) { p += 1 }
+            if p >= n || base[p] == 0x0A { break }
+            var slice = FieldSlice()
+            if base[p] == 0x22 {
+                p += 1
+                slice.start = p
+                slice.quoted = true
+                var closed = false
+                while p < n {
+                    let b = base[p]
+                    if b == 0x22 {
+                        if p + 1 < n && base[p + 1] == 0x22 { slice.hasEscapedQuotes = true; p += 2; continue }
+                        closed = true
+                        break
+                    }
+                    if b == 0x0A { line += 1 }
+                    p += 1
+                }
+                slice.end = p
+                if closed { p += 1 } else { quoteProblem = true }
+                if p < n && !(base[p] == 0x20 || base[p] == 0x09 || base[p] == 0x0D || base[p] == 0x0A) {
+                    quoteProblem = true
+                    while p < n && !(base[p] == 0x20 || base[p] == 0x09 || base[p] == 0x0D || base[p] == 0x0A) { p += 1 }
+                }
+            } else {
+                slice.start = p
+                while p < n {
+                    let b = base[p]
+                    if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { break }
+                    p += 1
+                }
+                slice.end = p
+            }
+            if index < keep { fields[index] = slice }
+            index += 1
+        }
+        if p < n { p += 1 } // the line feed
+        line += 1
+        position = p
+        fieldCount = index
+        return index == 0
+    }
+
+    /// The text of field `index` of the current record, unescaped and trimmed of surrounding blanks.
+    public func string(_ index: Int) -> String {
+        guard index < min(fieldCount, fields.count) else { return "" }
+        return withField(index) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Calls `body` with the bytes of field `index` (unescaped, blanks trimmed when unquoted).
+    public func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let f = fields[index]
+        guard let base = bytes.baseAddress else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        var s = f.start, e = f.end
+        if !f.quoted {
+            while s < e && (base[s] == 0x20 || base[s] == 0x09) { s += 1 }
+            while e > s && (base[e - 1] == 0x20 || base[e - 1] == 0x09) { e -= 1 }
+        }
+        if !f.hasEscapedQuotes {
+            return try body(UnsafeBufferPointer(start: base + s, count: e - s))
+        }
+        var unescaped: [UInt8] = []
+        unescaped.reserveCapacity(e - s)
+        var i = s
+        while i < e {
+            unescaped.append(base[i])
+            i += (base[i] == 0x22 && i + 1 < e && base[i + 1] == 0x22) ? 2 : 1
+        }
+        return try unescaped.withUnsafeBufferPointer(body)
+    }
+}

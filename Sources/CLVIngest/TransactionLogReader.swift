@@ -1,0 +1,543 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLVCore
+
+/// Reads a transaction log and summarises it per customer.
+///
+/// One pass over the memory-mapped, UTF-8 input: each row is split in place, its fields parsed without
+/// building strings, and folded into its customer's running statistics (``CustomerState``). Customers
+/// whose rows are not in date order are recomputed from a second pass that collects only their rows.
+/// Memory: about 100 bytes per customer plus the customer-id bytes, and 16 bytes per row of
+/// out-of-order customers (none when the log is sorted by date or by customer and date).
+public enum TransactionLogReader {
+    /// Called with (bytes done, bytes total) every few thousand rows.
+    public typealias Progress = (_ done: Int, _ total: Int) -> Void
+
+    /// Summarises the log at `path` (`-` for standard input).
+    /// - Throws: ``IngestError`` for unreadable input, unknown columns and (with ``ErrorPolicy/stop``) data problems.
+    public static func summarize(path: String, options: IngestOptions = IngestOptions(),
+                                 summary: SummaryOptions = SummaryOptions(),
+                                 progress: Progress? = nil) throws -> (SummaryTable, IngestReport) {
+        let input = try MappedInput.open(path, encoding: options.encoding)
+        return try summarize(input, options: options, summary: summary, progress: progress)
+    }
+
+    /// Summarises an opened input.
+    public static func summarize(_ input: MappedInput, options: IngestOptions = IngestOptions(),
+                                 summary: SummaryOptions = SummaryOptions(),
+                                 progress: Progress? = nil) throws -> (SummaryTable, IngestReport) {
+        let ingestor = try Ingestor(input: input, options: options, summary: summary)
+        return try ingestor.run(progress: progress)
+    }
+}
+
+/// Resolved column positions (0-based); -1 when absent.
+struct ResolvedColumns {
+    var customer = -1, date = -1, amount = -1, order = -1, quantity = -1, channel = -1
+    var names: [String: String] = [:]
+    var labels: [Int: String] = [:]
+    var maxIndex: Int { max(customer, date, amount, order, quantity, channel) }
+}
+
+/// A parsed, valid row.
+struct ParsedRow {
+    var customer: Int
+    var day: Int32
+    var amount: Double
+    var quantity: Double
+    var channel: Int32
+    var order: Int32
+    var line: Int
+}
+
+struct OrderInfo {
+    var customer: Int
+    var day: Int32 = 0
+    var firstPurchaseLine: Int = -1
+}
+
+final class Ingestor {
+    let input: MappedInput
+    let options: IngestOptions
+    let summary: SummaryOptions
+    let separator: FieldSeparator
+    var columns = ResolvedColumns()
+    var dataStart = 0
+    var dataLine = 1
+
+    var dateParser: DateParser
+    let amountParser: AmountParser
+    let customers = ByteKeyTable(capacity: 1 << 16)
+    let orders = ByteKeyTable(capacity: 1 << 10)
+    let channels = ByteKeyTable(capacity: 16)
+    var states: [CustomerState] = []
+    var orderInfo: [OrderInfo] = []
+    var fingerprints = Set<UInt64>()
+    var previousCustomer = -1
+
+    var report: IngestReport
+    var minDay = Int32.max
+    var maxDay = Int32.min
+    var unorderedCustomers = 0
+
+    init(input: MappedInput, options: IngestOptions, summary: SummaryOptions) throws {
+        self.input = input
+        self.options = options
+        self.summary = summary
+        guard input.bytes.count > 0 else { throw IngestError.emptyInput(file: input.name) }
+        separator = options.separator ?? FieldSeparator.detect(in: input.bytes)
+        dateParser = try DateParser(format: options.dateFormat, timeZone: options.timeZone)
+        amountParser = AmountParser(decimalComma: options.decimalComma)
+        report = IngestReport(file: input.name, encoding: input.encoding + (input.hadByteOrderMark ? " with BOM" : ""),
+                              separator: separator.description, bytes: input.originalSize, columns: [:])
+        if let cal = summary.calibrationEnd, let obs = summary.observationEnd, cal >= obs {
+            throw IngestError.invalidOption("the calibration end (\(cal)) must be before the observation end (\(obs)).")
+        }
+        try readHeader()
+        report.columns = columns.names
+    }
+
+    // MARK: Header and columns
+
+    private func readHeader() throws {
+        var scanner = RecordScanner(bytes: input.bytes, separator: separator, keep: 4096)
+        guard scanner.next() else { throw IngestError.emptyInput(file: input.name) }
+        let fieldCount = scanner.fieldCount
+        var header: [String]?
+        if options.hasHeader {
+            header = (0..<min(fieldCount, 4096)).map { scanner.string($0) }
+            dataStart = scanner.position
+            dataLine = scanner.line
+        }
+        columns = try resolve(header: header, fieldCount: fieldCount)
+    }
+
+    static func normalized(_ name: String) -> String {
+        String(name.lowercased().unicodeScalars.filter { !" _-\t.".unicodeScalars.contains($0) })
+    }
+
+    private func resolve(header: [String]?, fieldCount: Int) throws -> ResolvedColumns {
+        var result = ResolvedColumns()
+        let file = input.name
+        func locate(_ role: String, _ ref: ColumnRef?, required: Bool) throws -> Int {
+            if let ref {
+                switch ref {
+                case .position(let p):
+                    guard p <= fieldCount else {
+                        throw IngestError.columnIndexOutOfRange(file: file, role: role, index: p, fieldCount: fieldCount)
+                    }
+                    let label = header?[p - 1] ?? String(p)
+                    result.names[role] = label
+                    result.labels[p - 1] = label.isEmpty ? String(p) : label
+                    return p - 1
+                case .name(let name):
+                    guard let header else {
+                        throw IngestError.invalidOption("\(file): there is no header (--no-header), so give --\(role) as a 1-based column number, not '\(name)'.")
+                    }
+                    let target = Self.normalized(name)
+                    guard let i = header.firstIndex(of: name) ?? header.firstIndex(where: { Self.normalized($0) == target })
+                    else { throw IngestError.missingColumn(file: file, role: role, column: name, available: header) }
+                    result.names[role] = header[i]
+                    result.labels[i] = header[i]
+                    return i
+                }
+            }
+            guard let header else {
+                if required {
+                    throw IngestError.invalidOption("\(file): without a header (--no-header), give --customer and --date (and --amount) as 1-based column numbers.")
+                }
+                return -1
+            }
+            let normalizedHeader = header.map(Self.normalized)
+            for candidate in ColumnMapping.commonNames[role] ?? [] {
+                if let i = normalizedHeader.firstIndex(of: Self.normalized(candidate)) {
+                    result.names[role] = header[i]
+                    result.labels[i] = header[i]
+                    return i
+                }
+            }
+            if required {
+                throw IngestError.missingColumn(file: file, role: role, column: ColumnMapping.commonNames[role]?.first ?? role,
+                                                available: header)
+            }
+            return -1
+        }
+        let m = options.columns
+        result.customer = try locate("customer", m.customer, required: true)
+        result.date = try locate("date", m.date, required: true)
+        if m.useAmount { result.amount = try locate("amount", m.amount, required: m.amount != nil) }
+        if let order = m.order { result.order = try locate("order", order, required: true) }
+        result.quantity = try locate("quantity", m.quantity, required: m.quantity != nil)
+        result.channel = try locate("channel", m.channel, required: m.channel != nil)
+        let used = [result.customer, result.date, result.amount, result.order, result.quantity, result.channel].filter { $0 >= 0 }
+        if Set(used).count != used.count {
+            let roles = result.names.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            throw IngestError.ambiguousColumns(file: file, role: "columns", candidates: roles)
+        }
+        return result
+    }
+
+    // MARK: Rows
+
+    enum RowOutcome {
+        case row(ParsedRow)
+        case problem(DataProblem)
+    }
+
+    func label(_ column: Int) -> String { columns.labels[column] ?? String(column + 1) }
+
+    private func problem(_ kind: DataProblem.Kind, _ scanner: RecordScanner, _ column: Int, _ message: String) -> RowOutcome {
+        let value = column >= 0 && column < scanner.fieldCount ? scanner.string(column) : ""
+        return .problem(DataProblem(kind: kind, line: scanner.recordLine, column: column >= 0 ? label(column) : "",
+                                    value: value, message: message))
+    }
+
+    /// Parses the current record. Interns customers, orders and channels only for valid rows.
+    func parseRow(_ scanner: RecordScanner) -> RowOutcome {
+        let c = columns
+        if scanner.fieldCount <= c.maxIndex {
+            return .problem(DataProblem(kind: .tooFewFields, line: scanner.recordLine, column: "", value: "",
+                                        message: "has \(scanner.fieldCount) field\(scanner.fieldCount == 1 ? "" : "s"), but column \(c.maxIndex + 1) ('\(label(c.maxIndex))') is needed"))
+        }
+        if scanner.quoteProblem {
+            return .problem(DataProblem(kind: .badQuoting, line: scanner.recordLine, column: "", value: "",
+                                        message: "has a quote that is not closed, or text after a closing quote (RFC 4180: double a quote inside a quoted field)"))
+        }
+        if scanner.withField(c.customer, { $0.count == 0 }) {
+            return problem(.missingCustomer, scanner, c.customer, "is empty: every row needs a customer id")
+        }
+        // Date.
+        var day: Int32 = 0
+        var dateFailure: DateParser.Failure?
+        var dateEmpty = false
+        scanner.withField(c.date) { text in
+            if text.count == 0 { dateEmpty = true; return }
+            switch dateParser.parse(text) {
+            case .success(let d): day = d.daysSinceEpoch
+            case .failure(let f): dateFailure = f
+            }
+        }
+        if dateEmpty { return problem(.missingDate, scanner, c.date, "is empty: every row needs a date") }
+        if let dateFailure {
+            if dateFailure == .outOfRange { return problem(.dateOutOfRange, scanner, c.date, "is outside the years 1–9999") }
+            let hint = options.dateFormat.map { "does not match --date-format '\($0)'" }
+                ?? "is not a date (read: YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, ISO date-times, epoch seconds; use --date-format for others)"
+            return problem(.badDate, scanner, c.date, hint)
+        }
+        if day < options.earliest.daysSinceEpoch {
+            return problem(.dateOutOfRange, scanner, c.date, "is before \(options.earliest)")
+        }
+        if day > options.asOf.daysSinceEpoch {
+            return problem(.futureDate, scanner, c.date, "is after today (\(options.asOf)); pass --as-of to set today")
+        }
+        // Amount.
+        var amount = 0.0
+        if c.amount >= 0 {
+            let parsed = scanner.withField(c.amount) { amountParser.parse($0) }
+            switch parsed {
+            case .success(let v): amount = v
+            case .failure(.empty):
+                if !options.emptyAmountIsZero {
+                    return problem(.missingAmount, scanner, c.amount, "is empty (pass --empty-amount zero to read it as 0)")
+                }
+            case .failure:
+                return problem(.badAmount, scanner, c.amount, "is not a number")
+            }
+        }
+        var quantity = 0.0
+        if c.quantity >= 0 {
+            switch scanner.withField(c.quantity, { amountParser.parse($0) }) {
+            case .success(let v): quantity = v
+            case .failure(.empty): quantity = 0
+            case .failure: return problem(.badQuantity, scanner, c.quantity, "is not a number")
+            }
+        }
+        // Customer (interned only now that the row is valid).
+        let customer: Int = scanner.withField(c.customer) { key in
+            if previousCustomer >= 0, customers.equals(previousCustomer, key) { return previousCustomer }
+            let (index, isNew) = customers.intern(key)
+            if isNew { states.append(CustomerState()) }
+            return index
+        }
+        previousCustomer = customer
+        var channel: Int32 = -1
+        if c.channel >= 0 {
+            channel = scanner.withField(c.channel) { $0.count == 0 ? -1 : Int32(channels.intern($0).index) }
+        }
+        var order: Int32 = -1
+        if c.order >= 0 {
+            let (index, isNew) = scanner.withField(c.order) { key -> (Int, Bool) in
+                key.count == 0 ? (-1, false) : orders.intern(key)
+            }
+            if index >= 0 {
+                order = Int32(index)
+                if isNew { orderInfo.append(OrderInfo(customer: customer)) }
+                let info = orderInfo[index]
+                if info.customer != customer {
+                    return problem(.conflictingOrder, scanner, c.order,
+                                   "belongs to customer '\(customers.string(at: info.customer))' on an earlier line, not to '\(customers.string(at: customer))'")
+                }
+                if amount >= 0 || options.returns != .net {
+                    if info.firstPurchaseLine < 0 {
+                        orderInfo[index].firstPurchaseLine = scanner.recordLine
+                        orderInfo[index].day = day
+                    } else if info.day != day, info.firstPurchaseLine != scanner.recordLine {
+                        return problem(.conflictingOrder, scanner, c.order,
+                                       "is dated \(CalendarDay(daysSinceEpoch: info.day)) on line \(info.firstPurchaseLine) but \(CalendarDay(daysSinceEpoch: day)) here")
+                    }
+                }
+            }
+        }
+        return .row(ParsedRow(customer: customer, day: day, amount: amount, quantity: quantity, channel: channel,
+                              order: order, line: scanner.recordLine))
+    }
+
+    func fingerprint(_ r: ParsedRow) -> UInt64 {
+        var h = UInt64(truncatingIfNeeded: r.customer) &* 0x9E37_79B9_7F4A_7C15
+        for v in [UInt64(UInt32(bitPattern: r.day)), r.amount.bitPattern, r.quantity.bitPattern,
+                  UInt64(UInt32(bitPattern: r.channel)), UInt64(UInt32(bitPattern: r.order))] {
+            h = (h ^ v) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+        }
+        return h
+    }
+
+    enum Admission { case purchase, returned, excluded }
+
+    /// Applies the observation window and the zero/return/duplicate policies. `counting` is false on
+    /// the second pass, whose rows were already counted.
+    func admit(_ r: ParsedRow, counting: Bool) -> Admission {
+        if let obs = summary.observationEnd {
+            let after = summary.calibrationEnd == nil
+                ? summary.frequency.period(of: CalendarDay(daysSinceEpoch: r.day)) > summary.frequency.period(of: obs)
+                : r.day > obs.daysSinceEpoch
+            if after {
+                if counting { report.rowsAfterObservationEnd += 1 }
+                return .excluded
+            }
+        }
+        if options.duplicates != .keep {
+            if !fingerprints.insert(fingerprint(r)).inserted {
+                if counting { report.duplicateRows += 1; report.duplicateRowsDropped += 1 }
+                return .excluded
+            }
+        }
+        if columns.amount >= 0 {
+            if r.amount == 0 {
+                if counting { report.zeroAmountRows += 1 }
+                if options.dropZeroAmounts {
+                    if counting { report.zeroAmountRowsDropped += 1 }
+                    return .excluded
+                }
+            } else if r.amount < 0 {
+                if counting { report.returnRows += 1; report.returnedAmount += -r.amount }
+                switch options.returns {
+                case .drop:
+                    if counting { report.returnsDropped += 1 }
+                    return .excluded
+                case .net:
+                    if counting { report.rowsUsed += 1 }
+                    return .returned
+                case .keep:
+                    break
+                }
+            }
+        }
+        if counting { report.rowsUsed += 1 }
+        return .purchase
+    }
+
+    /// Folds an admitted row into its customer's statistics.
+    @inline(__always)
+    func apply(_ r: ParsedRow, _ kind: Admission, replay: Bool) {
+        let c = r.customer
+        if !replay {
+            if states[c].unordered { return }
+            if r.day < states[c].lastSeenDay {
+                states[c].unordered = true
+                unorderedCustomers += 1
+                return
+            }
+            states[c].lastSeenDay = r.day
+        }
+        let freq = summary.frequency
+        let inHoldout = summary.calibrationEnd.map { r.day > $0.daysSinceEpoch } ?? false
+        let period = freq.period(of: CalendarDay(daysSinceEpoch: r.day))
+        switch kind {
+        case .purchase:
+            if inHoldout {
+                states[c].addHoldoutPurchase(period: period, amount: r.amount)
+                return
+            }
+            states[c].addPurchase(day: r.day, period: period, amount: r.amount)
+            if r.order < 0 || orderInfo[Int(r.order)].firstPurchaseLine == r.line { states[c].orderCount += 1 }
+            states[c].quantity += r.quantity
+            if r.channel >= 0 {
+                if states[c].acquisitionChannel < 0 { states[c].acquisitionChannel = r.channel }
+                states[c].channelMask |= 1 << UInt64(r.channel & 63)
+            }
+        case .returned:
+            // With an order id, net into that order's period (when it is this customer's purchase in the same window).
+            var target: Int32?
+            var orderInOtherWindow = false
+            if r.order >= 0 {
+                let info = orderInfo[Int(r.order)]
+                if info.firstPurchaseLine >= 0, info.day <= r.day {
+                    let orderInHoldout = summary.calibrationEnd.map { info.day > $0.daysSinceEpoch } ?? false
+                    if orderInHoldout == inHoldout {
+                        target = freq.period(of: CalendarDay(daysSinceEpoch: info.day))
+                    } else {
+                        orderInOtherWindow = true
+                    }
+                }
+            }
+            if orderInOtherWindow {
+                states[c].returnsUnmatched += 1 // a calibration purchase returned in the holdout: no leakage backwards
+            } else if inHoldout {
+                _ = states[c].netHoldoutReturn(amount: r.amount)
+            } else {
+                _ = states[c].netReturn(amount: r.amount, target: target)
+            }
+        case .excluded:
+            return
+        }
+    }
+
+    // MARK: Driver
+
+    func run(progress: TransactionLogReader.Progress?) throws -> (SummaryTable, IngestReport) {
+        let started = MonotonicClock.now()
+        let total = input.bytes.count
+        var scanner = RecordScanner(bytes: input.bytes, separator: separator, keep: columns.maxIndex + 1,
+                                    start: dataStart, line: dataLine)
+        var sinceProgress = 0
+        while scanner.next() {
+            if scanner.fieldCount == 1, scanner.withField(0, { $0.count == 0 }), !scanner.fields[0].quoted { continue }
+            report.rowsRead += 1
+            sinceProgress += 1
+            if sinceProgress == 16384, let progress { sinceProgress = 0; progress(scanner.position, total) }
+            switch parseRow(scanner) {
+            case .problem(let p):
+                report.problemCount += 1
+                if report.problems.count < max(options.problemsListed, 0) { report.problems.append(p) }
+                report.skipped[p.kind.rawValue, default: 0] += 1
+            case .row(let r):
+                if r.day < minDay { minDay = r.day }
+                if r.day > maxDay { maxDay = r.day }
+                let kind = admit(r, counting: true)
+                if kind != .excluded { apply(r, kind, replay: false) }
+            }
+        }
+        progress?(total, total)
+        if report.problemCount > 0, options.onError == .stop {
+            throw IngestError.dataProblems(file: input.name, problems: report.problems, total: report.problemCount)
+        }
+        if unorderedCustomers > 0 { replayUnordered() }
+        report.customersReordered = unorderedCustomers
+        let table = try buildTable()
+        report.seconds = MonotonicClock.now() - started
+        return (table, report)
+    }
+
+    /// Second pass: collects the rows of out-of-order customers, sorts them by date and line, and
+    /// recomputes those customers from scratch with the same rules.
+    private func replayUnordered() {
+        for c in states.indices where states[c].unordered { states[c].resetForReplay() }
+        var rows: [ParsedRow] = []
+        var scanner = RecordScanner(bytes: input.bytes, separator: separator, keep: columns.maxIndex + 1,
+                                    start: dataStart, line: dataLine)
+        let savedFingerprints = fingerprints
+        fingerprints = []
+        previousCustomer = -1
+        while scanner.next() {
+            if scanner.fieldCount == 1, scanner.withField(0, { $0.count == 0 }), !scanner.fields[0].quoted { continue }
+            guard case .row(let r) = parseRow(scanner), states[r.customer].unordered else { continue }
+            rows.append(r)
+        }
+        rows.sort { ($0.customer, $0.day, $0.line) < ($1.customer, $1.day, $1.line) }
+        for r in rows {
+            let kind = admit(r, counting: false)
+            if kind != .excluded { apply(r, kind, replay: true) }
+        }
+        fingerprints = savedFingerprints
+    }
+
+    private func buildTable() throws -> SummaryTable {
+        guard maxDay >= minDay else {
+            throw IngestError.noTransactions(file: input.name, reason: report.rowsRead == 0 ? "there are no data rows" : "every row was skipped")
+        }
+        let freq = summary.frequency, unit = summary.timeUnit
+        let lastDate = CalendarDay(daysSinceEpoch: maxDay)
+        report.firstDate = CalendarDay(daysSinceEpoch: minDay)
+        report.lastDate = lastDate
+        let observationEnd: CalendarDay
+        var table: SummaryTable
+        if let cal = summary.calibrationEnd {
+            let holdoutEnd = summary.observationEnd ?? lastDate
+            guard cal < holdoutEnd else {
+                throw IngestError.invalidOption("the calibration end (\(cal)) must be before the last date of the data (\(holdoutEnd)), or there is no holdout.")
+            }
+            observationEnd = cal
+            table = SummaryTable(frequency: freq, timeUnit: unit, observationEnd: cal, calibrationEnd: cal,
+                                 hasMonetary: columns.amount >= 0)
+            table.holdoutEnd = holdoutEnd
+            table.holdoutFrequency = []
+            table.holdoutMonetaryValue = []
+            table.holdoutDuration = freq.elapsed(fromPeriod: freq.period(of: cal), toPeriod: freq.period(of: holdoutEnd), in: unit)
+        } else {
+            observationEnd = summary.observationEnd ?? lastDate
+            table = SummaryTable(frequency: freq, timeUnit: unit, observationEnd: observationEnd, calibrationEnd: nil,
+                                 hasMonetary: columns.amount >= 0)
+        }
+        let observationPeriod = freq.period(of: observationEnd)
+        if columns.quantity >= 0 { table.totalQuantity = [] }
+        if columns.channel >= 0 { table.acquisitionChannel = []; table.channelCount = [] }
+        var channelNames: [String] = (0..<channels.count).map { channels.string(at: $0) }
+        if channelNames.isEmpty { channelNames = [] }
+        let n = states.reduce(0) { $0 + ($1.periodCount > 0 ? 1 : 0) }
+        table.customerIDs.reserveCapacity(n)
+        for c in states.indices {
+            let s = states[c]
+            report.returnsNetted += Int(s.returnsNetted)
+            report.unmatchedReturns += Int(s.returnsUnmatched)
+            if s.holdoutRows > 0 { report.holdoutRows += Int(s.holdoutRows) }
+            guard s.periodCount > 0 else { report.customersWithoutPurchases += 1; continue }
+            let repeats = s.periodCount - 1
+            table.customerIDs.append(customers.string(at: c))
+            table.repeatPurchases.append(repeats)
+            table.recency.append(freq.elapsed(fromPeriod: s.firstPeriod, toPeriod: s.lastPeriod, in: unit))
+            table.age.append(freq.elapsed(fromPeriod: s.firstPeriod, toPeriod: observationPeriod, in: unit))
+            table.monetaryValue.append(repeats > 0 ? (s.totalSum - s.firstPeriodSum) / Double(repeats) : 0)
+            table.firstPurchase.append(CalendarDay(daysSinceEpoch: s.firstDay))
+            table.lastPurchase.append(CalendarDay(daysSinceEpoch: s.lastDay))
+            table.orders.append(s.orderCount)
+            table.totalSpend.append(s.totalSum)
+            table.totalQuantity?.append(s.quantity)
+            if table.acquisitionChannel != nil {
+                table.acquisitionChannel!.append(s.acquisitionChannel >= 0 ? channelNames[Int(s.acquisitionChannel)] : "")
+                table.channelCount!.append(Int32(s.channelMask.nonzeroBitCount))
+            }
+            if table.holdoutFrequency != nil {
+                table.holdoutFrequency!.append(s.holdoutPeriods)
+                table.holdoutMonetaryValue!.append(s.holdoutRows > 0 ? s.holdoutSum / Double(s.holdoutRows) : 0)
+            }
+            if repeats > 0 { report.repeatCustomers += 1 }
+        }
+        report.customers = table.count
+        if columns.order >= 0 { report.orders = orders.count }
+        guard table.count > 0 else {
+            throw IngestError.noTransactions(file: input.name, reason: "no customer has a purchase on or before \(observationEnd)")
+        }
+        return table
+    }
+}
+
+/// Seconds from a monotonic clock.
+enum MonotonicClock {
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+}

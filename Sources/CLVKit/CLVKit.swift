@@ -1,0 +1,5 @@
+// The CLVKit umbrella: `import CLVKit` brings in every library module.
+@_exported import CLVCore
+@_exported import CLVIngest
+@_exported import CLVNumerics
+@_exported import CLVSimulation

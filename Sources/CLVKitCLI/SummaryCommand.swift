@@ -1,0 +1,50 @@
+import ArgumentParser
+import CLVKit
+import Foundation
+
+extension CLV {
+    struct Summary: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Per-customer frequency, recency, T and monetary value (lifetimes' summary), and a holdout split.",
+            discussion: """
+            Columns follow the lifetimes package: customer_id, frequency, recency, T, monetary_value (with \
+            --calibration-end: frequency_cal … T_cal, monetary_value_cal, frequency_holdout, \
+            monetary_value_holdout, duration_holdout), then first_purchase, last_purchase, orders, \
+            total_spend, mean_spend (+ total_quantity, acquisition_channel, channel_count).
+
+            Examples:
+              clv summary Examples/transactions.csv
+              clv summary CDNOW_sample.txt --no-header --customer 2 --date 3 --amount 5 --time-unit week
+              clv summary orders.csv --calibration-end 2024-06-30 --format jsonl -o summary.jsonl
+            """)
+
+        @OptionGroup var input: InputOptions
+        @OptionGroup var summary: SummaryFlags
+        @OptionGroup var output: OutputOptions
+        @Option(help: "Also write the data-quality report as JSON to this file.")
+        var reportJSON: String?
+
+        func run() throws {
+            try withExitCodes {
+                let progress = ProgressLine("reading \(input.input)", quiet: output.quiet)
+                let (table, report) = try TransactionLogReader.summarize(
+                    path: input.input, options: input.ingestOptions, summary: summary.summaryOptions,
+                    progress: { progress.update(done: $0, total: $1) })
+                progress.finish()
+                let out = try OutputFile(path: output.output)
+                try SummaryWriter.write(table, format: output.format, to: out)
+                try out.commit()
+                if let reportJSON {
+                    let file = try OutputFile(path: reportJSON)
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                    try file.write(Array(try encoder.encode(report)) + [0x0A])
+                    try file.commit()
+                }
+                if !output.quiet {
+                    for line in report.lines { printError("clv: \(line)") }
+                }
+            }
+        }
+    }
+}
