@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "_CLVTestSupport", dependencies: ["CLVCore"], swiftSettings: strict),
 
         .testTarget(name: "CLVCoreTests", dependencies: ["CLVCore"], swiftSettings: strict),
-        .testTarget(name: "CLVIngestTests", dependencies: ["CLVIngest", "_CLVTestSupport"],
+        .testTarget(name: "CLVIngestTests", dependencies: ["CLVIngest", "CLVNumerics", "_CLVTestSupport"],
                     resources: [.copy("Golden"), .copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "CLVSimulationTests", dependencies: ["CLVSimulation", "CLVIngest", "_CLVTestSupport"],
                     swiftSettings: strict),

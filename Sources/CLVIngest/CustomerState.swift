@@ -19,6 +19,12 @@ struct CustomerState {
     var returnsNetted: Int32 = 0
     var returnsUnmatched: Int32 = 0
     var unordered = false
+    var pendingReturns: Int32 = 0
+    var pendingHoldoutReturns: Int32 = 0
+    var pendingReturnPeriod: Int32 = 0
+    var pendingHoldoutPeriod: Int32 = 0
+    var pendingReturnSum = 0.0
+    var pendingHoldoutSum = 0.0
     var firstPeriodSum = 0.0
     var totalSum = 0.0
     var quantity = 0.0
@@ -28,6 +34,7 @@ struct CustomerState {
     /// A purchase in the (calibration) window.
     @inline(__always)
     mutating func addPurchase(day: Int32, period: Int32, amount: Double) {
+        if pendingReturns > 0, pendingReturnPeriod != period { settlePendingReturn() }
         if periodCount == 0 {
             firstPeriod = period
             lastPeriod = period
@@ -44,37 +51,89 @@ struct CustomerState {
         purchaseRows += 1
         if day < firstDay { firstDay = day }
         if day > lastDay { lastDay = day }
+        if pendingReturns > 0 { settlePendingReturn() } // a return earlier in this same period
     }
 
     /// A purchase in the holdout window.
     @inline(__always)
     mutating func addHoldoutPurchase(period: Int32, amount: Double) {
+        if pendingHoldoutReturns > 0, pendingHoldoutPeriod != period { settlePendingHoldoutReturn() }
         if holdoutRows == 0 || period != holdoutLastPeriod {
             holdoutPeriods += 1
             holdoutLastPeriod = period
         }
         holdoutSum += amount
         holdoutRows += 1
+        if pendingHoldoutReturns > 0 { settlePendingHoldoutReturn() }
     }
 
-    /// Nets a return into the purchase period `target` (the latest purchase period when nil).
-    /// Returns false when the customer has no purchase to net against.
+    /// Nets a return into the purchase period `target` (an order's period), or — without a target — into
+    /// the purchase in the return's own period, else the latest earlier purchase. A return that comes
+    /// before any purchase of its period waits until the period's first purchase or the next period.
     @inline(__always)
-    mutating func netReturn(amount: Double, target: Int32?) -> Bool {
-        guard periodCount > 0 else { returnsUnmatched += 1; return false }
-        if (target ?? lastPeriod) == firstPeriod { firstPeriodSum += amount }
-        totalSum += amount
-        returnsNetted += 1
-        return true
+    mutating func addReturn(amount: Double, period: Int32, target: Int32?) {
+        if let target {
+            guard periodCount > 0 else { returnsUnmatched += 1; return }
+            if target == firstPeriod { firstPeriodSum += amount }
+            totalSum += amount
+            returnsNetted += 1
+        } else if periodCount > 0, period == lastPeriod {
+            if lastPeriod == firstPeriod { firstPeriodSum += amount }
+            totalSum += amount
+            returnsNetted += 1
+        } else {
+            if pendingReturns > 0, pendingReturnPeriod != period { settlePendingReturn() }
+            pendingReturnPeriod = period
+            pendingReturnSum += amount
+            pendingReturns += 1
+        }
     }
 
-    /// Nets a return into the holdout spend.
+    /// Applies waiting returns: into the purchase of their own period if there now is one, else into
+    /// the latest purchase before it; with no purchase on or before their period they stay unmatched.
+    mutating func settlePendingReturn() {
+        guard pendingReturns > 0 else { return }
+        if periodCount > 0, lastPeriod <= pendingReturnPeriod {
+            if lastPeriod == firstPeriod { firstPeriodSum += pendingReturnSum }
+            totalSum += pendingReturnSum
+            returnsNetted += pendingReturns
+        } else {
+            returnsUnmatched += pendingReturns
+        }
+        pendingReturns = 0
+        pendingReturnSum = 0
+    }
+
+    /// Nets a return into the holdout spend, with the same same-period rule.
     @inline(__always)
-    mutating func netHoldoutReturn(amount: Double) -> Bool {
-        guard holdoutRows > 0 else { returnsUnmatched += 1; return false }
-        holdoutSum += amount
-        returnsNetted += 1
-        return true
+    mutating func addHoldoutReturn(amount: Double, period: Int32) {
+        if holdoutRows > 0, period == holdoutLastPeriod {
+            holdoutSum += amount
+            returnsNetted += 1
+        } else {
+            if pendingHoldoutReturns > 0, pendingHoldoutPeriod != period { settlePendingHoldoutReturn() }
+            pendingHoldoutPeriod = period
+            pendingHoldoutSum += amount
+            pendingHoldoutReturns += 1
+        }
+    }
+
+    mutating func settlePendingHoldoutReturn() {
+        guard pendingHoldoutReturns > 0 else { return }
+        if holdoutRows > 0, holdoutLastPeriod <= pendingHoldoutPeriod {
+            holdoutSum += pendingHoldoutSum
+            returnsNetted += pendingHoldoutReturns
+        } else {
+            returnsUnmatched += pendingHoldoutReturns
+        }
+        pendingHoldoutReturns = 0
+        pendingHoldoutSum = 0
+    }
+
+    /// Settles waiting returns at the end of the input.
+    mutating func finish() {
+        settlePendingReturn()
+        settlePendingHoldoutReturn()
     }
 
     /// Clears the statistics for a recomputation, keeping the out-of-order flag.

@@ -34,11 +34,16 @@ public struct DataProblem: Sendable, Hashable, Codable, CustomStringConvertible 
         self.message = message
     }
 
-    public var description: String {
-        var text = "line \(line)"
+    public var description: String { located(in: nil) }
+
+    /// `file:line: column 'c': "value" message` (or `line N: …` without a file name).
+    public func located(in file: String?) -> String {
+        var text = file.map { "\($0):\(line)" } ?? "line \(line)"
         if !column.isEmpty { text += ": column '\(column)'" }
         if !value.isEmpty || kind == .missingAmount || kind == .missingDate || kind == .missingCustomer {
             text += ": \"\(value)\""
+        } else if column.isEmpty {
+            text += ":"
         }
         return text + " \(message)"
     }
@@ -83,7 +88,7 @@ public enum IngestError: Error, Sendable, CustomStringConvertible {
             return message
         case .dataProblems(let file, let problems, let total):
             var lines = ["\(file): \(total) row\(total == 1 ? " has a problem" : "s have problems"); nothing was written. The first \(problems.count):"]
-            lines += problems.map { "  \(file):\($0.description)" }
+            lines += problems.map { "  " + $0.located(in: file) }
             lines.append("Fix the input, or pass --on-error skip to skip such rows (they are counted and reported).")
             return lines.joined(separator: "\n")
         case .noTransactions(let file, let reason):

@@ -144,10 +144,22 @@ public struct ByteWriter {
         }
     }
 
-    /// A double with `places` decimals (money), correctly rounded half away from zero on the decimal value.
-    public mutating func append(_ value: Double, places: Int) {
-        bytes.append(contentsOf: String(format: "%.\(places)f", value).utf8)
+    /// A money value rounded to 12 significant digits, so that sums of cents print as `100.5`
+    /// rather than `100.50000000000001` (relative change below 5e-13).
+    @inline(__always)
+    public mutating func append(money value: Double) {
+        guard value.isFinite, value != 0 else { append(value); return }
+        let magnitude = Int(Foundation.log10(abs(value)).rounded(.down))
+        let exponent = 11 - magnitude
+        if exponent >= 0, exponent <= 22 {
+            let scale = ByteWriter.powersOfTen[exponent]
+            append((value * scale).rounded() / scale)
+        } else {
+            append(value)
+        }
     }
+
+    static let powersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { acc, _ in acc * 10 } }
 
     /// A CSV field, quoted when it holds a separator, quote or line break.
     public mutating func appendCSVField(_ text: String) {

@@ -71,18 +71,18 @@ public enum SummaryWriter {
         next(&w); w.append(Double(t.repeatPurchases[i]))
         next(&w); w.append(t.recency[i])
         next(&w); w.append(t.age[i])
-        if t.hasMonetary { next(&w); w.append(t.monetaryValue[i]) }
+        if t.hasMonetary { next(&w); w.append(money: t.monetaryValue[i]) }
         if let hf = t.holdoutFrequency {
             next(&w); w.append(Double(hf[i]))
-            if t.hasMonetary { next(&w); w.append(t.holdoutMonetaryValue![i]) }
+            if t.hasMonetary { next(&w); w.append(money: t.holdoutMonetaryValue![i]) }
             next(&w); w.append(t.holdoutDuration!)
         }
         next(&w); day(t.firstPurchase[i], &w)
         next(&w); day(t.lastPurchase[i], &w)
         next(&w); w.append(Int(t.orders[i]))
         if t.hasMonetary {
-            next(&w); w.append(t.totalSpend[i])
-            next(&w); w.append(t.orders[i] > 0 ? t.totalSpend[i] / Double(t.orders[i]) : 0)
+            next(&w); w.append(money: t.totalSpend[i])
+            next(&w); w.append(money: t.orders[i] > 0 ? t.totalSpend[i] / Double(t.orders[i]) : 0)
         }
         if let q = t.totalQuantity { next(&w); w.append(q[i]) }
         if let ch = t.acquisitionChannel {

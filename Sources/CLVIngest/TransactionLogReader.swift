@@ -395,9 +395,9 @@ final class Ingestor {
             if orderInOtherWindow {
                 states[c].returnsUnmatched += 1 // a calibration purchase returned in the holdout: no leakage backwards
             } else if inHoldout {
-                _ = states[c].netHoldoutReturn(amount: r.amount)
+                states[c].addHoldoutReturn(amount: r.amount, period: period)
             } else {
-                _ = states[c].netReturn(amount: r.amount, target: target)
+                states[c].addReturn(amount: r.amount, period: period, target: target)
             }
         case .excluded:
             return
@@ -498,6 +498,7 @@ final class Ingestor {
         let n = states.reduce(0) { $0 + ($1.periodCount > 0 ? 1 : 0) }
         table.customerIDs.reserveCapacity(n)
         for c in states.indices {
+            states[c].finish()
             let s = states[c]
             report.returnsNetted += Int(s.returnsNetted)
             report.unmatchedReturns += Int(s.returnsUnmatched)

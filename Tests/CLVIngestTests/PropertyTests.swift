@@ -1,0 +1,165 @@
+import CLVCore
+import CLVIngest
+import CLVNumerics
+import Foundation
+import Testing
+import _CLVTestSupport
+
+/// A random transaction log with returns, zero amounts and same-day purchases.
+struct RandomLog {
+    struct Row { var customer: String; var day: Int; var cents: Int }
+    var rows: [Row] = []
+
+    init(seed: UInt64, customers: Int = 60) {
+        var rng = Xoshiro256(seed: seed)
+        for c in 0..<customers {
+            let n = Int(rng.next() % 12) + 1
+            var day = 19_700 + Int(rng.next() % 300)
+            for _ in 0..<n {
+                let u = rng.nextOpenUnit()
+                let cents = u < 0.1 ? -Int(rng.next() % 5000) - 1 : (u < 0.15 ? 0 : Int(rng.next() % 20000) + 1)
+                rows.append(Row(customer: "C\(c)", day: day, cents: cents))
+                if rng.nextOpenUnit() < 0.7 { day += Int(rng.next() % 40) }
+            }
+        }
+    }
+
+    func csv(_ rows: [Row]) -> String {
+        "customer_id,date,amount\n" + rows.map { r in
+            let sign = r.cents < 0 ? "-" : ""
+            let m = abs(r.cents)
+            return "\(r.customer),\(CalendarDay(daysSinceEpoch: Int32(r.day))),\(sign)\(m / 100).\(String(format: "%02d", m % 100))"
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// An independent, naive statement of the summary rules (day periods, returns netted into the
+    /// same day or the latest earlier purchase day, T to the last date of the log).
+    func expected() -> [String: (x: Int, recency: Double, t: Double, monetary: Double)] {
+        let lastDay = rows.map(\.day).max()!
+        var out: [String: (Int, Double, Double, Double)] = [:]
+        for (id, all) in Dictionary(grouping: rows, by: \.customer) {
+            var byDay: [Int: Double] = [:]          // purchase days → net value
+            for r in all.sorted(by: { $0.day < $1.day }) where r.cents >= 0 { byDay[r.day, default: 0] += Double(r.cents) / 100 }
+            for r in all where r.cents < 0 {
+                guard let target = byDay.keys.filter({ $0 <= r.day }).max() else { continue }
+                byDay[target]! += Double(r.cents) / 100
+            }
+            guard let first = byDay.keys.min(), let last = byDay.keys.max() else { continue }
+            let repeats = byDay.count - 1
+            let mean = repeats > 0 ? byDay.filter { $0.key != first }.values.reduce(0, +) / Double(repeats) : 0
+            out[id] = (repeats, Double(last - first), Double(lastDay - first), mean)
+        }
+        return out
+    }
+}
+
+@Suite("Consistency")
+struct ConsistencyTests {
+    @Test("row order does not matter, and the streaming and re-sorting paths agree with a naive oracle",
+          arguments: [1, 2, 3, 4, 5] as [UInt64])
+    func orderInvariance(seed: UInt64) throws {
+        let log = RandomLog(seed: seed)
+        let sorted = log.rows.sorted { ($0.customer, $0.day) < ($1.customer, $1.day) }
+        var rng = Xoshiro256(seed: seed &+ 99)
+        var shuffled = log.rows
+        shuffled.shuffle(using: &rng)
+        let (a, reportA) = try summarize(log.csv(sorted))
+        let (b, reportB) = try summarize(log.csv(shuffled))
+        #expect(reportA.customersReordered == 0)
+        #expect(reportB.customersReordered > 0)
+        let expected = log.expected()
+        #expect(a.count == expected.count)
+        #expect(b.count == expected.count)
+        for table in [a, b] {
+            for i in 0..<table.count {
+                let e = try #require(expected[table.customerIDs[i]])
+                #expect(Int(table.repeatPurchases[i]) == e.x)
+                #expect(table.recency[i] == e.recency)
+                #expect(table.age[i] == e.t)
+                #expect(isClose(table.monetaryValue[i], e.monetary, relative: 1e-12, absolute: 1e-9),
+                        "\(table.customerIDs[i]): \(table.monetaryValue[i]) vs \(e.monetary)")
+            }
+        }
+    }
+
+    @Test("time units only rescale recency and T")
+    func timeUnits() throws {
+        let text = RandomLog(seed: 7).csv(RandomLog(seed: 7).rows)
+        let days = try summarize(text, IngestOptions(asOf: CalendarDay(iso: "2030-01-01")!), SummaryOptions(timeUnit: .day)).0
+        for unit in [TimeUnit.week, .month, .year] {
+            let other = try summarize(text, IngestOptions(asOf: CalendarDay(iso: "2030-01-01")!), SummaryOptions(timeUnit: unit)).0
+            #expect(other.repeatPurchases == days.repeatPurchases)
+            for i in 0..<days.count {
+                #expect(isClose(other.age[i] * unit.days, days.age[i], relative: 1e-12))
+                #expect(isClose(other.recency[i] * unit.days, days.recency[i], relative: 1e-12))
+            }
+        }
+    }
+
+    @Test("the same log through CSV, TSV, semicolons, whitespace and JSON-quoted fields gives the same summary")
+    func separators() throws {
+        let log = RandomLog(seed: 11)
+        let csv = log.csv(log.rows)
+        let base = try summarize(csv).0
+        for (sep, quote) in [("\t", false), (";", false), ("   ", false), (",", true)] {
+            let lines = csv.split(separator: "\n").map { line in
+                line.split(separator: ",").map { quote ? "\"\($0)\"" : String($0) }.joined(separator: sep)
+            }
+            let other = try summarize(lines.joined(separator: "\r\n") + "\r\n").0
+            #expect(other.customerIDs == base.customerIDs)
+            #expect(other.monetaryValue == base.monetaryValue)
+        }
+    }
+}
+
+@Suite("Fuzzing the reader")
+struct FuzzTests {
+    static let seeds = [
+        "customer_id,date,amount\nA,2024-01-01,10\nA,2024-01-03,\"1,234.50\"\nB,2024/02/01,-5\n",
+        "id;date;amount;order_id\n1;20240101;3,5;O1\n1;20240102;(2);O1\n",
+        "  0001 19970101 1  11.77\r\n  0001 19970102 2  9.00\r\n",
+        "客户ID,下单日期,实付金额\n会员1,2024年3月5日,￥88\n会员1,2024-03-05T10:00:00+08:00,12\n",
+    ]
+
+    @Test("random mutations never crash and never yield non-finite numbers (bounded: 3 s)")
+    func mutations() throws {
+        var rng = Xoshiro256(seed: 2026)
+        let deadline = Date().addingTimeInterval(3)
+        var runs = 0, accepted = 0
+        let specials: [UInt8] = [0x22, 0x2C, 0x0A, 0x0D, 0x3B, 0x09, 0x20, 0x2D, 0x2E, 0x00, 0xFF, 0xE5, 0xA3, 0x30, 0x39]
+        while Date() < deadline {
+            var bytes = Array(Self.seeds[Int(rng.next() % UInt64(Self.seeds.count))].utf8)
+            for _ in 0..<(1 + Int(rng.next() % 6)) {
+                let position = bytes.isEmpty ? 0 : Int(rng.next() % UInt64(bytes.count))
+                switch rng.next() % 5 {
+                case 0 where !bytes.isEmpty: bytes[position] = specials[Int(rng.next() % UInt64(specials.count))]
+                case 1: bytes.insert(specials[Int(rng.next() % UInt64(specials.count))], at: position)
+                case 2 where !bytes.isEmpty: bytes.remove(at: position)
+                case 3: bytes = Array(bytes.prefix(position))
+                default: if !bytes.isEmpty { bytes[position] = UInt8(truncatingIfNeeded: rng.next()) }
+                }
+            }
+            runs += 1
+            for policy in [ErrorPolicy.stop, .skip] {
+                var options = IngestOptions(asOf: CalendarDay(iso: "2030-01-01")!)
+                options.onError = policy
+                options.columns.order = rng.next() % 2 == 0 ? nil : .position(4)
+                do {
+                    let input = try MappedInput.fromBytes(bytes, name: "fuzz.csv")
+                    let (table, report) = try TransactionLogReader.summarize(input, options: options)
+                    accepted += 1
+                    #expect(report.rowsUsed <= report.rowsRead)
+                    for i in 0..<table.count {
+                        #expect(table.repeatPurchases[i] >= 0)
+                        #expect(table.recency[i] >= 0 && table.recency[i] <= table.age[i])
+                        #expect(table.monetaryValue[i].isFinite && table.totalSpend[i].isFinite)
+                    }
+                } catch is IngestError {
+                    // A clear error is a fine answer to garbage.
+                }
+            }
+        }
+        #expect(runs > 100)
+        #expect(accepted > 0)
+    }
+}

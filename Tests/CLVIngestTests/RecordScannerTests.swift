@@ -1,0 +1,69 @@
+import CLVIngest
+import Testing
+
+@Suite("RecordScanner (RFC 4180 and whitespace)")
+struct RecordScannerTests {
+    /// All records of `text` as arrays of field strings.
+    static func records(_ text: String, _ separator: FieldSeparator) throws -> [[String]] {
+        let input = try MappedInput.fromBytes(Array(text.utf8))
+        var scanner = RecordScanner(bytes: input.bytes, separator: separator, keep: 16)
+        var out: [[String]] = []
+        while scanner.next() { out.append((0..<scanner.fieldCount).map { scanner.string($0) }) }
+        return out
+    }
+
+    @Test("quotes, embedded separators, line breaks and doubled quotes")
+    func rfc4180() throws {
+        let text = "a,b,c\r\n\"x,1\",\"he said \"\"hi\"\"\",\"two\nlines\"\r\nlast,,\n"
+        #expect(try Self.records(text, .comma) == [["a", "b", "c"], ["x,1", "he said \"hi\"", "two\nlines"], ["last", "", ""]])
+    }
+
+    @Test("line numbers count physical lines, including those inside quotes")
+    func lineNumbers() throws {
+        let input = try MappedInput.fromBytes(Array("h\n\"a\nb\"\n\nc\n".utf8))
+        var scanner = RecordScanner(bytes: input.bytes, separator: .comma, keep: 4)
+        var lines: [Int] = []
+        while scanner.next() { lines.append(scanner.recordLine) }
+        #expect(lines == [1, 2, 5])
+    }
+
+    @Test("no final line break, blank lines and CRLF", arguments: [
+        ("a;b\n\n1;2", [["a", "b"], ["1", "2"]]),
+        ("a;b\r\n\r\n1;2\r\n", [["a", "b"], ["1", "2"]]),
+        ("a;b\r", [["a", "b"]]),
+    ])
+    func edges(_ text: String, _ expected: [[String]]) throws {
+        #expect(try Self.records(text, .semicolon) == expected)
+    }
+
+    @Test("whitespace-separated columns with leading blanks and CRLF, as in CDNOW")
+    func whitespace() throws {
+        let text = "00001 0001 19970101 1  11.77\r\n   00002   0002\t19970112  2  \"a b\"\r\n"
+        #expect(try Self.records(text, .whitespace) == [["00001", "0001", "19970101", "1", "11.77"],
+                                                          ["00002", "0002", "19970112", "2", "a b"]])
+    }
+
+    @Test("a quote that is never closed is flagged, not a crash")
+    func unclosedQuote() throws {
+        let input = try MappedInput.fromBytes(Array("a,\"b\nc".utf8))
+        var scanner = RecordScanner(bytes: input.bytes, separator: .comma, keep: 4)
+        let first = scanner.next()
+        #expect(first)
+        #expect(scanner.quoteProblem)
+        let second = scanner.next()
+        #expect(!second)
+    }
+
+    @Test("separator detection", arguments: [
+        ("id,date,amount\n1,2024-01-01,3\n", ","),
+        ("id;date;amount\n1;2024-01-01;3,5\n", ";"),
+        ("id\tdate\tamount\n1\t2024-01-01\t3\n", "tab"),
+        ("id|date|amount\n1|2024-01-01|3\n", "|"),
+        ("  0001 19970101 1 11.77\r\n  0002 19970112 2 9.00\r\n", "whitespace"),
+        ("id,name,amount\n1,\"a;b;c\",3\n2,\"d\",4\n", ","),
+    ])
+    func detection(_ text: String, _ expected: String) throws {
+        let input = try MappedInput.fromBytes(Array(text.utf8))
+        #expect(FieldSeparator.detect(in: input.bytes).description == expected)
+    }
+}
