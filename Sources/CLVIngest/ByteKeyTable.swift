@@ -7,7 +7,7 @@ import Glibc
 /// million ids costs about 30 bytes per key plus the key bytes, and no `String` is built while reading.
 final class ByteKeyTable {
     private(set) var count = 0
-    private var slots: [UInt32]          // 0 = empty, else index + 1
+    private var slots: [UInt64]          // 0 = empty, else (hash tag << 32) | (index + 1)
     private var mask: Int
     private var hashes: [UInt64] = []
     private var offsets: [Int] = []
@@ -17,12 +17,12 @@ final class ByteKeyTable {
     init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [UInt32](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
     }
 
     /// Approximate bytes held.
-    var memoryFootprint: Int { slots.capacity * 4 + hashes.capacity * 8 + offsets.capacity * 8 + lengths.capacity * 4 + arena.capacity }
+    var memoryFootprint: Int { slots.capacity * 8 + hashes.capacity * 8 + offsets.capacity * 8 + lengths.capacity * 4 + arena.capacity }
 
     @inline(__always)
     static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
@@ -59,16 +59,19 @@ final class ByteKeyTable {
     @inline(__always)
     func intern(_ key: UnsafeBufferPointer<UInt8>) -> (index: Int, isNew: Bool) {
         let h = Self.hash(key)
+        let tag = h & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: h) & mask
         while true {
             let entry = slots[slot]
             if entry == 0 { break }
-            let index = Int(entry) - 1
-            if hashes[index] == h, equals(index, key) { return (index, false) }
+            if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                let index = Int(entry & 0xFFFF_FFFF) - 1
+                if equals(index, key) { return (index, false) }
+            }
             slot = (slot + 1) & mask
         }
         let index = count
-        slots[slot] = UInt32(index + 1)
+        slots[slot] = tag | UInt64(index + 1)
         hashes.append(h)
         offsets.append(arena.count)
         lengths.append(Int32(key.count))
@@ -81,24 +84,35 @@ final class ByteKeyTable {
     /// Index of `key`, or nil.
     func find(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
         let h = Self.hash(key)
+        let tag = h & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: h) & mask
         while true {
             let entry = slots[slot]
             if entry == 0 { return nil }
-            let index = Int(entry) - 1
-            if hashes[index] == h, equals(index, key) { return index }
+            if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                let index = Int(entry & 0xFFFF_FFFF) - 1
+                if equals(index, key) { return index }
+            }
             slot = (slot + 1) & mask
         }
     }
 
     private func grow() {
         let size = slots.count * 2
-        slots = [UInt32](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
         for index in 0..<count {
-            var slot = Int(truncatingIfNeeded: hashes[index]) & mask
+            let h = hashes[index]
+            var slot = Int(truncatingIfNeeded: h) & mask
             while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = UInt32(index + 1)
+            slots[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(index + 1)
+        }
+    }
+
+    /// Calls `body` with the bytes of key `index`.
+    func withKey<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        arena.withUnsafeBufferPointer { buf in
+            body(UnsafeBufferPointer(rebasing: buf[offsets[index]..<(offsets[index] + Int(lengths[index]))]))
         }
     }
 

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The running statistics of one customer, updated row by row while rows arrive in date order.
 ///
 /// It keeps only what lifetimes' summary needs — first and last purchase period, the number of distinct
@@ -7,6 +11,8 @@ struct CustomerState {
     var firstDay: Int32 = .max
     var lastDay: Int32 = .min
     var lastSeenDay: Int32 = .min
+    var firstSeenDay: Int32 = .min
+    var holdoutFirstPeriod: Int32 = 0
     var firstPeriod: Int32 = 0
     var lastPeriod: Int32 = 0
     var periodCount: Int32 = 0
@@ -58,6 +64,7 @@ struct CustomerState {
     @inline(__always)
     mutating func addHoldoutPurchase(period: Int32, amount: Double) {
         if pendingHoldoutReturns > 0, pendingHoldoutPeriod != period { settlePendingHoldoutReturn() }
+        if holdoutRows == 0 { holdoutFirstPeriod = period }
         if holdoutRows == 0 || period != holdoutLastPeriod {
             holdoutPeriods += 1
             holdoutLastPeriod = period
@@ -136,9 +143,105 @@ struct CustomerState {
         settlePendingHoldoutReturn()
     }
 
+    /// Whether `later` (the same customer's statistics from the next part of the file) can be folded
+    /// into these without seeing the rows again: both in date order, no return waiting for or
+    /// missing a purchase across the boundary.
+    func canAbsorb(_ later: CustomerState) -> Bool {
+        !unordered && !later.unordered && later.firstSeenDay >= lastSeenDay
+            && pendingReturns == 0 && pendingHoldoutReturns == 0
+            && later.pendingReturns == 0 && later.pendingHoldoutReturns == 0 && later.returnsUnmatched == 0
+    }
+
+    /// Folds in the statistics of the same customer's later rows (see ``canAbsorb(_:)``); channel
+    /// indexes of `later` are first mapped with `channelMap`.
+    mutating func absorb(_ later: CustomerState, channelMap: [Int32]) {
+        if later.periodCount > 0 {
+            if periodCount == 0 {
+                firstPeriod = later.firstPeriod
+                firstPeriodSum = later.firstPeriodSum
+                periodCount = later.periodCount
+            } else if lastPeriod == later.firstPeriod {
+                periodCount += later.periodCount - 1
+                if lastPeriod == firstPeriod { firstPeriodSum += later.firstPeriodSum }
+            } else {
+                periodCount += later.periodCount
+            }
+            lastPeriod = later.lastPeriod
+        }
+        totalSum += later.totalSum
+        purchaseRows += later.purchaseRows
+        orderCount += later.orderCount
+        returnsNetted += later.returnsNetted
+        returnsUnmatched += later.returnsUnmatched
+        quantity += later.quantity
+        if later.holdoutRows > 0 {
+            if holdoutRows == 0 {
+                holdoutFirstPeriod = later.holdoutFirstPeriod
+                holdoutPeriods = later.holdoutPeriods
+            } else {
+                holdoutPeriods += later.holdoutPeriods - (holdoutLastPeriod == later.holdoutFirstPeriod ? 1 : 0)
+            }
+            holdoutLastPeriod = later.holdoutLastPeriod
+            holdoutRows += later.holdoutRows
+            holdoutSum += later.holdoutSum
+        }
+        firstDay = min(firstDay, later.firstDay)
+        lastDay = max(lastDay, later.lastDay)
+        if firstSeenDay == .min { firstSeenDay = later.firstSeenDay }
+        lastSeenDay = max(lastSeenDay, later.lastSeenDay)
+        if acquisitionChannel < 0, later.acquisitionChannel >= 0 { acquisitionChannel = channelMap[Int(later.acquisitionChannel)] }
+        var mask = later.channelMask
+        while mask != 0 {
+            let bit = mask.trailingZeroBitCount
+            mask &= mask - 1
+            if bit < channelMap.count { channelMask |= 1 << UInt64(channelMap[bit] & 63) }
+        }
+    }
+
     /// Clears the statistics for a recomputation, keeping the out-of-order flag.
     mutating func resetForReplay() {
         self = CustomerState()
         unordered = true
     }
+}
+
+/// Storage for customer states: one virtual-memory reservation large enough for every customer the
+/// input can hold (pages are only backed once used), so the array never moves while it grows and
+/// field updates need no copy-on-write checks.
+struct StateBuffer {
+    let base: UnsafeMutablePointer<CustomerState>
+    private(set) var count = 0
+    private let capacity: Int
+    private let bytes: Int
+
+    /// - Parameter capacity: the most states that will ever be appended.
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        bytes = self.capacity * MemoryLayout<CustomerState>.stride
+        guard let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
+              p != MAP_FAILED else {
+            preconditionFailure("cannot reserve \(bytes) bytes of address space for customer states")
+        }
+        base = p.bindMemory(to: CustomerState.self, capacity: self.capacity)
+    }
+
+    mutating func append(_ state: CustomerState) {
+        precondition(count < capacity, "more customers than rows")
+        (base + count).initialize(to: state)
+        count += 1
+    }
+
+    var indices: Range<Int> { 0..<count }
+
+    subscript(i: Int) -> CustomerState {
+        unsafeAddress { UnsafePointer(base + i) }
+        nonmutating unsafeMutableAddress { base + i }
+    }
+
+    func deallocate() {
+        munmap(base, bytes)
+    }
+
+    /// Bytes per customer state.
+    static var stride: Int { MemoryLayout<CustomerState>.stride }
 }

@@ -38,15 +38,18 @@ public enum DayTimeZone: Sendable, Hashable {
 /// The calendar day of a value with an offset is the day as written, unless a time zone is given, in
 /// which case the instant is converted to that zone. Epoch values are instants: their day is taken in
 /// the given time zone, UTC by default. Values without an offset are local times and keep their day.
-public struct DateParser {
+public final class DateParser {
     public enum Failure: Error, Sendable { case unparsable, outOfRange }
 
     let format: [FormatToken]?
     let timeZone: DayTimeZone?
     let foundationZone: TimeZone?
-    // One-entry caches: logs repeat the same date text on consecutive rows.
-    var lastText: (UInt64, UInt64, Int) = (0, 0, -1)
-    var lastDay: Int32 = 0
+    // A direct-mapped cache of recent date texts (≤ 16 bytes): a log has few distinct dates, so most
+    // rows skip parsing altogether. Entry i holds the packed text and its day.
+    let cacheKeys = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * DateParser.cacheSize)
+    let cacheDays = UnsafeMutablePointer<Int32>.allocate(capacity: DateParser.cacheSize)
+    let cacheLengths = UnsafeMutablePointer<UInt8>.allocate(capacity: DateParser.cacheSize)
+    static let cacheSize = 16384
     var zoneCache: (hour: Int, offset: Int) = (.min, 0)
 
     /// - Parameters:
@@ -57,30 +60,58 @@ public struct DateParser {
         self.format = try format.map(FormatToken.compile)
         self.timeZone = timeZone
         if case .named(let id)? = timeZone { foundationZone = TimeZone(identifier: id) } else { foundationZone = nil }
+        cacheLengths.initialize(repeating: 0, count: Self.cacheSize)
+        cacheKeys.initialize(repeating: 0, count: 2 * Self.cacheSize)
+        cacheDays.initialize(repeating: 0, count: Self.cacheSize)
+    }
+
+    deinit {
+        cacheKeys.deallocate()
+        cacheDays.deallocate()
+        cacheLengths.deallocate()
     }
 
     /// Parses one value.
-    public mutating func parse(_ text: UnsafeBufferPointer<UInt8>) -> Result<CalendarDay, Failure> {
+    public func parse(_ text: UnsafeBufferPointer<UInt8>) -> Result<CalendarDay, Failure> {
         let n = text.count
-        if n <= 16, n > 0, let base = text.baseAddress {
-            var a: UInt64 = 0, b: UInt64 = 0
-            for i in 0..<min(n, 8) { a |= UInt64(base[i]) << (8 * UInt64(i)) }
-            if n > 8 { for i in 8..<n { b |= UInt64(base[i]) << (8 * UInt64(i - 8)) } }
-            if lastText.2 == n, lastText.0 == a, lastText.1 == b { return .success(CalendarDay(daysSinceEpoch: lastDay)) }
+        if n <= 16, n >= 8, let base = text.baseAddress {
+            let a = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)
+            var b: UInt64 = 0
+            if n == 16 {
+                b = UnsafeRawPointer(base + 8).loadUnaligned(as: UInt64.self)
+            } else if n > 8 {
+                for i in 8..<n { b |= UInt64(base[i]) << (8 * UInt64(i - 8)) }
+            }
+            // MurmurHash3's 64-bit finalizer: every input bit reaches the low slot bits.
+            var h = a ^ (b &* 0x9E37_79B9_7F4A_7C15) ^ (b >> 17)
+            h ^= h >> 33
+            h = h &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 33
+            h = h &* 0xC4CE_B9FE_1A85_EC53
+            h ^= h >> 33
+            let slot = Int(truncatingIfNeeded: h) & (Self.cacheSize - 1)
+            if cacheLengths[slot] == UInt8(n), cacheKeys[2 * slot] == a, cacheKeys[2 * slot + 1] == b {
+                return .success(CalendarDay(daysSinceEpoch: cacheDays[slot]))
+            }
             let r = parseUncached(text)
-            if case .success(let day) = r { lastText = (a, b, n); lastDay = day.daysSinceEpoch }
+            if case .success(let day) = r {
+                cacheKeys[2 * slot] = a
+                cacheKeys[2 * slot + 1] = b
+                cacheLengths[slot] = UInt8(n)
+                cacheDays[slot] = day.daysSinceEpoch
+            }
             return r
         }
         return parseUncached(text)
     }
 
     /// Parses a `String` (convenience for options and tests).
-    public mutating func parse(_ text: String) -> Result<CalendarDay, Failure> {
+    public func parse(_ text: String) -> Result<CalendarDay, Failure> {
         var t = text
         return t.withUTF8 { parse($0) }
     }
 
-    mutating func parseUncached(_ text: UnsafeBufferPointer<UInt8>) -> Result<CalendarDay, Failure> {
+    func parseUncached(_ text: UnsafeBufferPointer<UInt8>) -> Result<CalendarDay, Failure> {
         let parsed: Stamp?
         if let format { parsed = FormatToken.parse(text, with: format) } else { parsed = Self.parseAuto(text) }
         guard let stamp = parsed else { return .failure(.unparsable) }
@@ -95,7 +126,7 @@ public struct DateParser {
         var epochSeconds: Int? = nil    // for epoch values
     }
 
-    mutating func resolve(_ s: Stamp) -> Result<CalendarDay, Failure> {
+    func resolve(_ s: Stamp) -> Result<CalendarDay, Failure> {
         if let epoch = s.epochSeconds {
             return dayInZone(instant: epoch)
         }
@@ -108,7 +139,7 @@ public struct DateParser {
         return .success(CalendarDay(daysSinceEpoch: Int32(local)))
     }
 
-    mutating func dayInZone(instant: Int) -> Result<CalendarDay, Failure> {
+    func dayInZone(instant: Int) -> Result<CalendarDay, Failure> {
         var offset = 0
         switch timeZone {
         case .fixed(let seconds)?: offset = seconds

@@ -121,6 +121,9 @@ public struct IngestOptions: Sendable, Hashable {
     public var decimalComma: Bool
     /// How many problems an error lists.
     public var problemsListed: Int
+    /// Inputs at least this large are read by two threads (one per half, merged exactly); smaller
+    /// ones, and logs with an order column or a duplicate check, by one.
+    public var parallelThreshold: Int = 8 << 20
 
     public init(columns: ColumnMapping = ColumnMapping(), hasHeader: Bool = true, separator: FieldSeparator? = nil,
                 encoding: String = "auto", dateFormat: String? = nil, timeZone: DayTimeZone? = nil,

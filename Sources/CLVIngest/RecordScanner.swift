@@ -111,7 +111,7 @@ public struct FieldSlice: Sendable {
 ///
 /// Only the first `keep` fields of each record are stored; the rest are counted. The scanner never
 /// allocates per record.
-public struct RecordScanner {
+public struct RecordScanner: ~Copyable {
     public let bytes: UnsafeBufferPointer<UInt8>
     public let separator: FieldSeparator
     /// Current byte offset.
@@ -119,13 +119,17 @@ public struct RecordScanner {
     /// 1-based line number of the next record's first line.
     public private(set) var line: Int
     /// Field slices of the current record (the first `keep`).
-    public var fields: [FieldSlice]
+    public let fields: UnsafeMutableBufferPointer<FieldSlice>
+    /// Scratch space for unescaped quoted fields.
+    private let scratch: UnsafeMutableBufferPointer<UInt8>
     /// Number of fields in the current record.
     public private(set) var fieldCount: Int = 0
     /// Line on which the current record starts.
     public private(set) var recordLine: Int = 0
     /// Set when the current record has a quote problem (an unclosed quote, or text after a closing quote).
     public private(set) var quoteProblem: Bool = false
+    /// Set once any quoted field contained a line break (then not every line break ends a record).
+    public private(set) var sawLineBreakInQuotes: Bool = false
 
     public init(bytes: UnsafeBufferPointer<UInt8>, separator: FieldSeparator, keep: Int,
                 start: Int = 0, line: Int = 1) {
@@ -133,7 +137,14 @@ public struct RecordScanner {
         self.separator = separator
         self.position = start
         self.line = line
-        self.fields = [FieldSlice](repeating: FieldSlice(), count: max(keep, 1))
+        self.fields = .allocate(capacity: max(keep, 1))
+        self.fields.initialize(repeating: FieldSlice())
+        self.scratch = .allocate(capacity: 1 << 16)
+    }
+
+    deinit {
+        fields.deallocate()
+        scratch.deallocate()
     }
 
     /// Reads the next non-blank record; false at the end of the input.
@@ -183,7 +194,7 @@ public struct RecordScanner {
                         closed = true
                         break
                     }
-                    if b == 0x0A { line += 1 }
+                    if b == 0x0A { line += 1; sawLineBreakInQuotes = true }
                     p += 1
                 }
                 slice.end = p
@@ -247,7 +258,7 @@ public struct RecordScanner {
                         closed = true
                         break
                     }
-                    if b == 0x0A { line += 1 }
+                    if b == 0x0A { line += 1; sawLineBreakInQuotes = true }
                     p += 1
                 }
                 slice.end = p
@@ -278,28 +289,35 @@ public struct RecordScanner {
     /// The text of field `index` of the current record, unescaped and trimmed of surrounding blanks.
     public func string(_ index: Int) -> String {
         guard index < min(fieldCount, fields.count) else { return "" }
-        return withField(index) { String(decoding: $0, as: UTF8.self) }
+        return String(decoding: field(index), as: UTF8.self)
     }
 
     /// Calls `body` with the bytes of field `index` (unescaped, blanks trimmed when unquoted).
     public func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try body(field(index))
+    }
+
+    /// The bytes of field `index` of the current record: unescaped, blanks trimmed when unquoted.
+    /// Valid until the next call of `field` or `next`.
+    @inline(__always)
+    public func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
         let f = fields[index]
-        guard let base = bytes.baseAddress else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        guard let base = bytes.baseAddress else { return UnsafeBufferPointer(start: nil, count: 0) }
         var s = f.start, e = f.end
         if !f.quoted {
             while s < e && (base[s] == 0x20 || base[s] == 0x09) { s += 1 }
             while e > s && (base[e - 1] == 0x20 || base[e - 1] == 0x09) { e -= 1 }
         }
         if !f.hasEscapedQuotes {
-            return try body(UnsafeBufferPointer(start: base + s, count: e - s))
+            return UnsafeBufferPointer(start: base + s, count: e - s)
         }
-        var unescaped: [UInt8] = []
-        unescaped.reserveCapacity(e - s)
+        var n = 0
         var i = s
-        while i < e {
-            unescaped.append(base[i])
+        while i < e, n < scratch.count {
+            scratch[n] = base[i]
+            n += 1
             i += (base[i] == 0x22 && i + 1 < e && base[i + 1] == 0x22) ? 2 : 1
         }
-        return try unescaped.withUnsafeBufferPointer(body)
+        return UnsafeBufferPointer(start: scratch.baseAddress, count: n)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import CLVKit
 import Foundation
 
@@ -31,9 +32,13 @@ extension CLV {
                     path: input.input, options: input.ingestOptions, summary: summary.summaryOptions,
                     progress: { progress.update(done: $0, total: $1) })
                 progress.finish()
+                let writeStart = ProgressLine.now()
                 let out = try OutputFile(path: output.output)
                 try SummaryWriter.write(table, format: output.format, to: out)
                 try out.commit()
+                if ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil {
+                    printError("timing: open+ingest \(report.seconds) s (report), write \(ProgressLine.now() - writeStart) s")
+                }
                 if let reportJSON {
                     let file = try OutputFile(path: reportJSON)
                     let encoder = JSONEncoder()

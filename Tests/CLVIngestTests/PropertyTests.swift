@@ -82,6 +82,57 @@ struct ConsistencyTests {
         }
     }
 
+    @Test("reading in two halves and merging gives exactly the sequential result",
+          arguments: [(1, "date"), (2, "customer"), (3, "shuffled"), (4, "date"), (5, "customer"), (6, "shuffled")] as [(UInt64, String)])
+    func parallelHalves(seed: UInt64, order: String) throws {
+        let log = RandomLog(seed: seed, customers: 200)
+        var rows = log.rows
+        var rng = Xoshiro256(seed: seed)
+        switch order {
+        case "date": rows.sort { ($0.day, $0.customer) < ($1.day, $1.customer) }
+        case "customer": rows.sort { ($0.customer, $0.day) < ($1.customer, $1.day) }
+        default: rows.shuffle(using: &rng)
+        }
+        let text = log.csv(rows)
+        for summary in [SummaryOptions(), SummaryOptions(frequency: .week, timeUnit: .week,
+                                                          calibrationEnd: CalendarDay(daysSinceEpoch: 19_850))] {
+            var sequential = IngestOptions(asOf: CalendarDay(iso: "2030-01-01")!)
+            sequential.parallelThreshold = .max
+            var split = sequential
+            split.parallelThreshold = 1
+            let (a, ra) = try summarize(text, sequential, summary)
+            let (b, rb) = try summarize(text, split, summary)
+            #expect(a.customerIDs == b.customerIDs)
+            #expect(a.repeatPurchases == b.repeatPurchases)
+            #expect(a.recency == b.recency && a.age == b.age)
+            #expect(a.firstPurchase == b.firstPurchase && a.lastPurchase == b.lastPurchase && a.orders == b.orders)
+            #expect(a.holdoutFrequency == b.holdoutFrequency)
+            for i in 0..<a.count {
+                #expect(isClose(a.monetaryValue[i], b.monetaryValue[i], relative: 1e-12, absolute: 1e-9))
+                #expect(isClose(a.totalSpend[i], b.totalSpend[i], relative: 1e-12, absolute: 1e-9))
+                if let ha = a.holdoutMonetaryValue, let hb = b.holdoutMonetaryValue {
+                    #expect(isClose(ha[i], hb[i], relative: 1e-12, absolute: 1e-9))
+                }
+            }
+            #expect(ra.rowsRead == rb.rowsRead && ra.rowsUsed == rb.rowsUsed)
+            #expect(ra.returnsNetted == rb.returnsNetted && ra.unmatchedReturns == rb.unmatchedReturns)
+            #expect(ra.firstDate == rb.firstDate && ra.lastDate == rb.lastDate)
+        }
+    }
+
+    @Test("a quoted field with a line break makes the reader fall back to one pass, with the same result")
+    func quotedLineBreaks() throws {
+        var text = "customer_id,note,date,amount\n"
+        for i in 0..<400 { text += "C\(i % 37),\"line one\nline two\",2024-01-\(String(format: "%02d", i % 28 + 1)),\(i % 50 + 1)\n" }
+        var options = IngestOptions(asOf: CalendarDay(iso: "2030-01-01")!)
+        options.parallelThreshold = 1
+        let (b, _) = try summarize(text, options)
+        options.parallelThreshold = .max
+        let (a, _) = try summarize(text, options)
+        #expect(a.customerIDs == b.customerIDs && a.repeatPurchases == b.repeatPurchases && a.monetaryValue == b.monetaryValue)
+        #expect(a.count == 37)
+    }
+
     @Test("time units only rescale recency and T")
     func timeUnits() throws {
         let text = RandomLog(seed: 7).csv(RandomLog(seed: 7).rows)

@@ -49,7 +49,8 @@ struct RecordScannerTests {
         var scanner = RecordScanner(bytes: input.bytes, separator: .comma, keep: 4)
         let first = scanner.next()
         #expect(first)
-        #expect(scanner.quoteProblem)
+        let problem = scanner.quoteProblem
+        #expect(problem)
         let second = scanner.next()
         #expect(!second)
     }
