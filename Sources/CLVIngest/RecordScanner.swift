@@ -28,7 +28,10 @@ public enum FieldSeparator: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .whitespace: return "whitespace"
         case .character(0x09): return "tab"
-        case .character(let b): return String(UnicodeScalar(b))
+        case .character(0x2C): return "comma"
+        case .character(0x3B): return "semicolon"
+        case .character(0x7C): return "pipe"
+        case .character(let b): return "'\(String(UnicodeScalar(b)))'"
         }
     }
 

@@ -128,12 +128,13 @@ public struct IngestReport: Sendable, Codable, Hashable {
     /// A short human-readable account, one fact per line.
     public var lines: [String] {
         var out: [String] = []
-        out.append("read \(rowsRead) rows from \(file) (\(encoding), \(separator)-separated); used \(rowsUsed)")
+        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+        out.append("read \(count(rowsRead, "row")) from \(file) (\(encoding), \(separator)-separated); used \(rowsUsed)")
         if let first = firstDate, let last = lastDate { out.append("dates \(first) to \(last)") }
-        out.append("\(customers) customers, \(repeatCustomers) with repeat purchases")
+        out.append("\(count(customers, "customer")), \(repeatCustomers) with repeat purchases")
         if rowsSkipped > 0 {
             let why = skipped.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            out.append("skipped \(rowsSkipped) rows: \(why)")
+            out.append("skipped \(count(rowsSkipped, "row")): \(why)")
         }
         if returnRows > 0 {
             out.append("\(returnRows) returns (\(returnsNetted) netted, \(returnsDropped) dropped, \(unmatchedReturns) without a purchase to net against)")

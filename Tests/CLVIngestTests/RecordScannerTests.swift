@@ -56,12 +56,12 @@ struct RecordScannerTests {
     }
 
     @Test("separator detection", arguments: [
-        ("id,date,amount\n1,2024-01-01,3\n", ","),
-        ("id;date;amount\n1;2024-01-01;3,5\n", ";"),
+        ("id,date,amount\n1,2024-01-01,3\n", "comma"),
+        ("id;date;amount\n1;2024-01-01;3,5\n", "semicolon"),
         ("id\tdate\tamount\n1\t2024-01-01\t3\n", "tab"),
-        ("id|date|amount\n1|2024-01-01|3\n", "|"),
+        ("id|date|amount\n1|2024-01-01|3\n", "pipe"),
         ("  0001 19970101 1 11.77\r\n  0002 19970112 2 9.00\r\n", "whitespace"),
-        ("id,name,amount\n1,\"a;b;c\",3\n2,\"d\",4\n", ","),
+        ("id,name,amount\n1,\"a;b;c\",3\n2,\"d\",4\n", "comma"),
     ])
     func detection(_ text: String, _ expected: String) throws {
         let input = try MappedInput.fromBytes(Array(text.utf8))

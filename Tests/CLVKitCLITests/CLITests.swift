@@ -67,7 +67,7 @@ struct CLITests {
         // With --on-error skip the row is skipped and reported.
         let skipped = try CLVCommand.run(["summary", input.path, "-o", output.path, "--on-error", "skip", "--as-of", "2030-01-01"])
         #expect(skipped.status == 0)
-        #expect(skipped.stderr.contains("skipped 1 rows: 1 unparsable amount"))
+        #expect(skipped.stderr.contains("skipped 1 row: 1 unparsable amount"))
         #expect(try String(contentsOf: output, encoding: .utf8).hasPrefix("customer_id,frequency"))
     }
 
