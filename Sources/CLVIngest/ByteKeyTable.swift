@@ -97,8 +97,22 @@ final class ByteKeyTable {
         }
     }
 
-    private func grow() {
-        let size = slots.count * 2
+    /// Makes room for `additional` more keys without rehashing on the way.
+    func reserve(_ additional: Int) {
+        let needed = count + additional
+        hashes.reserveCapacity(needed)
+        offsets.reserveCapacity(needed)
+        lengths.reserveCapacity(needed)
+        if needed * 2 > slots.count {
+            var size = slots.count
+            while needed * 2 > size { size <<= 1 }
+            rehash(size: size)
+        }
+    }
+
+    private func grow() { rehash(size: slots.count * 2) }
+
+    private func rehash(size: Int) {
         slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
         for index in 0..<count {

@@ -222,6 +222,8 @@ struct StateBuffer {
               p != MAP_FAILED else {
             preconditionFailure("cannot reserve \(bytes) bytes of address space for customer states")
         }
+        // Huge pages where the kernel offers them: a million customers fault in ~70 pages, not ~35,000.
+        _ = madvise(p, bytes, MADV_HUGEPAGE)
         base = p.bindMemory(to: CustomerState.self, capacity: self.capacity)
     }
 

@@ -224,7 +224,35 @@ enum Transcoder {
 /// A fast UTF-8 validator (ASCII runs are skipped eight bytes at a time).
 public enum UTF8Validation {
     /// Offset of the first byte that does not belong to a valid UTF-8 sequence, or nil if all are valid.
+    /// Large inputs are checked in two halves at once (split before an ASCII byte, which always starts
+    /// a sequence).
     public static func firstInvalidOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard bytes.count >= 4 << 20, ProcessInfo.processInfo.activeProcessorCount > 1 else { return sequential(bytes) }
+        var split = bytes.count / 2
+        while split < bytes.count, bytes[split] >= 0x80 { split += 1 }
+        let halves = [UnsafeBufferPointer(rebasing: bytes[0..<split]), UnsafeBufferPointer(rebasing: bytes[split...])]
+        let found = LockedOffsets()
+        let parts = UncheckedSendable(halves)
+        let middle = split
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+            if let bad = sequential(parts.value[k]) { found.add(bad + (k == 0 ? 0 : middle)) }
+        }
+        return found.minimum
+    }
+
+    private final class LockedOffsets: @unchecked Sendable {
+        private let lock = NSLock()
+        private var values: [Int] = []
+        func add(_ v: Int) { lock.lock(); values.append(v); lock.unlock() }
+        var minimum: Int? { lock.lock(); defer { lock.unlock() }; return values.min() }
+    }
+
+    private struct UncheckedSendable<T>: @unchecked Sendable {
+        let value: T
+        init(_ value: T) { self.value = value }
+    }
+
+    static func sequential(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let base = bytes.baseAddress else { return nil }
         let n = bytes.count
         var i = 0

@@ -43,21 +43,34 @@ public final class OutputFile {
         if buffer.count >= 1 << 20 { try flush() }
     }
 
+    /// Appends a byte array; large ones go straight to the file without another copy.
+    public func write(_ bytes: [UInt8]) throws {
+        if bytes.count < 1 << 16 {
+            buffer.append(contentsOf: bytes)
+            if buffer.count >= 1 << 20 { try flush() }
+            return
+        }
+        try flush()
+        try bytes.withUnsafeBytes { try writeDirect($0) }
+    }
+
+    private func writeDirect(_ raw: UnsafeRawBufferPointer) throws {
+        var done = 0
+        while done < raw.count {
+            let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw IngestError.writeFailed(path: path ?? "<stdout>", reason: String(cString: strerror(errno)))
+            }
+            done += n
+        }
+    }
+
     /// Appends text (buffered).
     public func write(_ text: String) throws { try write(text.utf8) }
 
     private func flush() throws {
-        try buffer.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw IngestError.writeFailed(path: path ?? "<stdout>", reason: String(cString: strerror(errno)))
-                }
-                done += n
-            }
-        }
+        try buffer.withUnsafeBytes { try writeDirect($0) }
         buffer.removeAll(keepingCapacity: true)
     }
 
@@ -102,10 +115,17 @@ public struct ByteWriter {
 
     @inline(__always)
     public mutating func append(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    public mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    public mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    /// Raw bytes.
+    @inline(__always)
+    public mutating func append(bytes raw: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: raw) }
 
     @inline(__always)
     public mutating func append(byte: UInt8) { bytes.append(byte) }
@@ -180,16 +200,18 @@ public struct ByteWriter {
 
     /// A CSV field, quoted when it holds a separator, quote or line break.
     public mutating func appendCSVField(_ text: String) {
-        let utf8 = text.utf8
-        if utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
-            bytes.append(0x22)
-            for b in utf8 {
-                if b == 0x22 { bytes.append(0x22) }
-                bytes.append(b)
+        var text = text
+        text.withUTF8 { utf8 in
+            if utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+                bytes.append(0x22)
+                for b in utf8 {
+                    if b == 0x22 { bytes.append(0x22) }
+                    bytes.append(b)
+                }
+                bytes.append(0x22)
+            } else {
+                bytes.append(contentsOf: utf8)
             }
-            bytes.append(0x22)
-        } else {
-            bytes.append(contentsOf: utf8)
         }
     }
 

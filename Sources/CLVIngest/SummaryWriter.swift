@@ -36,36 +36,44 @@ public enum SummaryWriter {
         let names = columns(of: table)
         if format == .csv { try output.write(names.joined(separator: ",") + "\n") }
         let n = table.count
+        let dates = DateTexts(table)
         let chunk = 50_000
         let chunks = (n + chunk - 1) / chunk
+        let parallel = 8
+        // One buffer per slot, reused from batch to batch (their pages are touched once).
+        let buffers = ConcurrentResults<ByteWriter>(count: parallel)
+        for k in 0..<parallel { buffers.set(k, ByteWriter(capacity: chunk * 112)) }
         var done = 0
         while done < chunks {
-            let batch = min(chunks - done, 8)
-            let pieces = ConcurrentResults<[UInt8]>(count: batch)
+            let batch = min(chunks - done, parallel)
             let firstChunk = done
             DispatchQueue.concurrentPerform(iterations: batch) { k in
                 let lower = (firstChunk + k) * chunk
                 let upper = min(lower + chunk, n)
-                var w = ByteWriter(capacity: (upper - lower) * 96)
-                for i in lower..<upper { format == .csv ? csvRow(table, i, &w) : jsonRow(table, i, names, &w) }
-                pieces.set(k, w.bytes)
+                var w = buffers.take(k)
+                w.bytes.removeAll(keepingCapacity: true)
+                for i in lower..<upper {
+                    format == .csv ? csvRow(table, i, dates, &w) : jsonRow(table, i, names, dates, &w)
+                }
+                buffers.set(k, w)
             }
-            for k in 0..<batch { try output.write(pieces.get(k)) }
+            for k in 0..<batch {
+                let w = buffers.take(k)
+                try output.write(w.bytes)
+                buffers.set(k, w)
+            }
             done += batch
         }
     }
 
     /// Writes the values after `customer_id`; `separator` is called before each one with its column index.
-    static func values(_ t: SummaryTable, _ i: Int, _ w: inout ByteWriter, json: Bool,
+    static func values(_ t: SummaryTable, _ i: Int, _ dates: DateTexts, _ w: inout ByteWriter, json: Bool,
                        separator: (inout ByteWriter, Int) -> Void) {
         var k = 1
         func next(_ w: inout ByteWriter) { separator(&w, k); k += 1 }
         func day(_ d: CalendarDay, _ w: inout ByteWriter) {
-            let (y, m, dd) = d.components
             if json { w.append(byte: 0x22) }
-            w.append(y)
-            w.append(byte: 0x2D); if m < 10 { w.append(byte: 0x30) }; w.append(m)
-            w.append(byte: 0x2D); if dd < 10 { w.append(byte: 0x30) }; w.append(dd)
+            dates.append(d, to: &w)
             if json { w.append(byte: 0x22) }
         }
         next(&w); w.append(Double(t.repeatPurchases[i]))
@@ -91,21 +99,49 @@ public enum SummaryWriter {
         }
     }
 
-    static func csvRow(_ t: SummaryTable, _ i: Int, _ w: inout ByteWriter) {
+    static func csvRow(_ t: SummaryTable, _ i: Int, _ dates: DateTexts, _ w: inout ByteWriter) {
         w.appendCSVField(t.customerIDs[i])
-        values(t, i, &w, json: false) { w, _ in w.append(byte: 0x2C) }
+        values(t, i, dates, &w, json: false) { w, _ in w.append(byte: 0x2C) }
         w.append(byte: 0x0A)
     }
 
-    static func jsonRow(_ t: SummaryTable, _ i: Int, _ names: [String], _ w: inout ByteWriter) {
+    static func jsonRow(_ t: SummaryTable, _ i: Int, _ names: [String], _ dates: DateTexts, _ w: inout ByteWriter) {
         w.append("{\"customer_id\":" as StaticString)
         w.appendJSONString(t.customerIDs[i])
-        values(t, i, &w, json: true) { w, k in
+        values(t, i, dates, &w, json: true) { w, k in
             w.append(byte: 0x2C)
             w.appendJSONString(names[k])
             w.append(byte: 0x3A)
         }
         w.append("}\n" as StaticString)
+    }
+}
+
+/// `YYYY-MM-DD` texts of every day between a table's earliest and latest purchase, computed once.
+struct DateTexts: @unchecked Sendable {
+    let first: Int32
+    let texts: [UInt8]
+
+    init(_ t: SummaryTable) {
+        let days = t.firstPurchase.map(\.daysSinceEpoch) + t.lastPurchase.map(\.daysSinceEpoch)
+        let lo = days.min() ?? 0, hi = days.max() ?? 0
+        first = lo
+        var texts: [UInt8] = []
+        if hi - lo < 200_000 {
+            texts.reserveCapacity(Int(hi - lo + 1) * 10)
+            for d in lo...hi { texts += Array(CalendarDay(daysSinceEpoch: d).description.utf8.prefix(10)) }
+        }
+        self.texts = texts
+    }
+
+    @inline(__always)
+    func append(_ d: CalendarDay, to w: inout ByteWriter) {
+        let k = Int(d.daysSinceEpoch - first)
+        if k >= 0, (k + 1) * 10 <= texts.count {
+            texts.withUnsafeBufferPointer { w.append(bytes: UnsafeBufferPointer(rebasing: $0[(k * 10)..<(k * 10 + 10)])) }
+        } else {
+            w.append(d.description)
+        }
     }
 }
 
@@ -116,4 +152,6 @@ final class ConcurrentResults<T>: @unchecked Sendable {
     init(count: Int) { slots = Array(repeating: nil, count: count) }
     func set(_ i: Int, _ value: T) { lock.lock(); slots[i] = value; lock.unlock() }
     func get(_ i: Int) -> T { lock.lock(); defer { lock.unlock() }; return slots[i]! }
+    /// Removes and returns slot `i` (so that the caller holds the only reference to its storage).
+    func take(_ i: Int) -> T { lock.lock(); defer { lock.unlock() }; let v = slots[i]!; slots[i] = nil; return v }
 }

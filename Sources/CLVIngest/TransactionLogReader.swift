@@ -224,28 +224,34 @@ final class Ingestor {
 
     // MARK: Rows
 
-    enum RowOutcome {
-        case row(ParsedRow)
-        case problem(DataProblem)
-    }
+    /// The outcome of parsing a row: a valid row, or nil with the problem in ``lastProblem`` (kept out
+    /// of the return value so that the hot path never copies or destroys strings).
+    typealias RowOutcome = ParsedRow?
+    var lastProblem: DataProblem?
 
     func label(_ column: Int) -> String { columns.labels[column] ?? String(column + 1) }
 
     private func problem(_ kind: DataProblem.Kind, _ scanner: borrowing RecordScanner, _ column: Int, _ message: String) -> RowOutcome {
         let value = column >= 0 && column < scanner.fieldCount ? scanner.string(column) : ""
-        return .problem(DataProblem(kind: kind, line: scanner.recordLine, column: column >= 0 ? label(column) : "",
-                                    value: value, message: message))
+        return problem(DataProblem(kind: kind, line: scanner.recordLine, column: column >= 0 ? label(column) : "",
+                                   value: value, message: message))
     }
 
     /// Parses the current record. Interns customers, orders and channels only for valid rows.
+    @inline(never)
+    private func problem(_ p: DataProblem) -> RowOutcome {
+        lastProblem = p
+        return nil
+    }
+
     func parseRow(_ scanner: borrowing RecordScanner) -> RowOutcome {
         let c = hot
         if scanner.fieldCount <= c.maxIndex {
-            return .problem(DataProblem(kind: .tooFewFields, line: scanner.recordLine, column: "", value: "",
+            return problem(DataProblem(kind: .tooFewFields, line: scanner.recordLine, column: "", value: "",
                                         message: "has \(scanner.fieldCount) field\(scanner.fieldCount == 1 ? "" : "s"), but column \(c.maxIndex + 1) ('\(label(c.maxIndex))') is needed"))
         }
         if scanner.quoteProblem {
-            return .problem(DataProblem(kind: .badQuoting, line: scanner.recordLine, column: "", value: "",
+            return problem(DataProblem(kind: .badQuoting, line: scanner.recordLine, column: "", value: "",
                                         message: "has a quote that is not closed, or text after a closing quote (RFC 4180: double a quote inside a quoted field)"))
         }
         if scanner.field(c.customer).count == 0 {
@@ -338,8 +344,8 @@ final class Ingestor {
                 }
             }
         }
-        return .row(ParsedRow(customer: customer, day: day, amount: amount, quantity: quantity, channel: channel,
-                              order: order, line: scanner.recordLine))
+        return ParsedRow(customer: customer, day: day, amount: amount, quantity: quantity, channel: channel,
+                         order: order, line: scanner.recordLine)
     }
 
     func fingerprint(_ r: ParsedRow) -> UInt64 {
@@ -474,19 +480,23 @@ final class Ingestor {
                 sinceProgress = 0
                 progress(min(total, (scanner.position - start) * progressScale + dataStart), total)
             }
-            switch parseRow(scanner) {
-            case .problem(let p):
-                report.problemCount += 1
-                if report.problems.count < max(options.problemsListed, 0) { report.problems.append(p) }
-                report.skipped[p.kind.rawValue, default: 0] += 1
-            case .row(let r):
+            if let r = parseRow(scanner) {
                 if r.day < minDay { minDay = r.day }
                 if r.day > maxDay { maxDay = r.day }
                 let kind = admit(r, counting: true)
                 if kind != .excluded { apply(r, kind, replay: false) }
+            } else if let p = lastProblem {
+                recordProblem(p)
             }
         }
         return (scanner.line, scanner.sawLineBreakInQuotes)
+    }
+
+    @inline(never)
+    private func recordProblem(_ p: DataProblem) {
+        report.problemCount += 1
+        if report.problems.count < max(options.problemsListed, 0) { report.problems.append(p) }
+        report.skipped[p.kind.rawValue, default: 0] += 1
     }
 
     /// A worker for one part of the same input, sharing the resolved columns.
@@ -560,6 +570,7 @@ final class Ingestor {
                 c.withMemoryRebound(to: UInt8.self) { Int32(channels.intern(UnsafeBufferPointer(rebasing: $0.dropLast())).index) }
             }
         }
+        customers.reserve(later.customers.count)
         for k in later.states.indices {
             let theirs = later.states[k]
             let (index, isNew) = later.customers.withKey(k) { customers.intern($0) }
@@ -635,7 +646,7 @@ final class Ingestor {
         previousCustomer = -1
         while scanner.next() {
             if scanner.fieldCount == 1, scanner.field(0).count == 0, !scanner.fields[0].quoted { continue }
-            guard case .row(let r) = parseRow(scanner), states[r.customer].unordered else { continue }
+            guard let r = parseRow(scanner), states[r.customer].unordered else { continue }
             rows.append(r)
         }
         rows.sort { ($0.customer, $0.day, $0.line) < ($1.customer, $1.day, $1.line) }
@@ -680,6 +691,9 @@ final class Ingestor {
         if channelNames.isEmpty { channelNames = [] }
         let n = states.indices.reduce(0) { $0 + (states[$1].periodCount > 0 ? 1 : 0) }
         table.customerIDs.reserveCapacity(n)
+        table.repeatPurchases.reserveCapacity(n); table.recency.reserveCapacity(n); table.age.reserveCapacity(n)
+        table.monetaryValue.reserveCapacity(n); table.firstPurchase.reserveCapacity(n); table.lastPurchase.reserveCapacity(n)
+        table.orders.reserveCapacity(n); table.totalSpend.reserveCapacity(n)
         for c in states.indices {
             states[c].finish()
             let s = states[c]
