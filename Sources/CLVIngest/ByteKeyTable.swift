@@ -9,9 +9,8 @@ final class ByteKeyTable {
     private(set) var count = 0
     private var slots: [UInt64]          // 0 = empty, else (hash tag << 32) | (index + 1)
     private var mask: Int
-    private var hashes: [UInt64] = []
-    private var offsets: [Int] = []
-    private var lengths: [Int32] = []
+    private var offsets: [UInt32] = []   // into the arena (keys beyond 4 GiB of id bytes are refused)
+    private var lengths: [UInt16] = []
     private var arena: [UInt8] = []
 
     init(capacity: Int = 1024) {
@@ -22,7 +21,7 @@ final class ByteKeyTable {
     }
 
     /// Approximate bytes held.
-    var memoryFootprint: Int { slots.capacity * 8 + hashes.capacity * 8 + offsets.capacity * 8 + lengths.capacity * 4 + arena.capacity }
+    var memoryFootprint: Int { slots.capacity * 8 + offsets.capacity * 4 + lengths.capacity * 2 + arena.capacity }
 
     @inline(__always)
     static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
@@ -52,7 +51,7 @@ final class ByteKeyTable {
     func equals(_ index: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
         guard Int(lengths[index]) == key.count else { return false }
         if key.count == 0 { return true }
-        return arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + offsets[index], key.baseAddress!, key.count) == 0 }
+        return arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + Int(offsets[index]), key.baseAddress!, key.count) == 0 }
     }
 
     /// Index of `key`, adding it if it is new.
@@ -70,11 +69,12 @@ final class ByteKeyTable {
             }
             slot = (slot + 1) & mask
         }
+        precondition(key.count <= Int(UInt16.max) && arena.count + key.count <= Int(UInt32.max),
+                     "ids longer than 65535 bytes, or more than 4 GiB of them, are not supported")
         let index = count
         slots[slot] = tag | UInt64(index + 1)
-        hashes.append(h)
-        offsets.append(arena.count)
-        lengths.append(Int32(key.count))
+        offsets.append(UInt32(arena.count))
+        lengths.append(UInt16(key.count))
         arena.append(contentsOf: key)
         count += 1
         if count * 2 > slots.count { grow() }
@@ -100,7 +100,6 @@ final class ByteKeyTable {
     /// Makes room for `additional` more keys without rehashing on the way.
     func reserve(_ additional: Int) {
         let needed = count + additional
-        hashes.reserveCapacity(needed)
         offsets.reserveCapacity(needed)
         lengths.reserveCapacity(needed)
         if needed * 2 > slots.count {
@@ -116,7 +115,7 @@ final class ByteKeyTable {
         slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
         for index in 0..<count {
-            let h = hashes[index]
+            let h = withKey(index) { Self.hash($0) }
             var slot = Int(truncatingIfNeeded: h) & mask
             while slots[slot] != 0 { slot = (slot + 1) & mask }
             slots[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(index + 1)
@@ -126,14 +125,14 @@ final class ByteKeyTable {
     /// Calls `body` with the bytes of key `index`.
     func withKey<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         arena.withUnsafeBufferPointer { buf in
-            body(UnsafeBufferPointer(rebasing: buf[offsets[index]..<(offsets[index] + Int(lengths[index]))]))
+            body(UnsafeBufferPointer(rebasing: buf[Int(offsets[index])..<(Int(offsets[index]) + Int(lengths[index]))]))
         }
     }
 
     /// The key at `index` as a string.
     func string(at index: Int) -> String {
         arena.withUnsafeBufferPointer { buf in
-            String(decoding: UnsafeBufferPointer(rebasing: buf[offsets[index]..<(offsets[index] + Int(lengths[index]))]),
+            String(decoding: UnsafeBufferPointer(rebasing: buf[Int(offsets[index])..<(Int(offsets[index]) + Int(lengths[index]))]),
                    as: UTF8.self)
         }
     }

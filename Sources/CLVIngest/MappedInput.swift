@@ -134,7 +134,8 @@ public final class MappedInput: @unchecked Sendable {
         if (st.st_mode & S_IFMT) == S_IFDIR { throw IngestError.unreadable(path: name, reason: "it is a directory") }
         let size = Int(st.st_size)
         if size == 0 { return (nil, 0) }
-        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+        // MAP_POPULATE maps the whole file in one go: far cheaper than one page fault per 4 KiB page.
+        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), p != MAP_FAILED else {
             throw IngestError.unreadable(path: name, reason: String(cString: strerror(errno)))
         }
         madvise(p, size, MADV_SEQUENTIAL)

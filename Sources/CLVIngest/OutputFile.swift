@@ -43,6 +43,17 @@ public final class OutputFile {
         if buffer.count >= 1 << 20 { try flush() }
     }
 
+    /// Appends the contents of a writer; large ones go straight to the file without another copy.
+    public func write(_ writer: ByteWriter) throws {
+        if writer.count < 1 << 16 {
+            writer.withUnsafeBytes { buffer.append(contentsOf: $0) }
+            if buffer.count >= 1 << 20 { try flush() }
+            return
+        }
+        try flush()
+        try writer.withUnsafeBytes { try writeDirect($0) }
+    }
+
     /// Appends a byte array; large ones go straight to the file without another copy.
     public func write(_ bytes: [UInt8]) throws {
         if bytes.count < 1 << 16 {
@@ -109,49 +120,99 @@ public final class OutputFile {
 
 /// Appends numbers and text to a byte buffer quickly (no `String` per value).
 public struct ByteWriter {
-    public var bytes: [UInt8] = []
+    /// The buffer, owned by reference so that appends need no copy-on-write check.
+    final class Storage {
+        var base: UnsafeMutablePointer<UInt8>
+        var count = 0
+        var capacity: Int
+        init(capacity: Int) {
+            self.capacity = max(capacity, 64)
+            base = .allocate(capacity: self.capacity)
+        }
+        deinit { base.deallocate() }
 
-    public init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+        @inline(__always)
+        func reserve(_ extra: Int) {
+            if count + extra > capacity { grow(count + extra) }
+        }
+
+        @inline(never)
+        func grow(_ needed: Int) {
+            var size = capacity * 2
+            while size < needed { size *= 2 }
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+            bigger.update(from: base, count: count)
+            base.deallocate()
+            base = bigger
+            capacity = size
+        }
+    }
+
+    let storage: Storage
+
+    public init(capacity: Int = 0) { storage = Storage(capacity: capacity) }
+
+    /// The bytes written so far (a copy).
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage.base, count: storage.count)) }
+
+    /// Number of bytes written.
+    public var count: Int { storage.count }
+
+    /// Forgets the contents, keeping the memory.
+    public mutating func removeAll() { storage.count = 0 }
+
+    /// Calls `body` with the bytes written so far.
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: storage.base, count: storage.count))
+    }
+
+    @inline(__always)
+    public mutating func append(bytes raw: UnsafeBufferPointer<UInt8>) {
+        guard let source = raw.baseAddress, raw.count > 0 else { return }
+        storage.reserve(raw.count)
+        (storage.base + storage.count).update(from: source, count: raw.count)
+        storage.count += raw.count
+    }
 
     @inline(__always)
     public mutating func append(_ text: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        append(bytes: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     public mutating func append(_ text: String) {
         var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        text.withUTF8 { append(bytes: $0) }
     }
 
-    /// Raw bytes.
     @inline(__always)
-    public mutating func append(bytes raw: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: raw) }
-
-    @inline(__always)
-    public mutating func append(byte: UInt8) { bytes.append(byte) }
+    public mutating func append(byte: UInt8) {
+        storage.reserve(1)
+        storage.base[storage.count] = byte
+        storage.count += 1
+    }
 
     /// A whole number in decimal.
     @inline(__always)
     public mutating func append(_ value: Int) {
-        if value < 0 { bytes.append(0x2D); append(UInt(value.magnitude)); return }
+        if value < 0 { append(byte: 0x2D); append(UInt(value.magnitude)); return }
         append(UInt(value))
     }
 
     @inline(__always)
     public mutating func append(_ value: UInt) {
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var width = 1
+        var t = value
+        while t >= 10 { t /= 10; width += 1 }
+        storage.reserve(width)
         var v = value
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            repeat {
-                d[19 - count] = UInt8(v % 10) + 0x30
-                v /= 10
-                count += 1
-            } while v > 0
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(20 - count)...]))
-        }
+        let end = storage.base + storage.count + width
+        var p = end
+        repeat {
+            p -= 1
+            p.pointee = UInt8(v % 10) + 0x30
+            v /= 10
+        } while v > 0
+        storage.count += width
     }
 
     /// A double: whole numbers as `7.0` (like Python's repr), others with 12 significant digits and
@@ -162,33 +223,33 @@ public struct ByteWriter {
     public mutating func append(_ value: Double) {
         let a = abs(value)
         if a < 1e15, value == value.rounded(.towardZero) {
-            if value < 0 || (value == 0 && value.sign == .minus) { bytes.append(0x2D) }
+            if value < 0 || (value == 0 && value.sign == .minus) { append(byte: 0x2D) }
             append(UInt(a))
             append(".0" as StaticString)
             return
         }
-        guard a >= 1e-7, a < 1e15 else { bytes.append(contentsOf: value.description.utf8); return }
+        guard a >= 1e-7, a < 1e15 else { append(value.description); return }
         // Decimal exponent e with 10^e <= a < 10^(e+1).
         var e = 0
         let p = ByteWriter.powersOfTen
         if a >= 1 { while e < 15, a >= p[e + 1] { e += 1 } } else { e = -1; while a * p[-e] < 1 { e -= 1 } }
         let decimals = 11 - e
-        guard decimals <= 22 else { bytes.append(contentsOf: value.description.utf8); return }
+        guard decimals <= 22 else { append(value.description); return }
         let scaled = (a * p[decimals]).rounded()
         var n = UInt64(scaled)
         let unit = UInt64(p[decimals])
-        if value < 0 { bytes.append(0x2D) }
+        if value < 0 { append(byte: 0x2D) }
         append(UInt(n / unit))
         n %= unit
         if n == 0 { append(".0" as StaticString); return }
         var digits = decimals
         while n % 10 == 0 { n /= 10; digits -= 1 }
-        bytes.append(0x2E)
+        append(byte: 0x2E)
         // Leading zeros of the fraction.
         var width = 1
         var t = n
         while t >= 10 { t /= 10; width += 1 }
-        for _ in 0..<(digits - width) { bytes.append(0x30) }
+        for _ in 0..<(digits - width) { append(byte: 0x30) }
         append(UInt(n))
     }
 
@@ -203,21 +264,21 @@ public struct ByteWriter {
         var text = text
         text.withUTF8 { utf8 in
             if utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
-                bytes.append(0x22)
+                append(byte: 0x22)
                 for b in utf8 {
-                    if b == 0x22 { bytes.append(0x22) }
-                    bytes.append(b)
+                    if b == 0x22 { append(byte: 0x22) }
+                    append(byte: b)
                 }
-                bytes.append(0x22)
+                append(byte: 0x22)
             } else {
-                bytes.append(contentsOf: utf8)
+                append(bytes: utf8)
             }
         }
     }
 
     /// A JSON string literal.
     public mutating func appendJSONString(_ text: String) {
-        bytes.append(0x22)
+        append(byte: 0x22)
         for b in text.utf8 {
             switch b {
             case 0x22: append("\\\"" as StaticString)
@@ -228,10 +289,10 @@ public struct ByteWriter {
             case 0..<0x20:
                 append("\\u00" as StaticString)
                 let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                bytes.append(hex[Int(b >> 4)]); bytes.append(hex[Int(b & 15)])
-            default: bytes.append(b)
+                append(byte: hex[Int(b >> 4)]); append(byte: hex[Int(b & 15)])
+            default: append(byte: b)
             }
         }
-        bytes.append(0x22)
+        append(byte: 0x22)
     }
 }

@@ -37,9 +37,9 @@ public enum SummaryWriter {
         if format == .csv { try output.write(names.joined(separator: ",") + "\n") }
         let n = table.count
         let dates = DateTexts(table)
-        let chunk = 50_000
+        let chunk = 16_384
         let chunks = (n + chunk - 1) / chunk
-        let parallel = 8
+        let parallel = 4
         // One buffer per slot, reused from batch to batch (their pages are touched once).
         let buffers = ConcurrentResults<ByteWriter>(count: parallel)
         for k in 0..<parallel { buffers.set(k, ByteWriter(capacity: chunk * 112)) }
@@ -51,7 +51,7 @@ public enum SummaryWriter {
                 let lower = (firstChunk + k) * chunk
                 let upper = min(lower + chunk, n)
                 var w = buffers.take(k)
-                w.bytes.removeAll(keepingCapacity: true)
+                w.removeAll()
                 for i in lower..<upper {
                     format == .csv ? csvRow(table, i, dates, &w) : jsonRow(table, i, names, dates, &w)
                 }
@@ -59,7 +59,7 @@ public enum SummaryWriter {
             }
             for k in 0..<batch {
                 let w = buffers.take(k)
-                try output.write(w.bytes)
+                try output.write(w)
                 buffers.set(k, w)
             }
             done += batch

@@ -119,6 +119,13 @@ final class Ingestor {
     var minDay = Int32.max
     var maxDay = Int32.min
     var unorderedCustomers = 0
+    /// Customers of a later part that were seen only there (listed after this part's own).
+    var laterPart: LaterPart?
+
+    struct LaterPart {
+        let worker: Ingestor
+        let kept: [Bool]
+    }
 
     deinit { states.deallocate() }
 
@@ -570,25 +577,40 @@ final class Ingestor {
                 c.withMemoryRebound(to: UInt8.self) { Int32(channels.intern(UnsafeBufferPointer(rebasing: $0.dropLast())).index) }
             }
         }
-        customers.reserve(later.customers.count)
+        // Customers seen in both parts are folded together (or flagged for the second pass). Those seen
+        // only in the later part stay in its worker and are listed after this part's customers, unless a
+        // second pass is needed, which wants one table: then they are moved over.
+        var kept = [Bool](repeating: false, count: later.states.count)
+        var laterUnordered = 0
         for k in later.states.indices {
             let theirs = later.states[k]
-            let (index, isNew) = later.customers.withKey(k) { customers.intern($0) }
-            if isNew {
-                var moved = theirs
-                if moved.acquisitionChannel >= 0 || moved.channelMask != 0 {
-                    moved.acquisitionChannel = -1
-                    moved.channelMask = 0
-                    var blank = CustomerState()
-                    blank.absorb(theirs, channelMap: channelMap)
-                    moved.acquisitionChannel = blank.acquisitionChannel
-                    moved.channelMask = blank.channelMask
+            if let index = later.customers.withKey(k, { customers.find($0) }) {
+                if states[index].canAbsorb(theirs) {
+                    states[index].absorb(theirs, channelMap: channelMap)
+                } else {
+                    states[index].unordered = true
                 }
-                states.append(moved)
-            } else if states[index].canAbsorb(theirs) {
-                states[index].absorb(theirs, channelMap: channelMap)
             } else {
-                states[index].unordered = true
+                kept[k] = true
+                if theirs.unordered { laterUnordered += 1 }
+            }
+        }
+        let ownUnordered = states.indices.reduce(0) { $0 + (states[$1].unordered ? 1 : 0) }
+        if ownUnordered + laterUnordered == 0 {
+            laterPart = LaterPart(worker: later, kept: kept)
+        } else {
+            customers.reserve(kept.count)
+            for k in later.states.indices where kept[k] {
+                let theirs = later.states[k]
+                _ = later.customers.withKey(k) { customers.intern($0) }
+                var moved = theirs
+                moved.acquisitionChannel = -1
+                moved.channelMask = 0
+                var channelsOnly = CustomerState()
+                channelsOnly.absorb(theirs, channelMap: channelMap)
+                moved.acquisitionChannel = channelsOnly.acquisitionChannel
+                moved.channelMask = channelsOnly.channelMask
+                states.append(moved)
             }
         }
         unorderedCustomers = states.indices.reduce(0) { $0 + (states[$1].unordered ? 1 : 0) }
@@ -690,19 +712,18 @@ final class Ingestor {
         var channelNames: [String] = (0..<channels.count).map { channels.string(at: $0) }
         if channelNames.isEmpty { channelNames = [] }
         let n = states.indices.reduce(0) { $0 + (states[$1].periodCount > 0 ? 1 : 0) }
+            + (laterPart.map { p in p.worker.states.indices.reduce(0) { $0 + (p.kept[$1] && p.worker.states[$1].periodCount > 0 ? 1 : 0) } } ?? 0)
         table.customerIDs.reserveCapacity(n)
         table.repeatPurchases.reserveCapacity(n); table.recency.reserveCapacity(n); table.age.reserveCapacity(n)
         table.monetaryValue.reserveCapacity(n); table.firstPurchase.reserveCapacity(n); table.lastPurchase.reserveCapacity(n)
         table.orders.reserveCapacity(n); table.totalSpend.reserveCapacity(n)
-        for c in states.indices {
-            states[c].finish()
-            let s = states[c]
+        func emit(_ s: CustomerState, id: @autoclosure () -> String, channelName: (Int32) -> String) {
             report.returnsNetted += Int(s.returnsNetted)
             report.unmatchedReturns += Int(s.returnsUnmatched)
             if s.holdoutRows > 0 { report.holdoutRows += Int(s.holdoutRows) }
-            guard s.periodCount > 0 else { report.customersWithoutPurchases += 1; continue }
+            guard s.periodCount > 0 else { report.customersWithoutPurchases += 1; return }
             let repeats = s.periodCount - 1
-            table.customerIDs.append(customers.string(at: c))
+            table.customerIDs.append(id())
             table.repeatPurchases.append(repeats)
             table.recency.append(freq.elapsed(fromPeriod: s.firstPeriod, toPeriod: s.lastPeriod, in: unit))
             table.age.append(freq.elapsed(fromPeriod: s.firstPeriod, toPeriod: observationPeriod, in: unit))
@@ -713,7 +734,7 @@ final class Ingestor {
             table.totalSpend.append(s.totalSum)
             table.totalQuantity?.append(s.quantity)
             if table.acquisitionChannel != nil {
-                table.acquisitionChannel!.append(s.acquisitionChannel >= 0 ? channelNames[Int(s.acquisitionChannel)] : "")
+                table.acquisitionChannel!.append(s.acquisitionChannel >= 0 ? channelName(s.acquisitionChannel) : "")
                 table.channelCount!.append(Int32(s.channelMask.nonzeroBitCount))
             }
             if table.holdoutFrequency != nil {
@@ -721,6 +742,17 @@ final class Ingestor {
                 table.holdoutMonetaryValue!.append(s.holdoutRows > 0 ? s.holdoutSum / Double(s.holdoutRows) : 0)
             }
             if repeats > 0 { report.repeatCustomers += 1 }
+        }
+        for c in states.indices {
+            states[c].finish()
+            emit(states[c], id: customers.string(at: c), channelName: { channelNames[Int($0)] })
+        }
+        if let part = laterPart {
+            let names: [String] = (0..<part.worker.channels.count).map { part.worker.channels.string(at: $0) }
+            for k in part.worker.states.indices where part.kept[k] {
+                part.worker.states[k].finish()
+                emit(part.worker.states[k], id: part.worker.customers.string(at: k), channelName: { names[Int($0)] })
+            }
         }
         report.customers = table.count
         if columns.order >= 0 { report.orders = orders.count }
