@@ -49,6 +49,12 @@ public final class MappedInput: @unchecked Sendable {
     ///   and otherwise reads GB18030 (a superset of GBK and GB2312). Any iconv encoding name is accepted.
     /// - Throws: ``IngestError/fileNotFound(path:)``, ``IngestError/invalidEncoding(file:line:encoding:)``, …
     public static func open(_ path: String, encoding: String = "auto") throws -> MappedInput {
+        let started = MonotonicClock.now()
+        defer {
+            if ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil {
+                FileHandle.standardError.write(Data(String(format: "timing: open and check encoding %.3f s\n", MonotonicClock.now() - started).utf8))
+            }
+        }
         if path == "-" {
             let spooled = try spoolStandardInput()
             defer { close(spooled) }

@@ -234,23 +234,53 @@ public struct ByteWriter {
         let p = ByteWriter.powersOfTen
         if a >= 1 { while e < 15, a >= p[e + 1] { e += 1 } } else { e = -1; while a * p[-e] < 1 { e -= 1 } }
         let decimals = 11 - e
-        guard decimals <= 22 else { append(value.description); return }
-        let scaled = (a * p[decimals]).rounded()
-        var n = UInt64(scaled)
-        let unit = UInt64(p[decimals])
+        guard decimals <= 18 else { append(value.description); return }
+        var n = UInt64((a * p[decimals]).rounded())
+        // The digits of n, most significant first, in a local buffer (divisions by the constant 10 only).
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var length = 0
+        withUnsafeMutableBytes(of: &digits) { raw in
+            var q = n
+            ByteWriter.digitPairs.withUnsafeBufferPointer { pairs in
+                while q >= 100 {
+                    let r = Int(q % 100)
+                    q /= 100
+                    raw[22 - length] = pairs[2 * r]
+                    raw[23 - length] = pairs[2 * r + 1]
+                    length += 2
+                }
+            }
+            repeat {
+                raw[23 - length] = UInt8(q % 10) + 0x30
+                q /= 10
+                length += 1
+            } while q > 0
+        }
+        n = 0
+        let integerDigits = length - decimals
+        storage.reserve(length + decimals + 4)
         if value < 0 { append(byte: 0x2D) }
-        append(UInt(n / unit))
-        n %= unit
-        if n == 0 { append(".0" as StaticString); return }
-        var digits = decimals
-        while n % 10 == 0 { n /= 10; digits -= 1 }
-        append(byte: 0x2E)
-        // Leading zeros of the fraction.
-        var width = 1
-        var t = n
-        while t >= 10 { t /= 10; width += 1 }
-        for _ in 0..<(digits - width) { append(byte: 0x30) }
-        append(UInt(n))
+        Swift.withUnsafeBytes(of: &digits) { raw in
+            let d = raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + (24 - length)
+            var end = length
+            while end > max(integerDigits, 0), d[end - 1] == 0x30 { end -= 1 }
+            let out = storage.base + storage.count
+            var w = 0
+            if integerDigits <= 0 {
+                out[w] = 0x30; out[w + 1] = 0x2E; w += 2
+                for _ in 0..<(-integerDigits) { out[w] = 0x30; w += 1 }
+                for i in 0..<end { out[w] = d[i]; w += 1 }
+            } else {
+                for i in 0..<integerDigits { out[w] = d[i]; w += 1 }
+                out[w] = 0x2E; w += 1
+                if end == integerDigits {
+                    out[w] = 0x30; w += 1
+                } else {
+                    for i in integerDigits..<end { out[w] = d[i]; w += 1 }
+                }
+            }
+            storage.count += w
+        }
     }
 
     /// A money value (same form as ``append(_:)-(Double)``).
@@ -258,6 +288,16 @@ public struct ByteWriter {
     public mutating func append(money value: Double) { append(value) }
 
     static let powersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { acc, _ in acc * 10 } }
+    /// "00", "01", … "99" as 200 bytes.
+    static let digitPairs: [UInt8] = {
+        var pairs: [UInt8] = []
+        for k in 0..<100 {
+            let tens = UInt8(k / 10), ones = UInt8(k % 10)
+            pairs.append(tens + 0x30)
+            pairs.append(ones + 0x30)
+        }
+        return pairs
+    }()
 
     /// A CSV field, quoted when it holds a separator, quote or line break.
     public mutating func appendCSVField(_ text: String) {

@@ -119,6 +119,7 @@ final class Ingestor {
     var minDay = Int32.max
     var maxDay = Int32.min
     var unorderedCustomers = 0
+    var mergeSeconds = 0.0
     /// Customers of a later part that were seen only there (listed after this part's own).
     var laterPart: LaterPart?
 
@@ -554,8 +555,10 @@ final class Ingestor {
         let (firstEnd, quoted1) = results.get(0)
         let (_, quoted2) = results.get(1)
         if quoted1 || quoted2 { return false }
+        let merging = MonotonicClock.now()
         adopt(first)
         merge(second, lineOffset: firstEnd - 1)
+        mergeSeconds = MonotonicClock.now() - merging
         return true
     }
 
@@ -649,8 +652,8 @@ final class Ingestor {
         let table = try buildTable()
         report.seconds = MonotonicClock.now() - started
         if ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil {
-            let line = String(format: "timing: pass 1 %.3f s, second pass %.3f s, table %.3f s; %d bytes per customer state\n",
-                              scanned - started, replayed - scanned, MonotonicClock.now() - replayed, StateBuffer.stride)
+            let line = String(format: "timing: pass 1 %.3f s (merge %.3f s), second pass %.3f s, table %.3f s; %d bytes per customer state\n",
+                              scanned - started, mergeSeconds, replayed - scanned, MonotonicClock.now() - replayed, StateBuffer.stride)
             FileHandle.standardError.write(Data(line.utf8))
         }
         return (table, report)
@@ -707,53 +710,39 @@ final class Ingestor {
                                  hasMonetary: columns.amount >= 0)
         }
         let observationPeriod = freq.period(of: observationEnd)
-        if columns.quantity >= 0 { table.totalQuantity = [] }
-        if columns.channel >= 0 { table.acquisitionChannel = []; table.channelCount = [] }
-        var channelNames: [String] = (0..<channels.count).map { channels.string(at: $0) }
-        if channelNames.isEmpty { channelNames = [] }
-        let n = states.indices.reduce(0) { $0 + (states[$1].periodCount > 0 ? 1 : 0) }
-            + (laterPart.map { p in p.worker.states.indices.reduce(0) { $0 + (p.kept[$1] && p.worker.states[$1].periodCount > 0 ? 1 : 0) } } ?? 0)
-        table.customerIDs.reserveCapacity(n)
-        table.repeatPurchases.reserveCapacity(n); table.recency.reserveCapacity(n); table.age.reserveCapacity(n)
-        table.monetaryValue.reserveCapacity(n); table.firstPurchase.reserveCapacity(n); table.lastPurchase.reserveCapacity(n)
-        table.orders.reserveCapacity(n); table.totalSpend.reserveCapacity(n)
-        func emit(_ s: CustomerState, id: @autoclosure () -> String, channelName: (Int32) -> String) {
-            report.returnsNetted += Int(s.returnsNetted)
-            report.unmatchedReturns += Int(s.returnsUnmatched)
-            if s.holdoutRows > 0 { report.holdoutRows += Int(s.holdoutRows) }
-            guard s.periodCount > 0 else { report.customersWithoutPurchases += 1; return }
-            let repeats = s.periodCount - 1
-            table.customerIDs.append(id())
-            table.repeatPurchases.append(repeats)
-            table.recency.append(freq.elapsed(fromPeriod: s.firstPeriod, toPeriod: s.lastPeriod, in: unit))
-            table.age.append(freq.elapsed(fromPeriod: s.firstPeriod, toPeriod: observationPeriod, in: unit))
-            table.monetaryValue.append(repeats > 0 ? (s.totalSum - s.firstPeriodSum) / Double(repeats) : 0)
-            table.firstPurchase.append(CalendarDay(daysSinceEpoch: s.firstDay))
-            table.lastPurchase.append(CalendarDay(daysSinceEpoch: s.lastDay))
-            table.orders.append(s.orderCount)
-            table.totalSpend.append(s.totalSum)
-            table.totalQuantity?.append(s.quantity)
-            if table.acquisitionChannel != nil {
-                table.acquisitionChannel!.append(s.acquisitionChannel >= 0 ? channelName(s.acquisitionChannel) : "")
-                table.channelCount!.append(Int32(s.channelMask.nonzeroBitCount))
-            }
-            if table.holdoutFrequency != nil {
-                table.holdoutFrequency!.append(s.holdoutPeriods)
-                table.holdoutMonetaryValue!.append(s.holdoutRows > 0 ? s.holdoutSum / Double(s.holdoutRows) : 0)
-            }
-            if repeats > 0 { report.repeatCustomers += 1 }
+        // The customers of this part, then those seen only in a later part: each part's columns are
+        // built on their own core, then joined in order.
+        var parts = [TablePart(states: states, keys: customers, channels: channels, kept: nil)]
+        if let p = laterPart {
+            parts.append(TablePart(states: p.worker.states, keys: p.worker.customers, channels: p.worker.channels, kept: p.kept))
         }
-        for c in states.indices {
-            states[c].finish()
-            emit(states[c], id: customers.string(at: c), channelName: { channelNames[Int($0)] })
+        let shape = TableShape(frequency: freq, unit: unit, observationPeriod: observationPeriod,
+                               quantity: columns.quantity >= 0, channel: columns.channel >= 0,
+                               holdout: summary.calibrationEnd != nil)
+        let built = ConcurrentResults<PartColumns>(count: parts.count)
+        let shared = UncheckedPair(parts, shape)
+        DispatchQueue.concurrentPerform(iterations: parts.count) { k in
+            built.set(k, shared.a[k].columns(shared.b))
         }
-        if let part = laterPart {
-            let names: [String] = (0..<part.worker.channels.count).map { part.worker.channels.string(at: $0) }
-            for k in part.worker.states.indices where part.kept[k] {
-                part.worker.states[k].finish()
-                emit(part.worker.states[k], id: part.worker.customers.string(at: k), channelName: { names[Int($0)] })
-            }
-        }
+        var whole = built.take(0)
+        for k in 1..<parts.count { whole.append(built.take(k)) }
+        table.customerIDs = whole.ids
+        table.repeatPurchases = whole.repeats
+        table.recency = whole.recency
+        table.age = whole.age
+        table.monetaryValue = whole.monetary
+        table.firstPurchase = whole.first
+        table.lastPurchase = whole.last
+        table.orders = whole.orders
+        table.totalSpend = whole.spend
+        if shape.quantity { table.totalQuantity = whole.quantity }
+        if shape.channel { table.acquisitionChannel = whole.channelNames; table.channelCount = whole.channelCounts }
+        if shape.holdout { table.holdoutFrequency = whole.holdoutFrequency; table.holdoutMonetaryValue = whole.holdoutMonetary }
+        report.returnsNetted += whole.returnsNetted
+        report.unmatchedReturns += whole.unmatchedReturns
+        report.holdoutRows += whole.holdoutRows
+        report.customersWithoutPurchases += whole.withoutPurchases
+        report.repeatCustomers += whole.repeatCustomers
         report.customers = table.count
         if columns.order >= 0 { report.orders = orders.count }
         guard table.count > 0 else {
@@ -769,6 +758,96 @@ enum MonotonicClock {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+}
+
+/// What the result table holds besides the always-present columns.
+struct TableShape {
+    let frequency: PeriodFrequency
+    let unit: TimeUnit
+    let observationPeriod: Int32
+    let quantity, channel, holdout: Bool
+}
+
+/// The statistics of one part of the customers (a first-pass worker's), to be turned into columns.
+struct TablePart {
+    let states: StateBuffer
+    let keys: ByteKeyTable
+    let channels: ByteKeyTable
+    /// Which of the states to list (nil: all).
+    let kept: [Bool]?
+
+    /// Settles waiting returns and builds this part's columns, in first-appearance order.
+    func columns(_ shape: TableShape) -> PartColumns {
+        var out = PartColumns()
+        let names = (0..<channels.count).map { channels.string(at: $0) }
+        var n = 0
+        for k in states.indices where (kept?[k] ?? true) && states[k].periodCount > 0 { n += 1 }
+        out.reserve(n, shape)
+        for k in states.indices where kept?[k] ?? true {
+            states[k].finish()
+            let s = states[k]
+            out.returnsNetted += Int(s.returnsNetted)
+            out.unmatchedReturns += Int(s.returnsUnmatched)
+            out.holdoutRows += Int(s.holdoutRows)
+            guard s.periodCount > 0 else { out.withoutPurchases += 1; continue }
+            let repeats = s.periodCount - 1
+            if repeats > 0 { out.repeatCustomers += 1 }
+            out.ids.append(keys.string(at: k))
+            out.repeats.append(repeats)
+            out.recency.append(shape.frequency.elapsed(fromPeriod: s.firstPeriod, toPeriod: s.lastPeriod, in: shape.unit))
+            out.age.append(shape.frequency.elapsed(fromPeriod: s.firstPeriod, toPeriod: shape.observationPeriod, in: shape.unit))
+            out.monetary.append(repeats > 0 ? (s.totalSum - s.firstPeriodSum) / Double(repeats) : 0)
+            out.first.append(CalendarDay(daysSinceEpoch: s.firstDay))
+            out.last.append(CalendarDay(daysSinceEpoch: s.lastDay))
+            out.orders.append(s.orderCount)
+            out.spend.append(s.totalSum)
+            if shape.quantity { out.quantity.append(s.quantity) }
+            if shape.channel {
+                out.channelNames.append(s.acquisitionChannel >= 0 ? names[Int(s.acquisitionChannel)] : "")
+                out.channelCounts.append(Int32(s.channelMask.nonzeroBitCount))
+            }
+            if shape.holdout {
+                out.holdoutFrequency.append(s.holdoutPeriods)
+                out.holdoutMonetary.append(s.holdoutRows > 0 ? s.holdoutSum / Double(s.holdoutRows) : 0)
+            }
+        }
+        return out
+    }
+}
+
+/// Columns (and report counts) of one part of the customers.
+struct PartColumns {
+    var ids: [String] = []
+    var repeats: [Int32] = []
+    var recency: [Double] = [], age: [Double] = [], monetary: [Double] = []
+    var first: [CalendarDay] = [], last: [CalendarDay] = []
+    var orders: [Int32] = []
+    var spend: [Double] = []
+    var quantity: [Double] = []
+    var channelNames: [String] = []
+    var channelCounts: [Int32] = []
+    var holdoutFrequency: [Int32] = []
+    var holdoutMonetary: [Double] = []
+    var returnsNetted = 0, unmatchedReturns = 0, holdoutRows = 0, withoutPurchases = 0, repeatCustomers = 0
+
+    mutating func reserve(_ n: Int, _ shape: TableShape) {
+        ids.reserveCapacity(n); repeats.reserveCapacity(n); recency.reserveCapacity(n); age.reserveCapacity(n)
+        monetary.reserveCapacity(n); first.reserveCapacity(n); last.reserveCapacity(n); orders.reserveCapacity(n)
+        spend.reserveCapacity(n)
+        if shape.quantity { quantity.reserveCapacity(n) }
+        if shape.channel { channelNames.reserveCapacity(n); channelCounts.reserveCapacity(n) }
+        if shape.holdout { holdoutFrequency.reserveCapacity(n); holdoutMonetary.reserveCapacity(n) }
+    }
+
+    /// Appends the columns of the next part.
+    mutating func append(_ o: PartColumns) {
+        ids += o.ids; repeats += o.repeats; recency += o.recency; age += o.age; monetary += o.monetary
+        first += o.first; last += o.last; orders += o.orders; spend += o.spend; quantity += o.quantity
+        channelNames += o.channelNames; channelCounts += o.channelCounts
+        holdoutFrequency += o.holdoutFrequency; holdoutMonetary += o.holdoutMonetary
+        returnsNetted += o.returnsNetted; unmatchedReturns += o.unmatchedReturns; holdoutRows += o.holdoutRows
+        withoutPurchases += o.withoutPurchases; repeatCustomers += o.repeatCustomers
     }
 }
 
