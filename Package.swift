@@ -7,6 +7,7 @@
 //   CLVNumerics    random numbers and samplers (later: special functions, optimizers)
 //   CLVIngest      transaction-log reading (CSV/TSV/whitespace, UTF-8/GBK), cleaning, RFM summaries
 //   CLVSimulation  seeded synthetic transaction logs (BG/NBD + Gamma-Gamma)
+//   CLVModels      buy-till-you-die models (BG/NBD, …), Gamma-Gamma spend, fitting, predictions
 //   CLVKit         umbrella re-exporting the library modules
 //   CLVKitCLI      the `clv` executable: argument parsing and wiring only
 import PackageDescription
@@ -35,7 +36,8 @@ let package = Package(
         .target(name: "CLVNumerics", swiftSettings: fast),
         .target(name: "CLVIngest", dependencies: ["CLVCore"], swiftSettings: fast),
         .target(name: "CLVSimulation", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),
-        .target(name: "CLVKit", dependencies: ["CLVCore", "CLVNumerics", "CLVIngest", "CLVSimulation"],
+        .target(name: "CLVModels", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),
+        .target(name: "CLVKit", dependencies: ["CLVCore", "CLVNumerics", "CLVIngest", "CLVSimulation", "CLVModels"],
                 swiftSettings: strict),
         .executableTarget(
             name: "CLVKitCLI",
@@ -46,6 +48,9 @@ let package = Package(
         .testTarget(name: "CLVCoreTests", dependencies: ["CLVCore"], swiftSettings: strict),
         .testTarget(name: "CLVIngestTests", dependencies: ["CLVIngest", "CLVNumerics", "_CLVTestSupport"],
                     resources: [.copy("Golden"), .copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "CLVNumericsTests", dependencies: ["CLVNumerics", "_CLVTestSupport"], swiftSettings: strict),
+        .testTarget(name: "CLVModelsTests", dependencies: ["CLVModels", "CLVSimulation", "CLVIngest", "_CLVTestSupport"],
+                    resources: [.copy("Golden")], swiftSettings: strict),
         .testTarget(name: "CLVSimulationTests", dependencies: ["CLVSimulation", "CLVIngest", "_CLVTestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "CLVKitCLITests", dependencies: ["CLVKit", "_CLVTestSupport"], swiftSettings: strict),

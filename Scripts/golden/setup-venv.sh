@@ -23,7 +23,7 @@ log() { echo "setup-venv: $*" >&2; }
 want="$(sha256sum "$REQ" | cut -d' ' -f1)"
 py="$VENV/bin/python"
 
-if [[ -x "$py" && -f "$STAMP" && "$(cat "$STAMP")" == "$want" ]] && "$py" -c 'import lifetimes, pandas, numpy' 2>/dev/null; then
+if [[ -x "$py" && -f "$STAMP" && "$(cat "$STAMP")" == "$want" ]] && "$py" -c 'import lifetimes, pandas, numpy, mpmath' 2>/dev/null; then
     log "reusing $VENV"
     echo "$py"
     exit 0
@@ -48,7 +48,7 @@ fi
 rm -f "$STAMP"
 log "installing $(grep -cv '^\s*\(#\|$\)' "$REQ") pinned packages from $REQ"
 "$py" -m pip install --quiet --disable-pip-version-check -r "$REQ" >&2
-"$py" -c 'import lifetimes.utils, pandas, numpy' >&2
+"$py" -c 'import lifetimes.utils, pandas, numpy, mpmath' >&2
 echo "$want" > "$STAMP"
 log "ready: $("$py" -c 'import lifetimes, pandas, numpy, platform; print("lifetimes", lifetimes.__version__, "pandas", pandas.__version__, "numpy", numpy.__version__, "python", platform.python_version())')"
 echo "$py"

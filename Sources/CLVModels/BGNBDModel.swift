@@ -1,0 +1,154 @@
+import CLVCore
+import CLVNumerics
+import Foundation
+
+/// The beta-geometric/negative binomial distribution (BG/NBD) model: while active a customer buys at
+/// rate λ ~ Gamma(r, α) per time unit, and after each repeat purchase drops out with probability
+/// p ~ Beta(a, b). x = `frequency`, tₓ = `recency`, T = `age`, in the model's time unit.
+///
+/// > Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). "Counting Your Customers" the Easy Way: An
+/// > Alternative to the Pareto/NBD Model. *Marketing Science* 24(2), 275–284.
+public struct BGNBDModel: Sendable, Hashable, Codable {
+    public struct Parameters: Sendable, Hashable, Codable {
+        /// Shape of the purchase-rate distribution.
+        public var r: Double
+        /// Scale (in time units) of the purchase-rate distribution.
+        public var alpha: Double
+        /// Beta parameters of the dropout probability.
+        public var a: Double
+        public var b: Double
+        public init(r: Double, alpha: Double, a: Double, b: Double) {
+            self.r = r; self.alpha = alpha; self.a = a; self.b = b
+        }
+        public var vector: [Double] { [r, alpha, a, b] }
+    }
+
+    public static let displayName = "BG/NBD"
+    public static let parameterNames = ["r", "alpha", "a", "b"]
+    public let parameters: Parameters
+
+    /// - Throws: ``ModelError/invalidParameter(model:name:value:requirement:)`` unless every parameter is finite and > 0.
+    public init(parameters: Parameters) throws {
+        for (name, v) in zip(Self.parameterNames, parameters.vector) where !(v.isFinite && v > 0) {
+            throw ModelError.invalidParameter(model: Self.displayName, name: name, value: v, requirement: "finite and > 0")
+        }
+        self.parameters = parameters
+    }
+
+    /// Log-likelihood of one history, equation (6) of FHL (2005) in log space, so that a large x
+    /// cannot overflow (Hardie's note 027):
+    /// log L = log Γ(r+x) − log Γ(r) + r log α + log B(a, b+x) − log B(a, b)
+    ///       + log[(α+T)^−(r+x) + 1{x>0} · a/(b+x−1) · (α+tₓ)^−(r+x)].
+    @inlinable
+    public static func logLikelihood<T: ScalarField>(r: T, alpha: T, a: T, b: T, x: Double, tx: Double, age: Double) -> T {
+        let rx = r + x
+        let purchases = T.logGamma(rx) - T.logGamma(r) + r * T.log(alpha)
+        let dropout = T.logGamma(a + b) + T.logGamma(b + x) - T.logGamma(b) - T.logGamma(a + b + x)
+        let stillAlive = -rx * T.log(alpha + age)
+        guard x > 0 else { return purchases + dropout + stillAlive }
+        let droppedOut = T.log(a) - T.log(b + (x - 1)) - rx * T.log(alpha + tx)
+        return purchases + dropout + T.logSumExp(stillAlive, droppedOut)
+    }
+
+    /// Total log-likelihood of weighted histories. Terms that depend on x alone are computed once per
+    /// distinct x.
+    static func totalLogLikelihood<T: ScalarField>(_ p: [T], _ cells: RFMCells) -> T {
+        let (r, alpha, a, b) = (p[0], p[1], p[2], p[3])
+        var byX: [Double: (T, T)] = [:]
+        var total = T(0)
+        let base = r * T.log(alpha) - T.logGamma(r) + T.logGamma(a + b) - T.logGamma(b)
+        for i in 0..<cells.count {
+            let x = cells.frequency[i]
+            let terms: (T, T)
+            if let cached = byX[x] {
+                terms = cached
+            } else {
+                let xOnly = T.logGamma(r + x) + T.logGamma(b + x) - T.logGamma(a + b + x)
+                let dropoutRatio = x > 0 ? T.log(a) - T.log(b + (x - 1)) : T(0)
+                terms = (xOnly, dropoutRatio)
+                byX[x] = terms
+            }
+            let rx = r + x
+            let stillAlive = -rx * T.log(alpha + cells.age[i])
+            var ll = terms.0 + stillAlive
+            if x > 0 {
+                let droppedOut = terms.1 - rx * T.log(alpha + cells.recency[i])
+                ll = terms.0 + T.logSumExp(stillAlive, droppedOut)
+            }
+            total = total + ll * cells.weight[i]
+        }
+        return total + base * cells.customers
+    }
+
+    /// Fits the model by maximum likelihood.
+    /// - Throws: ``ModelError/notConverged(model:gradientNorm:iterations:logLikelihood:hint:)`` with a diagnosis.
+    public static func fit(_ cells: RFMCells, options: FitOptions = FitOptions()) throws -> (model: BGNBDModel, report: FitReport) {
+        guard cells.count > 0 else { throw ModelError.invalidData("\(displayName): no customers to fit.") }
+        let meanAge = zip(cells.age, cells.weight).reduce(0) { $0 + $1.0 * $1.1 } / max(cells.customers, 1)
+        let report = try MaximumLikelihood.fit(
+            model: displayName, names: parameterNames, start: [1, max(meanAge, 1), 1, 1], options: options,
+            observations: cells.customers, distinct: cells.count,
+            logLikelihood: { totalLogLikelihood($0, cells) }, value: { totalLogLikelihood($0, cells) },
+            hint: "Try --penalizer 0.001, or look for customers with an implausibly high frequency.")
+        let v = report.vector
+        return (try BGNBDModel(parameters: Parameters(r: v[0], alpha: v[1], a: v[2], b: v[3])), report)
+    }
+
+    /// Total log-likelihood of weighted histories.
+    public func logLikelihood(of cells: RFMCells) -> Double { Self.totalLogLikelihood(parameters.vector, cells) }
+
+    /// Log-likelihood of one customer.
+    public func logLikelihood(x: Double, tx: Double, age: Double) -> Double {
+        let p = parameters
+        return Self.logLikelihood(r: p.r, alpha: p.alpha, a: p.a, b: p.b, x: x, tx: tx, age: age)
+    }
+
+    /// Probability that a customer with history (x, tₓ, T) is still active at T (FHL 2005, eq. 13):
+    /// 1 / (1 + 1{x>0} · a/(b+x−1) · ((α+T)/(α+tₓ))^(r+x)).
+    public func probabilityAlive(x: Double, tx: Double, age: Double) -> Double {
+        guard x > 0 else { return 1 }
+        let p = parameters
+        let logRatio = Foundation.log(p.a / (p.b + x - 1)) + (p.r + x) * Foundation.log((p.alpha + age) / (p.alpha + tx))
+        return 1 / (1 + Foundation.exp(logRatio))
+    }
+
+    /// Expected purchases in the next `t` time units by a customer with history (x, tₓ, T) (FHL 2005, eq. 10).
+    public func expectedTransactions(in t: Double, x: Double, tx: Double, age: Double) -> Double {
+        guard t > 0 else { return 0 }
+        let p = parameters
+        let z = t / (p.alpha + age + t)
+        let hyp = SpecialFunctions.hypergeometric2F1(p.r + x, p.b + x, p.a + p.b + x - 1, z)
+        let head = (p.a + p.b + x - 1) / (p.a - 1)
+        let decay = Foundation.exp((p.r + x) * Foundation.log((p.alpha + age) / (p.alpha + age + t)))
+        return head * (1 - decay * hyp) * probabilityAlive(x: x, tx: tx, age: age)
+    }
+
+    /// Expected purchases of a new customer in their first `t` time units after the first purchase
+    /// (FHL 2005, eq. 9).
+    public func expectedTransactions(in t: Double) -> Double {
+        let p = parameters
+        let hyp = SpecialFunctions.hypergeometric2F1(p.r, p.b, p.a + p.b - 1, t / (p.alpha + t))
+        return (p.a + p.b - 1) / (p.a - 1) * (1 - Foundation.pow(p.alpha / (p.alpha + t), p.r) * hyp)
+    }
+
+    /// P(X(t) = n) for a new customer (FHL 2005, eq. 8).
+    public func probabilityOfTransactions(_ n: Int, in t: Double) -> Double {
+        let p = parameters
+        let x = Double(n)
+        let logBetaRatio = Double.logBeta(p.a, p.b + x) - Double.logBeta(p.a, p.b)
+        let logPoisson = Double.logGamma(p.r + x) - Double.logGamma(p.r) - Double.logGamma(x + 1)
+            + p.r * Foundation.log(p.alpha / (p.alpha + t)) + x * Foundation.log(t / (p.alpha + t))
+        var result = Foundation.exp(logBetaRatio + logPoisson)
+        if n > 0 {
+            var sum = 0.0
+            for j in 0..<n {
+                let jd = Double(j)
+                sum += Foundation.exp(Double.logGamma(p.r + jd) - Double.logGamma(p.r) - Double.logGamma(jd + 1)
+                                      + jd * Foundation.log(t / (p.alpha + t)))
+            }
+            let logDropRatio = Double.logBeta(p.a + 1, p.b + x - 1) - Double.logBeta(p.a, p.b)
+            result += Foundation.exp(logDropRatio) * (1 - Foundation.pow(p.alpha / (p.alpha + t), p.r) * sum)
+        }
+        return result
+    }
+}

@@ -1,0 +1,132 @@
+import CLVNumerics
+import Foundation
+
+/// How to fit a model.
+public struct FitOptions: Sendable, Hashable, Codable {
+    /// L2 penalty on the parameters, added to the mean negative log-likelihood as
+    /// `penalizer × Σ θ²` (the convention of lifetimes, so that values carry over).
+    public var penalizer: Double
+    /// Starting values (in the model's parameter order); nil uses the model's defaults.
+    public var initialParameters: [Double]?
+    public var maxIterations: Int
+
+    public init(penalizer: Double = 0, initialParameters: [Double]? = nil, maxIterations: Int = 1000) {
+        self.penalizer = penalizer
+        self.initialParameters = initialParameters
+        self.maxIterations = maxIterations
+    }
+}
+
+/// One fitted parameter.
+public struct ParameterEstimate: Sendable, Hashable, Codable {
+    public var name: String
+    public var value: Double
+    /// From the inverse Hessian of the negative log-likelihood at the estimate.
+    public var standardError: Double
+    /// 95% interval on the log scale (delta method): value · exp(±1.96 · SE / value); always positive.
+    public var lower95: Double
+    public var upper95: Double
+}
+
+/// The result of a maximum-likelihood fit.
+public struct FitReport: Sendable, Codable {
+    public var model: String
+    public var parameters: [ParameterEstimate]
+    /// Covariance matrix of the estimates (row and column order as `parameters`).
+    public var covariance: [[Double]]
+    public var logLikelihood: Double
+    public var aic: Double
+    public var bic: Double
+    /// Number of customers (sum of weights) and distinct histories used.
+    public var customers: Double
+    public var distinctHistories: Int
+    public var converged: Bool
+    public var iterations: Int
+    public var gradientNorm: Double
+    public var method: String
+    public var penalizer: Double
+    public var seconds: Double
+
+    /// The estimates by name.
+    public var values: [String: Double] { Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.value) }) }
+    /// The estimates in order.
+    public var vector: [Double] { parameters.map(\.value) }
+}
+
+/// Maximum-likelihood fitting shared by all models: positive parameters are optimised as logarithms
+/// with BFGS on exact gradients (forward-mode ``Dual`` numbers); a failed or non-finite run falls
+/// back to Nelder–Mead from the same start and from scaled starts, then polishes with BFGS.
+enum MaximumLikelihood {
+    /// - Parameters:
+    ///   - logLikelihood: Σ weight × log-likelihood over the data at natural-scale parameters.
+    static func fit(model: String, names: [String], start: [Double], options: FitOptions, observations: Double,
+                    distinct: Int, logLikelihood: @escaping ([Dual]) -> Dual, value: @escaping ([Double]) -> Double,
+                    hint: String) throws -> FitReport {
+        let started = Date()
+        let n = names.count
+        let weight = max(observations, 1)
+        let initial = options.initialParameters ?? start
+        guard initial.count == n, initial.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw ModelError.invalidData("\(model): initial parameters must be \(n) positive numbers (\(names.joined(separator: ", "))).")
+        }
+        let penalizer = options.penalizer
+        // Objective in φ = log θ: mean negative log-likelihood plus the penalty.
+        func objective(_ phi: [Double]) -> (value: Double, gradient: [Double]) {
+            let theta = (0..<n).map { j -> Dual in
+                let v = Foundation.exp(phi[j])
+                var g = SIMD4<Double>.zero
+                g[j] = v
+                return Dual(value: v, gradient: g)
+            }
+            var f = -logLikelihood(theta) / weight
+            for t in theta { f = f + t * t * penalizer }
+            return (f.value, (0..<n).map { f.gradient[$0] })
+        }
+        func plain(_ phi: [Double]) -> Double {
+            let theta = phi.map { Foundation.exp($0) }
+            return -value(theta) / weight + penalizer * theta.reduce(0) { $0 + $1 * $1 }
+        }
+        let phi0 = initial.map { Foundation.log($0) }
+        var best = Minimizer.bfgs(start: phi0, maxIterations: options.maxIterations, objective)
+        if !best.converged || !best.value.isFinite {
+            for scale in [0.0, -1.0, 1.0, -2.0] {
+                let shifted = phi0.map { $0 + scale }
+                let simplex = Minimizer.nelderMead(start: shifted, initialStep: 0.5, plain)
+                guard simplex.value.isFinite else { continue }
+                let polished = Minimizer.bfgs(start: simplex.point, maxIterations: options.maxIterations, objective)
+                let candidate = polished.value.isFinite && polished.value <= simplex.value ? polished : simplex
+                if !best.value.isFinite || candidate.value < best.value - 1e-12 || (candidate.converged && !best.converged) {
+                    best = candidate
+                }
+                if best.converged { break }
+            }
+        }
+        let theta = best.point.map { Foundation.exp($0) }
+        let ll = value(theta)
+        guard best.converged, ll.isFinite, theta.allSatisfy(\.isFinite) else {
+            throw ModelError.notConverged(model: model, gradientNorm: best.gradientNorm, iterations: best.iterations,
+                                          logLikelihood: ll, hint: hint)
+        }
+        // Standard errors: inverse Hessian of the total negative log-likelihood in natural parameters.
+        func totalGradient(_ t: [Double]) -> [Double] {
+            let duals = (0..<n).map { Dual.variable(t[$0], index: $0) }
+            var f = -logLikelihood(duals)
+            for d in duals { f = f + d * d * (penalizer * weight) }
+            return (0..<n).map { f.gradient[$0] }
+        }
+        let hessian = Minimizer.hessian(at: theta, totalGradient)
+        let covariance = Minimizer.inverse(hessian) ?? [[Double]](repeating: [Double](repeating: .nan, count: n), count: n)
+        let estimates = (0..<n).map { j -> ParameterEstimate in
+            let se = covariance[j][j] >= 0 ? covariance[j][j].squareRoot() : .nan
+            let factor = Foundation.exp(1.959963984540054 * se / theta[j])
+            return ParameterEstimate(name: names[j], value: theta[j], standardError: se,
+                                     lower95: theta[j] / factor, upper95: theta[j] * factor)
+        }
+        let k = Double(n)
+        return FitReport(model: model, parameters: estimates, covariance: covariance, logLikelihood: ll,
+                         aic: 2 * k - 2 * ll, bic: k * Foundation.log(weight) - 2 * ll, customers: observations,
+                         distinctHistories: distinct, converged: true, iterations: best.iterations,
+                         gradientNorm: best.gradientNorm, method: best.method, penalizer: penalizer,
+                         seconds: Date().timeIntervalSince(started))
+    }
+}

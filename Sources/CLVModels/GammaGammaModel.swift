@@ -1,0 +1,106 @@
+import CLVNumerics
+import Foundation
+
+/// The Gamma-Gamma model of spend: a customer's transactions are worth z ~ Gamma(p, ν), and ν ~
+/// Gamma(q, γ) across customers; fitted on the mean value m of each repeat buyer's x repeat purchases.
+/// It assumes spend is independent of purchase frequency (check ``frequencySpendCorrelation``).
+///
+/// > Fader, P. S. & Hardie, B. G. S. (2013). The Gamma-Gamma Model of Monetary Value.
+/// > http://www.brucehardie.com/notes/025/
+public struct GammaGammaModel: Sendable, Hashable, Codable {
+    public struct Parameters: Sendable, Hashable, Codable {
+        public var p: Double
+        public var q: Double
+        public var gamma: Double
+        public init(p: Double, q: Double, gamma: Double) { self.p = p; self.q = q; self.gamma = gamma }
+        public var vector: [Double] { [p, q, gamma] }
+    }
+
+    /// Repeat buyers' (x, m) pairs, collapsed with weights.
+    public struct SpendCells: Sendable {
+        public var frequency: [Double] = []
+        public var meanValue: [Double] = []
+        public var weight: [Double] = []
+        /// Pearson correlation of frequency and mean value over the repeat buyers.
+        public var frequencySpendCorrelation: Double = .nan
+        public var customers: Double { weight.reduce(0, +) }
+        public var count: Int { weight.count }
+
+        /// Keeps customers with x > 0 and m > 0 (the model's domain).
+        public init(frequency xs: [Double], meanValue ms: [Double]) throws {
+            guard xs.count == ms.count else { throw ModelError.invalidData("frequency and monetary value differ in length.") }
+            var index: [SIMD2<Double>: Int] = [:]
+            var sx = 0.0, sm = 0.0, sxx = 0.0, smm = 0.0, sxm = 0.0, n = 0.0
+            for i in xs.indices where xs[i] > 0 && ms[i] > 0 && ms[i].isFinite {
+                let key = SIMD2(xs[i], ms[i])
+                if let k = index[key] { weight[k] += 1 } else {
+                    index[key] = weight.count
+                    frequency.append(xs[i]); meanValue.append(ms[i]); weight.append(1)
+                }
+                n += 1; sx += xs[i]; sm += ms[i]; sxx += xs[i] * xs[i]; smm += ms[i] * ms[i]; sxm += xs[i] * ms[i]
+            }
+            let cov = sxm / n - sx / n * sm / n
+            let vx = sxx / n - (sx / n) * (sx / n), vm = smm / n - (sm / n) * (sm / n)
+            frequencySpendCorrelation = n > 1 && vx > 0 && vm > 0 ? cov / (vx * vm).squareRoot() : .nan
+        }
+    }
+
+    public static let displayName = "Gamma-Gamma"
+    public static let parameterNames = ["p", "q", "gamma"]
+    public let parameters: Parameters
+
+    public init(parameters: Parameters) throws {
+        for (name, v) in zip(Self.parameterNames, parameters.vector) where !(v.isFinite && v > 0) {
+            throw ModelError.invalidParameter(model: Self.displayName, name: name, value: v, requirement: "finite and > 0")
+        }
+        self.parameters = parameters
+    }
+
+    /// log f(m | x) = log Γ(px+q) − log Γ(px) − log Γ(q) + q log γ + (px−1) log m + px log x − (px+q) log(γ + x m).
+    public static func logLikelihood<T: ScalarField>(p: T, q: T, gamma: T, x: Double, m: Double) -> T {
+        let px = p * x
+        return T.logGamma(px + q) - T.logGamma(px) - T.logGamma(q) + q * T.log(gamma)
+            + (px - 1) * Foundation.log(m) + px * Foundation.log(x) - (px + q) * T.log(gamma + x * m)
+    }
+
+    static func totalLogLikelihood<T: ScalarField>(_ v: [T], _ cells: SpendCells) -> T {
+        var total = T(0)
+        for i in 0..<cells.count {
+            total = total + logLikelihood(p: v[0], q: v[1], gamma: v[2], x: cells.frequency[i], m: cells.meanValue[i]) * cells.weight[i]
+        }
+        return total
+    }
+
+    /// Fits the model; a fit with q ≤ 1 (infinite mean spend) is refused.
+    public static func fit(_ cells: SpendCells, options: FitOptions = FitOptions()) throws -> (model: GammaGammaModel, report: FitReport) {
+        guard cells.count > 1 else { throw ModelError.invalidData("\(displayName): needs at least two repeat buyers with positive spend.") }
+        let meanSpend = zip(cells.meanValue, cells.weight).reduce(0) { $0 + $1.0 * $1.1 } / cells.customers
+        let report = try MaximumLikelihood.fit(
+            model: displayName, names: parameterNames, start: [1, 2, max(meanSpend, 1)], options: options,
+            observations: cells.customers, distinct: cells.count,
+            logLikelihood: { totalLogLikelihood($0, cells) }, value: { totalLogLikelihood($0, cells) },
+            hint: "Try --penalizer 0.001, and check the spend column (zero, negative or extreme values).")
+        let v = report.vector
+        guard v[1] > 1 else {
+            throw ModelError.unusableModel(model: displayName, reason: "the fitted q = \(v[1]) is ≤ 1, so expected spend is infinite and CLV meaningless; use a penalizer or cap extreme spend.")
+        }
+        return (try GammaGammaModel(parameters: Parameters(p: v[0], q: v[1], gamma: v[2])), report)
+    }
+
+    /// Total log-likelihood of the spend cells.
+    public func logLikelihood(of cells: SpendCells) -> Double { Self.totalLogLikelihood(parameters.vector, cells) }
+
+    /// Mean spend per transaction of an average new customer, pγ/(q−1) (infinite for q ≤ 1).
+    public var populationMeanSpend: Double {
+        let v = parameters
+        return v.q > 1 ? v.p * v.gamma / (v.q - 1) : .infinity
+    }
+
+    /// Expected spend per transaction of a customer with x repeat purchases of mean value m:
+    /// p(γ + x m) / (p x + q − 1), a weighted mean of the population mean and the customer's own.
+    public func expectedSpend(x: Double, meanValue m: Double) -> Double {
+        let v = parameters
+        guard x > 0, m > 0 else { return populationMeanSpend }
+        return v.p * (v.gamma + x * m) / (v.p * x + v.q - 1)
+    }
+}

@@ -1,0 +1,23 @@
+/// Errors of the model layer; each says what to do about it.
+public enum ModelError: Error, Sendable, CustomStringConvertible {
+    case invalidParameter(model: String, name: String, value: Double, requirement: String)
+    case invalidData(String)
+    case notConverged(model: String, gradientNorm: Double, iterations: Int, logLikelihood: Double, hint: String)
+    case unusableModel(model: String, reason: String)
+    case invalidModelFile(String)
+
+    public var description: String {
+        switch self {
+        case .invalidParameter(let model, let name, let value, let requirement):
+            return "\(model): parameter \(name) = \(value) is invalid (\(requirement))."
+        case .invalidData(let message):
+            return message
+        case .notConverged(let model, let norm, let iterations, let ll, let hint):
+            return "\(model): the fit did not converge (after \(iterations) iterations the largest gradient component is \(norm), log-likelihood \(ll)). \(hint)"
+        case .unusableModel(let model, let reason):
+            return "\(model): \(reason)"
+        case .invalidModelFile(let message):
+            return "model file: \(message)"
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import CLVCore
+import CLVNumerics
+import Foundation
+
+/// The Pareto/NBD model: while active a customer buys at rate λ ~ Gamma(r, α); their lifetime is
+/// exponential with rate μ ~ Gamma(s, β). x = `frequency`, tₓ = `recency`, T = `age`.
+///
+/// > Schmittlein, D. C., Morrison, D. G. & Colombo, R. (1987). Counting Your Customers: Who Are They and
+/// > What Will They Do Next? *Management Science* 33(1). Likelihood as in Fader & Hardie (2005), "A Note on
+/// > Deriving the Pareto/NBD Model and Related Expressions".
+public struct ParetoNBDModel: Sendable, Hashable, Codable {
+    public struct Parameters: Sendable, Hashable, Codable {
+        public var r: Double
+        public var alpha: Double
+        public var s: Double
+        public var beta: Double
+        public init(r: Double, alpha: Double, s: Double, beta: Double) {
+            self.r = r; self.alpha = alpha; self.s = s; self.beta = beta
+        }
+        public var vector: [Double] { [r, alpha, s, beta] }
+    }
+
+    public static let displayName = "Pareto/NBD"
+    public static let parameterNames = ["r", "alpha", "s", "beta"]
+    public let parameters: Parameters
+
+    public init(parameters: Parameters) throws {
+        for (name, v) in zip(Self.parameterNames, parameters.vector) where !(v.isFinite && v > 0) {
+            throw ModelError.invalidParameter(model: Self.displayName, name: name, value: v, requirement: "finite and > 0")
+        }
+        self.parameters = parameters
+    }
+
+    /// log A₀ of the likelihood (Fader & Hardie 2005, eq. 19–20), or nil when tₓ = T (then A₀ = 0).
+    static func logA0<T: ScalarField>(r: T, alpha: T, s: T, beta: T, x: Double, tx: Double, age: Double) -> T? {
+        guard tx < age else { return nil }
+        let rsx = r + s + x
+        if alpha.value >= beta.value {
+            let a1 = rsx, b1 = s + 1, c1 = rsx + 1
+            let high = SpecialFunctions.logHypergeometric2F1(a1, b1, c1, (alpha - beta) / (alpha + tx)) - rsx * T.log(alpha + tx)
+            let low = SpecialFunctions.logHypergeometric2F1(a1, b1, c1, (alpha - beta) / (alpha + age)) - rsx * T.log(alpha + age)
+            return T.logDiffExp(high, low)
+        } else {
+            let a1 = rsx, b1 = r + x, c1 = rsx + 1
+            let high = SpecialFunctions.logHypergeometric2F1(a1, b1, c1, (beta - alpha) / (beta + tx)) - rsx * T.log(beta + tx)
+            let low = SpecialFunctions.logHypergeometric2F1(a1, b1, c1, (beta - alpha) / (beta + age)) - rsx * T.log(beta + age)
+            return T.logDiffExp(high, low)
+        }
+    }
+
+    /// Log-likelihood of one history:
+    /// log L = log Γ(r+x) − log Γ(r) + r log α + s log β
+    ///       + log[(α+T)^−(r+x) (β+T)^−s + s/(r+s+x) · A₀].
+    public static func logLikelihood<T: ScalarField>(r: T, alpha: T, s: T, beta: T, x: Double, tx: Double, age: Double) -> T {
+        let head = T.logGamma(r + x) - T.logGamma(r) + r * T.log(alpha) + s * T.log(beta)
+        let alive = -(r + x) * T.log(alpha + age) - s * T.log(beta + age)
+        guard let a0 = logA0(r: r, alpha: alpha, s: s, beta: beta, x: x, tx: tx, age: age) else { return head + alive }
+        let dead = T.log(s) - T.log(r + s + x) + a0
+        return head + T.logSumExp(alive, dead)
+    }
+
+    static func totalLogLikelihood<T: ScalarField>(_ p: [T], _ cells: RFMCells) -> T {
+        var total = T(0)
+        for i in 0..<cells.count {
+            total = total + logLikelihood(r: p[0], alpha: p[1], s: p[2], beta: p[3], x: cells.frequency[i],
+                                          tx: cells.recency[i], age: cells.age[i]) * cells.weight[i]
+        }
+        return total
+    }
+
+    /// Fits the model by maximum likelihood.
+    public static func fit(_ cells: RFMCells, options: FitOptions = FitOptions()) throws -> (model: ParetoNBDModel, report: FitReport) {
+        guard cells.count > 0 else { throw ModelError.invalidData("\(displayName): no customers to fit.") }
+        let meanAge = zip(cells.age, cells.weight).reduce(0) { $0 + $1.0 * $1.1 } / max(cells.customers, 1)
+        let report = try MaximumLikelihood.fit(
+            model: displayName, names: parameterNames, start: [1, max(meanAge, 1), 1, max(meanAge, 1)], options: options,
+            observations: cells.customers, distinct: cells.count,
+            logLikelihood: { totalLogLikelihood($0, cells) }, value: { totalLogLikelihood($0, cells) },
+            hint: "Try --penalizer 0.001; Pareto/NBD is hard to fit when few customers made repeat purchases.")
+        let v = report.vector
+        return (try ParetoNBDModel(parameters: Parameters(r: v[0], alpha: v[1], s: v[2], beta: v[3])), report)
+    }
+
+    /// Total log-likelihood of weighted histories.
+    public func logLikelihood(of cells: RFMCells) -> Double { Self.totalLogLikelihood(parameters.vector, cells) }
+
+    public func logLikelihood(x: Double, tx: Double, age: Double) -> Double {
+        let p = parameters
+        return Self.logLikelihood(r: p.r, alpha: p.alpha, s: p.s, beta: p.beta, x: x, tx: tx, age: age)
+    }
+
+    /// P(alive at T | x, tₓ, T) = 1 / (1 + s/(r+s+x) · (α+T)^(r+x) (β+T)^s · A₀).
+    public func probabilityAlive(x: Double, tx: Double, age: Double) -> Double {
+        let p = parameters
+        guard let a0 = Self.logA0(r: p.r, alpha: p.alpha, s: p.s, beta: p.beta, x: x, tx: tx, age: age) else { return 1 }
+        let logRatio = Foundation.log(p.s / (p.r + p.s + x)) + (p.r + x) * Foundation.log(p.alpha + age)
+            + p.s * Foundation.log(p.beta + age) + a0
+        return 1 / (1 + Foundation.exp(logRatio))
+    }
+
+    /// [1 − (base/(base+t))^(s−1)] / (s − 1), continuous at s = 1.
+    static func lifetimeFactor(s: Double, base: Double, t: Double) -> Double {
+        let l = Foundation.log(base / (base + t))
+        if abs(s - 1) < 1e-10 { return -l }
+        return -Foundation.expm1((s - 1) * l) / (s - 1)
+    }
+
+    /// Expected purchases in the next `t` time units by a customer with history (x, tₓ, T):
+    /// (r+x)(β+T)/(α+T) · [1 − ((β+T)/(β+T+t))^(s−1)]/(s−1) · P(alive).
+    public func expectedTransactions(in t: Double, x: Double, tx: Double, age: Double) -> Double {
+        guard t > 0 else { return 0 }
+        let p = parameters
+        return (p.r + x) * (p.beta + age) / (p.alpha + age) * Self.lifetimeFactor(s: p.s, base: p.beta + age, t: t)
+            * probabilityAlive(x: x, tx: tx, age: age)
+    }
+
+    /// Expected purchases of a new customer in `t` time units: rβ/α · [1 − (β/(β+t))^(s−1)]/(s−1).
+    public func expectedTransactions(in t: Double) -> Double {
+        let p = parameters
+        return p.r * p.beta / p.alpha * Self.lifetimeFactor(s: p.s, base: p.beta, t: t)
+    }
+}

@@ -1,0 +1,186 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The outcome of a minimisation.
+public struct MinimizationResult: Sendable {
+    public var point: [Double]
+    public var value: Double
+    /// Largest absolute gradient component at `point` (NaN for derivative-free methods).
+    public var gradientNorm: Double
+    public var iterations: Int
+    public var evaluations: Int
+    public var converged: Bool
+    /// `BFGS` or `Nelder-Mead`.
+    public var method: String
+}
+
+/// Unconstrained minimisers for small problems (2–4 parameters).
+public enum Minimizer {
+    /// BFGS with an Armijo backtracking line search (Nocedal & Wright 2006, algorithm 6.1).
+    ///
+    /// - Parameters:
+    ///   - f: the objective and its gradient; non-finite values make the line search step back.
+    ///   - gradientTolerance: stop when every gradient component is below it.
+    public static func bfgs(start: [Double], maxIterations: Int = 1000, gradientTolerance: Double = 1e-9,
+                            _ f: ([Double]) -> (value: Double, gradient: [Double])) -> MinimizationResult {
+        let n = start.count
+        var x = start
+        var (fx, g) = f(x)
+        var evaluations = 1
+        var h = identity(n)
+        var iterations = 0
+        var stalled = 0
+        guard fx.isFinite, g.allSatisfy(\.isFinite) else {
+            return MinimizationResult(point: x, value: fx, gradientNorm: .nan, iterations: 0, evaluations: 1,
+                                      converged: false, method: "BFGS")
+        }
+        while iterations < maxIterations {
+            if maxAbs(g) < gradientTolerance { break }
+            iterations += 1
+            var p = multiply(h, g).map { -$0 }
+            var slope = dot(p, g)
+            if slope >= 0 { // not a descent direction: reset to steepest descent
+                h = identity(n)
+                p = g.map { -$0 }
+                slope = dot(p, g)
+            }
+            var step = 1.0
+            var accepted = false
+            var xNew = x, fNew = fx, gNew = g
+            for _ in 0..<60 {
+                xNew = zip(x, p).map { $0 + step * $1 }
+                (fNew, gNew) = f(xNew)
+                evaluations += 1
+                if fNew.isFinite, gNew.allSatisfy(\.isFinite), fNew <= fx + 1e-4 * step * slope {
+                    accepted = true
+                    break
+                }
+                step *= fNew.isFinite ? 0.5 : 0.1
+            }
+            guard accepted else { break }
+            let s = zip(xNew, x).map { $0 - $1 }
+            let y = zip(gNew, g).map { $0 - $1 }
+            let sy = dot(s, y)
+            let improvement = fx - fNew
+            x = xNew; fx = fNew; g = gNew
+            if improvement <= 1e-15 * max(1, abs(fx)) {
+                stalled += 1
+                if stalled >= 4 { break }
+            } else {
+                stalled = 0
+            }
+            if sy > 1e-12 {
+                // H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ
+                let rho = 1 / sy
+                let hy = multiply(h, y)
+                let yhy = dot(y, hy)
+                for i in 0..<n {
+                    for j in 0..<n {
+                        h[i][j] += -rho * (s[i] * hy[j] + hy[i] * s[j]) + (rho * rho * yhy + rho) * s[i] * s[j]
+                    }
+                }
+            }
+        }
+        let norm = maxAbs(g)
+        return MinimizationResult(point: x, value: fx, gradientNorm: norm, iterations: iterations,
+                                  evaluations: evaluations, converged: norm < max(gradientTolerance * 1000, 1e-6),
+                                  method: "BFGS")
+    }
+
+    /// The Nelder–Mead simplex method (Lagarias et al. 1998 coefficients); the fallback when
+    /// gradients fail. Non-finite values count as +∞.
+    public static func nelderMead(start: [Double], initialStep: Double = 0.5, maxIterations: Int = 5000,
+                                  tolerance: Double = 1e-12, _ f: ([Double]) -> Double) -> MinimizationResult {
+        let n = start.count
+        func value(_ x: [Double]) -> Double { let v = f(x); return v.isFinite ? v : .infinity }
+        var simplex = [start]
+        for i in 0..<n {
+            var x = start
+            x[i] += initialStep
+            simplex.append(x)
+        }
+        var values = simplex.map(value)
+        var evaluations = n + 1
+        var iterations = 0
+        while iterations < maxIterations {
+            iterations += 1
+            let order = values.indices.sorted { values[$0] < values[$1] }
+            simplex = order.map { simplex[$0] }
+            values = order.map { values[$0] }
+            if abs(values[n] - values[0]) <= tolerance * max(1, abs(values[0])) { break }
+            let centroid = (0..<n).map { j in simplex[0..<n].reduce(0) { $0 + $1[j] } / Double(n) }
+            func along(_ t: Double) -> [Double] { zip(centroid, simplex[n]).map { $0 + t * ($0 - $1) } }
+            let reflected = along(1), fr = value(reflected)
+            evaluations += 1
+            if fr < values[0] {
+                let expanded = along(2), fe = value(expanded)
+                evaluations += 1
+                if fe < fr { simplex[n] = expanded; values[n] = fe } else { simplex[n] = reflected; values[n] = fr }
+            } else if fr < values[n - 1] {
+                simplex[n] = reflected; values[n] = fr
+            } else {
+                let contracted = fr < values[n] ? along(0.5) : along(-0.5)
+                let fc = value(contracted)
+                evaluations += 1
+                if fc < min(fr, values[n]) {
+                    simplex[n] = contracted; values[n] = fc
+                } else {
+                    for i in 1...n {
+                        simplex[i] = zip(simplex[0], simplex[i]).map { $0 + 0.5 * ($1 - $0) }
+                        values[i] = value(simplex[i])
+                    }
+                    evaluations += n
+                }
+            }
+        }
+        let best = values.indices.min { values[$0] < values[$1] }!
+        return MinimizationResult(point: simplex[best], value: values[best], gradientNorm: .nan, iterations: iterations,
+                                  evaluations: evaluations, converged: iterations < maxIterations, method: "Nelder-Mead")
+    }
+
+    /// The Hessian by central differences of an exact gradient, symmetrised.
+    public static func hessian(at x: [Double], relativeStep: Double = 1e-5, _ gradient: ([Double]) -> [Double]) -> [[Double]] {
+        let n = x.count
+        var h = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+        for j in 0..<n {
+            let step = relativeStep * max(abs(x[j]), 1e-3)
+            var up = x, down = x
+            up[j] += step
+            down[j] -= step
+            let gu = gradient(up), gd = gradient(down)
+            for i in 0..<n { h[i][j] = (gu[i] - gd[i]) / (2 * step) }
+        }
+        for i in 0..<n { for j in 0..<i { let m = (h[i][j] + h[j][i]) / 2; h[i][j] = m; h[j][i] = m } }
+        return h
+    }
+
+    /// The inverse of a symmetric positive-definite matrix (Gauss–Jordan with partial pivoting), or
+    /// nil when it is singular.
+    public static func inverse(_ m: [[Double]]) -> [[Double]]? {
+        let n = m.count
+        var a = m
+        var inv = identity(n)
+        for col in 0..<n {
+            guard let pivot = (col..<n).max(by: { abs(a[$0][col]) < abs(a[$1][col]) }), abs(a[pivot][col]) > 1e-300
+            else { return nil }
+            a.swapAt(col, pivot)
+            inv.swapAt(col, pivot)
+            let d = a[col][col]
+            for j in 0..<n { a[col][j] /= d; inv[col][j] /= d }
+            for r in 0..<n where r != col {
+                let factor = a[r][col]
+                if factor == 0 { continue }
+                for j in 0..<n { a[r][j] -= factor * a[col][j]; inv[r][j] -= factor * inv[col][j] }
+            }
+        }
+        return inv
+    }
+
+    static func identity(_ n: Int) -> [[Double]] {
+        (0..<n).map { i in (0..<n).map { $0 == i ? 1 : 0 } }
+    }
+    static func multiply(_ m: [[Double]], _ v: [Double]) -> [Double] { m.map { dot($0, v) } }
+    static func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
+    static func maxAbs(_ v: [Double]) -> Double { v.reduce(0) { max($0, abs($1)) } }
+}

@@ -1,0 +1,104 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The arithmetic a likelihood needs, so that one implementation serves both plain evaluation
+/// (`Double`) and exact gradients (``Dual``, forward-mode automatic differentiation).
+public protocol ScalarField: Sendable {
+    init(_ value: Double)
+    /// The value, without derivatives.
+    var value: Double { get }
+    static func + (a: Self, b: Self) -> Self
+    static func - (a: Self, b: Self) -> Self
+    static func * (a: Self, b: Self) -> Self
+    static func / (a: Self, b: Self) -> Self
+    static prefix func - (a: Self) -> Self
+    static func + (a: Self, b: Double) -> Self
+    static func * (a: Self, b: Double) -> Self
+    static func log(_ x: Self) -> Self
+    static func exp(_ x: Self) -> Self
+    /// log Γ(x) for x > 0.
+    static func logGamma(_ x: Self) -> Self
+    /// log(1 + x).
+    static func log1p(_ x: Self) -> Self
+}
+
+extension ScalarField {
+    @inlinable public static func - (a: Self, b: Double) -> Self { a + (-b) }
+    @inlinable public static func + (a: Double, b: Self) -> Self { b + a }
+    @inlinable public static func - (a: Double, b: Self) -> Self { -b + a }
+    @inlinable public static func * (a: Double, b: Self) -> Self { b * a }
+    @inlinable public static func / (a: Self, b: Double) -> Self { a * (1 / b) }
+    @inlinable public static func / (a: Double, b: Self) -> Self { Self(a) / b }
+
+    /// log B(a, b) = log Γ(a) + log Γ(b) − log Γ(a + b).
+    @inlinable
+    public static func logBeta(_ a: Self, _ b: Self) -> Self { logGamma(a) + logGamma(b) - logGamma(a + b) }
+
+    /// log(eˣ + eʸ) without overflow.
+    @inlinable
+    public static func logSumExp(_ x: Self, _ y: Self) -> Self {
+        x.value >= y.value ? x + log1p(exp(y - x)) : y + log1p(exp(x - y))
+    }
+
+    /// log(eˣ − eʸ) for x > y, without overflow.
+    @inlinable
+    public static func logDiffExp(_ x: Self, _ y: Self) -> Self { x + log1p(-exp(y - x)) }
+}
+
+extension Double: ScalarField {
+    @inlinable public var value: Double { self }
+    @inlinable public static func log(_ x: Double) -> Double { Glibc.log(x) }
+    @inlinable public static func exp(_ x: Double) -> Double { Glibc.exp(x) }
+    @inlinable public static func log1p(_ x: Double) -> Double { Glibc.log1p(x) }
+    /// log Γ(x) (thread-safe `lgamma_r`).
+    @inlinable public static func logGamma(_ x: Double) -> Double {
+        var sign: Int32 = 0
+        return lgamma_r(x, &sign)
+    }
+}
+
+/// A number with its first derivatives with respect to up to four parameters (forward-mode
+/// automatic differentiation): every operation applies the chain rule to the four lanes at once.
+public struct Dual: ScalarField, CustomStringConvertible {
+    public var value: Double
+    public var gradient: SIMD4<Double>
+
+    @inlinable public init(_ value: Double) { self.value = value; gradient = .zero }
+    @inlinable public init(value: Double, gradient: SIMD4<Double>) { self.value = value; self.gradient = gradient }
+
+    /// The `index`-th independent variable.
+    @inlinable public static func variable(_ value: Double, index: Int) -> Dual {
+        var g = SIMD4<Double>.zero
+        g[index] = 1
+        return Dual(value: value, gradient: g)
+    }
+
+    public var description: String { "\(value) ∇\(gradient)" }
+
+    @inlinable public static func + (a: Dual, b: Dual) -> Dual { Dual(value: a.value + b.value, gradient: a.gradient + b.gradient) }
+    @inlinable public static func - (a: Dual, b: Dual) -> Dual { Dual(value: a.value - b.value, gradient: a.gradient - b.gradient) }
+    @inlinable public static func * (a: Dual, b: Dual) -> Dual {
+        Dual(value: a.value * b.value, gradient: a.gradient * b.value + b.gradient * a.value)
+    }
+    @inlinable public static func / (a: Dual, b: Dual) -> Dual {
+        let q = a.value / b.value
+        return Dual(value: q, gradient: (a.gradient - b.gradient * q) / b.value)
+    }
+    @inlinable public static prefix func - (a: Dual) -> Dual { Dual(value: -a.value, gradient: -a.gradient) }
+    @inlinable public static func + (a: Dual, b: Double) -> Dual { Dual(value: a.value + b, gradient: a.gradient) }
+    @inlinable public static func * (a: Dual, b: Double) -> Dual { Dual(value: a.value * b, gradient: a.gradient * b) }
+    @inlinable public static func log(_ x: Dual) -> Dual { Dual(value: Glibc.log(x.value), gradient: x.gradient / x.value) }
+    @inlinable public static func exp(_ x: Dual) -> Dual {
+        let e = Glibc.exp(x.value)
+        return Dual(value: e, gradient: x.gradient * e)
+    }
+    @inlinable public static func log1p(_ x: Dual) -> Dual {
+        Dual(value: Glibc.log1p(x.value), gradient: x.gradient / (1 + x.value))
+    }
+    @inlinable public static func logGamma(_ x: Dual) -> Dual {
+        Dual(value: Double.logGamma(x.value), gradient: x.gradient * SpecialFunctions.digamma(x.value))
+    }
+}

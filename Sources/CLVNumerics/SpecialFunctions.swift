@@ -1,0 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Special functions used by the customer-base models.
+public enum SpecialFunctions {
+    /// The digamma function ψ(x) = d/dx log Γ(x) (scipy: `digamma`), for x > 0: recurrence up to
+    /// x ≥ 6, then the asymptotic series; about 1e-15 relative.
+    public static func digamma(_ x: Double) -> Double {
+        guard x.isFinite else { return x == .infinity ? .infinity : .nan }
+        if x <= 0 {
+            // Reflection for negative non-integers.
+            if x == x.rounded(.down) { return .nan }
+            return digamma(1 - x) - Double.pi / tan(Double.pi * x)
+        }
+        var v = x, result = 0.0
+        while v < 6 { result -= 1 / v; v += 1 }
+        let f = 1 / (v * v)
+        let series = f * (-1.0 / 12 + f * (1.0 / 120 + f * (-1.0 / 252 + f * (1.0 / 240 + f * (-1.0 / 132 + f * (691.0 / 32760 - f / 12))))))
+        return result + log(v) - 0.5 / v + series
+    }
+
+    /// The trigamma function ψ′(x) (scipy: `polygamma(1, x)`), for x > 0.
+    public static func trigamma(_ x: Double) -> Double {
+        var v = x, result = 0.0
+        while v < 6 { result += 1 / (v * v); v += 1 }
+        let f = 1 / (v * v)
+        let series = 1 / v + f / 2 + (1 / (v * v * v)) * (1.0 / 6 + f * (-1.0 / 30 + f * (1.0 / 42 + f * (-1.0 / 30 + f * 5.0 / 66))))
+        return result + series
+    }
+
+    /// The Gauss hypergeometric function ₂F₁(a, b; c; z) for real arguments with z < 1 (scipy: `hyp2f1`),
+    /// generic over ``ScalarField`` so that it differentiates with respect to a, b and c.
+    ///
+    /// |z| ≤ 0.5: the power series. z < −0.5... 1: Pfaff's transformation ₂F₁(a,b;c;z) = (1−z)^(−a)
+    /// ₂F₁(a, c−b; c; z/(z−1)) maps z ∈ [−∞, 0.5) into [−1, 1/3], and for z ∈ (0.5, 1) the series is
+    /// summed directly with enough terms (it converges geometrically, ratio z). Returns NaN when the
+    /// series does not converge in 100,000 terms.
+    public static func hypergeometric2F1<T: ScalarField>(_ a: T, _ b: T, _ c: T, _ z: T) -> T {
+        if z.value < -0.5 {
+            // Pfaff: (1 − z)^(−a) ₂F₁(a, c − b; c; z / (z − 1)).
+            let w = z / (z - 1)
+            return T.exp(-a * T.log1p(-z)) * series2F1(a, c - b, c, w)
+        }
+        return series2F1(a, b, c, z)
+    }
+
+    /// log ₂F₁ for positive-valued cases (the Pareto/NBD likelihood), to keep large values finite.
+    public static func logHypergeometric2F1<T: ScalarField>(_ a: T, _ b: T, _ c: T, _ z: T) -> T {
+        if z.value < -0.5 {
+            let w = z / (z - 1)
+            return -a * T.log1p(-z) + T.log(series2F1(a, c - b, c, w))
+        }
+        return T.log(series2F1(a, b, c, z))
+    }
+
+    static func series2F1<T: ScalarField>(_ a: T, _ b: T, _ c: T, _ z: T) -> T {
+        var term = T(1)
+        var sum = T(1)
+        var n = 0.0
+        while n < 100_000 {
+            term = term * (a + n) * (b + n) / ((c + n) * (n + 1)) * z
+            sum = sum + term
+            n += 1
+            if abs(term.value) <= 1e-17 * abs(sum.value) { return sum }
+        }
+        return T(.nan)
+    }
+}

@@ -1,0 +1,77 @@
+import CLVCore
+import CLVIngest
+import CLVModels
+import Foundation
+import Testing
+import _CLVTestSupport
+
+@Suite("Pareto/NBD")
+struct ParetoNBDModelTests {
+    static let published = try! ParetoNBDModel(parameters: .init(r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669))
+
+    @Test("the fit reproduces the published CDNOW estimates (Fader, Hardie & Lee 2005)")
+    func parametersMatchPublished() throws {
+        let (model, report) = try ParetoNBDModel.fit(try cells(try cdnowCalibration()))
+        let p = model.parameters
+        #expect(abs(p.r - 0.553) < 0.001 && abs(p.alpha - 10.578) < 0.01 && abs(p.s - 0.606) < 0.001 && abs(p.beta - 11.669) < 0.01, "\(p)")
+        #expect(abs(report.logLikelihood - -9595.0) < 0.1, "LL \(report.logLikelihood)")
+    }
+
+    @Test("both ₂F₁ branches (α ≥ β and α < β) agree where they meet")
+    func branches() throws {
+        let below = try ParetoNBDModel(parameters: .init(r: 0.5, alpha: 9.999999, s: 0.7, beta: 10))
+        let above = try ParetoNBDModel(parameters: .init(r: 0.5, alpha: 10.000001, s: 0.7, beta: 10))
+        for (x, tx, t) in [(3.0, 20.0, 39.0), (1, 2, 39), (10, 38, 39)] {
+            #expect(isClose(below.logLikelihood(x: x, tx: tx, age: t), above.logLikelihood(x: x, tx: tx, age: t), relative: 1e-6))
+        }
+    }
+
+    @Test("a purchase at the very end (tₓ = T) and no purchase (x = 0) are finite; P(alive) at tₓ = T is 1")
+    func edges() {
+        let m = Self.published
+        #expect(m.logLikelihood(x: 4, tx: 39, age: 39).isFinite)
+        #expect(m.logLikelihood(x: 0, tx: 0, age: 39).isFinite)
+        #expect(m.probabilityAlive(x: 4, tx: 39, age: 39) == 1)
+        #expect(m.probabilityAlive(x: 0, tx: 0, age: 39) < 1)
+    }
+
+    @Test("conditional expectations are consistent: a customer just acquired (x = 0, T → 0) behaves like a new one")
+    func newCustomer() {
+        let m = Self.published
+        #expect(isClose(m.expectedTransactions(in: 39, x: 0, tx: 0, age: 1e-9), m.expectedTransactions(in: 39), relative: 1e-6))
+    }
+}
+
+@Suite("Gamma-Gamma")
+struct GammaGammaModelTests {
+    @Test("the fit reproduces Fader & Hardie (2013) on CDNOW: p = 6.25, q = 3.74, γ = 15.44")
+    func parametersMatchFaderHardie2013() throws {
+        let table = try cdnowCalibration()
+        let spend = try GammaGammaModel.SpendCells(frequency: table.repeatPurchases.map(Double.init), meanValue: table.monetaryValue)
+        #expect(spend.customers == 946)
+        let (model, _) = try GammaGammaModel.fit(spend)
+        let p = model.parameters
+        #expect(abs(p.p - 6.25) < 0.01 && abs(p.q - 3.74) < 0.01 && abs(p.gamma - 15.44) < 0.02, "\(p)")
+        // Fader & Hardie report a weak correlation between frequency and spend on CDNOW (0.11).
+        #expect(abs(spend.frequencySpendCorrelation - 0.11) < 0.01, "\(spend.frequencySpendCorrelation)")
+    }
+
+    @Test("expected spend shrinks a customer's own mean towards the population mean")
+    func shrinkage() throws {
+        let m = try GammaGammaModel(parameters: .init(p: 6.25, q: 3.74, gamma: 15.44))
+        let population = m.populationMeanSpend
+        #expect(isClose(population, 6.25 * 15.44 / 2.74, relative: 1e-12))
+        let e = m.expectedSpend(x: 2, meanValue: 100)
+        #expect(e > population && e < 100)
+        #expect(m.expectedSpend(x: 0, meanValue: 0) == population)
+    }
+
+    @Test("q ≤ 1 is refused, since mean spend would be infinite")
+    func invalidQ() throws {
+        // Extremely dispersed spend pushes q below 1.
+        let xs = [Double](repeating: 1, count: 200)
+        let ms: [Double] = (0..<200).map { (i: Int) -> Double in i % 10 == 0 ? 1e6 : Double(i % 7 + 1) }
+        let cells = try GammaGammaModel.SpendCells(frequency: xs, meanValue: ms)
+        #expect(throws: ModelError.self) { try GammaGammaModel.fit(cells) }
+    }
+}
