@@ -1,0 +1,85 @@
+import CLVCore
+import CLVNumerics
+import Foundation
+
+/// The modified BG/NBD (MBG/NBD) model: as BG/NBD, but a customer may also drop out right after the
+/// first purchase, so P(alive) < 1 even without repeat purchases.
+///
+/// > Batislam, E. P., Denizel, M. & Filiztekin, A. (2007). Empirical validation and comparison of models
+/// > for customer base analysis. *International Journal of Research in Marketing* 24(3), 201–209.
+public struct MBGNBDModel: Sendable, Hashable, Codable {
+    public typealias Parameters = BGNBDModel.Parameters
+    public static let displayName = "MBG/NBD"
+    public static let parameterNames = BGNBDModel.parameterNames
+    public let parameters: Parameters
+
+    public init(parameters: Parameters) throws {
+        for (name, v) in zip(Self.parameterNames, parameters.vector) where !(v.isFinite && v > 0) {
+            throw ModelError.invalidParameter(model: Self.displayName, name: name, value: v, requirement: "finite and > 0")
+        }
+        self.parameters = parameters
+    }
+
+    /// log L = log Γ(r+x) − log Γ(r) + r log α + log B(a, b+x+1) − log B(a, b)
+    ///       + log[(α+T)^−(r+x) + a/(b+x) · (α+tₓ)^−(r+x)].
+    public static func logLikelihood<T: ScalarField>(r: T, alpha: T, a: T, b: T, x: Double, tx: Double, age: Double) -> T {
+        let rx = r + x
+        let purchases = T.logGamma(rx) - T.logGamma(r) + r * T.log(alpha)
+        let dropout = T.logGamma(a + b) + T.logGamma(b + (x + 1)) - T.logGamma(b) - T.logGamma(a + b + (x + 1))
+        let stillAlive = -rx * T.log(alpha + age)
+        let droppedOut = T.log(a) - T.log(b + x) - rx * T.log(alpha + tx)
+        return purchases + dropout + T.logSumExp(stillAlive, droppedOut)
+    }
+
+    static func totalLogLikelihood<T: ScalarField>(_ p: [T], _ cells: RFMCells) -> T {
+        var total = T(0)
+        for i in 0..<cells.count {
+            total = total + logLikelihood(r: p[0], alpha: p[1], a: p[2], b: p[3], x: cells.frequency[i],
+                                          tx: cells.recency[i], age: cells.age[i]) * cells.weight[i]
+        }
+        return total
+    }
+
+    public static func fit(_ cells: RFMCells, options: FitOptions = FitOptions()) throws -> (model: MBGNBDModel, report: FitReport) {
+        guard cells.count > 0 else { throw ModelError.invalidData("\(displayName): no customers to fit.") }
+        let meanAge = zip(cells.age, cells.weight).reduce(0) { $0 + $1.0 * $1.1 } / max(cells.customers, 1)
+        let report = try MaximumLikelihood.fit(
+            model: displayName, names: parameterNames, start: [1, max(meanAge, 1), 1, 1], options: options,
+            observations: cells.customers, distinct: cells.count,
+            logLikelihood: { totalLogLikelihood($0, cells) }, value: { totalLogLikelihood($0, cells) },
+            hint: "Try --penalizer 0.001, or look for customers with an implausibly high frequency.")
+        let v = report.vector
+        return (try MBGNBDModel(parameters: Parameters(r: v[0], alpha: v[1], a: v[2], b: v[3])), report)
+    }
+
+    public func logLikelihood(of cells: RFMCells) -> Double { Self.totalLogLikelihood(parameters.vector, cells) }
+
+    public func logLikelihood(x: Double, tx: Double, age: Double) -> Double {
+        let p = parameters
+        return Self.logLikelihood(r: p.r, alpha: p.alpha, a: p.a, b: p.b, x: x, tx: tx, age: age)
+    }
+
+    /// P(alive) = 1 / (1 + a/(b+x) · ((α+T)/(α+tₓ))^(r+x)).
+    public func probabilityAlive(x: Double, tx: Double, age: Double) -> Double {
+        let p = parameters
+        let logRatio = Foundation.log(p.a / (p.b + x)) + (p.r + x) * Foundation.log((p.alpha + age) / (p.alpha + tx))
+        return 1 / (1 + Foundation.exp(logRatio))
+    }
+
+    /// Expected purchases in the next `t` time units:
+    /// (a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x+1; a+b+x; t/(α+T+t))] · P(alive).
+    public func expectedTransactions(in t: Double, x: Double, tx: Double, age: Double) -> Double {
+        guard t > 0 else { return 0 }
+        let p = parameters
+        let hyp = SpecialFunctions.hypergeometric2F1(p.r + x, p.b + x + 1, p.a + p.b + x, t / (p.alpha + age + t))
+        let decay = Foundation.exp((p.r + x) * Foundation.log((p.alpha + age) / (p.alpha + age + t)))
+        return (p.a + p.b + x) / (p.a - 1) * (1 - decay * hyp) * probabilityAlive(x: x, tx: tx, age: age)
+    }
+
+    /// Expected purchases of a new customer in `t` time units: b/(a−1) · [1 − (α/(α+t))^r ₂F₁(r, b+1; a+b; t/(α+t))].
+    public func expectedTransactions(in t: Double) -> Double {
+        let p = parameters
+        let hyp = SpecialFunctions.hypergeometric2F1(p.r, p.b + 1, p.a + p.b, t / (p.alpha + t))
+        return p.b / (p.a - 1) * (1 - Foundation.pow(p.alpha / (p.alpha + t), p.r) * hyp)
+    }
+}
