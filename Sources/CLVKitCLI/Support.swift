@@ -48,6 +48,9 @@ func withExitCodes<T>(_ body: () throws -> T) throws -> T {
         case .invalidOption, .unknownEncoding: throw ExitCode(64)
         default: throw ExitCode(65)
         }
+    } catch let error as ModelError {
+        printError("error: \(error.description)")
+        throw ExitCode(65)
     }
 }
 

@@ -1,0 +1,183 @@
+import CLVCore
+import Foundation
+
+/// A fitted model as saved by `clv fit`: versioned JSON with snake_case keys, holding a transaction
+/// model (or a spend, BG/BB or sBG model alone) and optionally a Gamma-Gamma spend model.
+public struct ModelFile: Codable, Sendable {
+    /// One fitted model.
+    public struct Entry: Codable, Sendable {
+        /// `bgnbd`, `mbgnbd`, `pnbd`, `bgbb`, `sbg` or `gg`.
+        public var model: String
+        public var displayName: String
+        /// Estimates, named as in the papers.
+        public var parameters: [String: Double]
+        public var standardErrors: [String: Double]
+        /// 95% intervals (log scale, delta method) as [lower, upper].
+        public var intervals95: [String: [Double]]
+        public var parameterOrder: [String]
+        public var covariance: [[Double]]
+        public var logLikelihood: Double
+        public var aic: Double
+        public var bic: Double
+        public var converged: Bool
+        public var iterations: Int
+        public var method: String
+        public var penalizer: Double
+        public var seconds: Double
+        /// For Gamma-Gamma: Pearson correlation of frequency and mean spend (the model assumes none).
+        public var frequencySpendCorrelation: Double?
+
+        public init(kind: String, report: FitReport, frequencySpendCorrelation: Double? = nil) {
+            model = kind
+            displayName = report.model
+            parameterOrder = report.parameters.map(\.name)
+            parameters = Dictionary(uniqueKeysWithValues: report.parameters.map { ($0.name, $0.value) })
+            standardErrors = Dictionary(uniqueKeysWithValues: report.parameters.map { ($0.name, $0.standardError) })
+            intervals95 = Dictionary(uniqueKeysWithValues: report.parameters.map { ($0.name, [$0.lower95, $0.upper95]) })
+            covariance = report.covariance
+            logLikelihood = report.logLikelihood
+            aic = report.aic
+            bic = report.bic
+            converged = report.converged
+            iterations = report.iterations
+            method = report.method
+            penalizer = report.penalizer
+            seconds = report.seconds
+            self.frequencySpendCorrelation = frequencySpendCorrelation
+        }
+
+        /// The parameters in the paper's order.
+        public var vector: [Double] { parameterOrder.map { parameters[$0] ?? .nan } }
+    }
+
+    /// What the model was fitted on.
+    public struct DataSummary: Codable, Sendable {
+        public var customers: Int
+        public var repeatCustomers: Int
+        public var distinctHistories: Int
+        /// The period purchases were counted in.
+        public var frequency: String
+        public var observationEnd: String?
+        public var calibrationEnd: String?
+        public var source: String?
+        public init(customers: Int, repeatCustomers: Int, distinctHistories: Int, frequency: String,
+                    observationEnd: String?, calibrationEnd: String?, source: String?) {
+            self.customers = customers; self.repeatCustomers = repeatCustomers; self.distinctHistories = distinctHistories
+            self.frequency = frequency; self.observationEnd = observationEnd; self.calibrationEnd = calibrationEnd
+            self.source = source
+        }
+    }
+
+    /// How `--model auto` chose.
+    public struct Selection: Codable, Sendable {
+        public struct Candidate: Codable, Sendable {
+            public var model: String
+            public var logLikelihood: Double
+            public var aic: Double
+            public var holdoutMeanAbsoluteError: Double?
+            public var holdoutPredictedTotal: Double?
+            public var error: String?
+            public init(model: String, logLikelihood: Double, aic: Double, holdoutMeanAbsoluteError: Double?,
+                        holdoutPredictedTotal: Double?, error: String?) {
+                self.model = model; self.logLikelihood = logLikelihood; self.aic = aic
+                self.holdoutMeanAbsoluteError = holdoutMeanAbsoluteError; self.holdoutPredictedTotal = holdoutPredictedTotal
+                self.error = error
+            }
+        }
+        public var criterion: String
+        public var chosen: String
+        public var reason: String
+        public var holdoutActualTotal: Double?
+        public var candidates: [Candidate]
+        public init(criterion: String, chosen: String, reason: String, holdoutActualTotal: Double?, candidates: [Candidate]) {
+            self.criterion = criterion; self.chosen = chosen; self.reason = reason
+            self.holdoutActualTotal = holdoutActualTotal; self.candidates = candidates
+        }
+    }
+
+    public static let currentVersion = 1
+
+    public var format = "clvkit-model"
+    public var version = ModelFile.currentVersion
+    public var clvkitVersion: String
+    public var created: String
+    /// The top-level model (the transaction model when there is one).
+    public var model: String
+    public var displayName: String
+    public var parameters: [String: Double]
+    public var standardErrors: [String: Double]
+    public var logLikelihood: Double
+    /// Unit of recency, T and rates: `day`, `week`, `month` or `year`.
+    public var timeUnit: TimeUnit
+    public var converged: Bool
+    public var fit: Entry
+    public var spendModel: Entry?
+    public var selection: Selection?
+    public var data: DataSummary
+
+    public init(fit: Entry, spendModel: Entry?, selection: Selection? = nil, timeUnit: TimeUnit, data: DataSummary,
+                clvkitVersion: String = "0.1.0", created: Date = Date()) {
+        self.fit = fit
+        self.spendModel = spendModel
+        self.selection = selection
+        self.timeUnit = timeUnit
+        self.data = data
+        self.clvkitVersion = clvkitVersion
+        self.created = ISO8601DateFormatter().string(from: created)
+        model = fit.model
+        displayName = fit.displayName
+        parameters = fit.parameters
+        standardErrors = fit.standardErrors
+        logLikelihood = fit.logLikelihood
+        converged = fit.converged
+    }
+
+    static var encoder: JSONEncoder {
+        let e = JSONEncoder()
+        e.keyEncodingStrategy = .convertToSnakeCase
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return e
+    }
+
+    static var decoder: JSONDecoder {
+        let d = JSONDecoder()
+        d.keyDecodingStrategy = .convertFromSnakeCase
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return d
+    }
+
+    /// The JSON text.
+    public func encoded() throws -> Data { try Self.encoder.encode(self) }
+
+    /// Reads a model file, checking its format and version.
+    /// - Throws: ``ModelError/invalidModelFile(_:)`` with the reason.
+    public static func decode(_ data: Data) throws -> ModelFile {
+        struct Header: Decodable { var format: String?; var version: Int? }
+        guard let header = try? JSONDecoder().decode(Header.self, from: data), header.format == "clvkit-model" else {
+            throw ModelError.invalidModelFile("not a CLVKit model file (no \"format\": \"clvkit-model\").")
+        }
+        guard let version = header.version, version <= currentVersion else {
+            throw ModelError.invalidModelFile("version \(header.version.map(String.init) ?? "?") is newer than this clv understands (\(currentVersion)); upgrade clv.")
+        }
+        do {
+            return try decoder.decode(ModelFile.self, from: data)
+        } catch {
+            throw ModelError.invalidModelFile("\(error)")
+        }
+    }
+
+    /// The transaction model, when the file holds one.
+    public func transactionModel() throws -> (any TransactionModel)? {
+        guard let kind = TransactionModelKind(rawValue: fit.model) else { return nil }
+        return try kind.modelType.init(vector: fit.vector)
+    }
+
+    /// The Gamma-Gamma model, from the spend entry or the top level.
+    public func gammaGamma() throws -> GammaGammaModel? {
+        let entry = fit.model == "gg" ? fit : spendModel
+        guard let entry, entry.model == "gg" else { return nil }
+        let v = entry.vector
+        return try GammaGammaModel(parameters: .init(p: v[0], q: v[1], gamma: v[2]))
+    }
+}

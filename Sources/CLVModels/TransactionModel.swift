@@ -1,0 +1,154 @@
+import CLVCore
+import CLVNumerics
+import Foundation
+
+/// A continuous-time "buy till you die" model: how many purchases a customer will make and whether
+/// they are still active, from their history (x, tₓ, T) in the model's time unit.
+public protocol TransactionModel: Sendable {
+    /// "BG/NBD".
+    static var displayName: String { get }
+    /// The key used in model files and on the command line ("bgnbd").
+    static var kind: TransactionModelKind { get }
+    /// Parameter names as in the source paper.
+    static var parameterNames: [String] { get }
+    /// The parameters in the order of ``parameterNames``.
+    var parameterVector: [Double] { get }
+    /// - Throws: ``ModelError/invalidParameter(model:name:value:requirement:)``.
+    init(vector: [Double]) throws
+    /// Maximum-likelihood fit.
+    static func fit(cells: RFMCells, options: FitOptions) throws -> (Self, FitReport)
+    /// Total log-likelihood of weighted histories.
+    func logLikelihood(of cells: RFMCells) -> Double
+    /// P(the customer is still active at T).
+    func probabilityAlive(x: Double, tx: Double, age: Double) -> Double
+    /// Expected purchases in the next `t` time units.
+    func expectedTransactions(in t: Double, x: Double, tx: Double, age: Double) -> Double
+    /// Expected purchases of a new customer in their first `t` time units.
+    func expectedTransactions(in t: Double) -> Double
+}
+
+/// The continuous-time transaction models.
+public enum TransactionModelKind: String, Sendable, CaseIterable, Codable {
+    case bgnbd, mbgnbd, pnbd
+
+    public var modelType: any TransactionModel.Type {
+        switch self {
+        case .bgnbd: return BGNBDModel.self
+        case .mbgnbd: return MBGNBDModel.self
+        case .pnbd: return ParetoNBDModel.self
+        }
+    }
+}
+
+extension BGNBDModel: TransactionModel {
+    public static var kind: TransactionModelKind { .bgnbd }
+    public var parameterVector: [Double] { parameters.vector }
+    public init(vector v: [Double]) throws { try self.init(parameters: .init(r: v[0], alpha: v[1], a: v[2], b: v[3])) }
+    public static func fit(cells: RFMCells, options: FitOptions) throws -> (BGNBDModel, FitReport) { try fit(cells, options: options) }
+}
+
+extension MBGNBDModel: TransactionModel {
+    public static var kind: TransactionModelKind { .mbgnbd }
+    public var parameterVector: [Double] { parameters.vector }
+    public init(vector v: [Double]) throws { try self.init(parameters: .init(r: v[0], alpha: v[1], a: v[2], b: v[3])) }
+    public static func fit(cells: RFMCells, options: FitOptions) throws -> (MBGNBDModel, FitReport) { try fit(cells, options: options) }
+}
+
+extension ParetoNBDModel: TransactionModel {
+    public static var kind: TransactionModelKind { .pnbd }
+    public var parameterVector: [Double] { parameters.vector }
+    public init(vector v: [Double]) throws { try self.init(parameters: .init(r: v[0], alpha: v[1], s: v[2], beta: v[3])) }
+    public static func fit(cells: RFMCells, options: FitOptions) throws -> (ParetoNBDModel, FitReport) { try fit(cells, options: options) }
+}
+
+/// How to value customers.
+public struct LifetimeValueOptions: Sendable, Hashable, Codable {
+    /// Horizon in days.
+    public var horizonDays: Double
+    /// Annual discount rate (0.1 = 10% a year); cash flows are discounted per month.
+    public var annualDiscountRate: Double
+    /// Profit margin applied to spend (1 = revenue).
+    public var margin: Double
+
+    public init(horizonDays: Double = 365.2425, annualDiscountRate: Double = 0.1, margin: Double = 1) {
+        self.horizonDays = horizonDays
+        self.annualDiscountRate = annualDiscountRate
+        self.margin = margin
+    }
+}
+
+extension TransactionModel {
+    /// Customer lifetime value over a finite horizon: margin × expected spend × Σₖ (E[Y(tₖ)] − E[Y(tₖ₋₁)]) / (1+d)ᵏ,
+    /// with monthly steps tₖ (a month is 365.2425/12 days; the last step may be shorter) and the monthly rate
+    /// d = (1 + annual rate)^(1/12) − 1, in the model's `timeUnit`.
+    public func lifetimeValue(x: Double, tx: Double, age: Double, expectedSpend: Double, timeUnit: TimeUnit,
+                              options: LifetimeValueOptions) -> Double {
+        let month = TimeUnit.month.days / timeUnit.days
+        let horizon = options.horizonDays / timeUnit.days
+        let monthlyRate = Foundation.pow(1 + options.annualDiscountRate, 1.0 / 12) - 1
+        var total = 0.0, previous = 0.0, t = 0.0, k = 0.0
+        while t < horizon - 1e-12 {
+            t = min(t + month, horizon)
+            k += 1
+            let e = expectedTransactions(in: t, x: x, tx: tx, age: age)
+            total += (e - previous) / Foundation.pow(1 + monthlyRate, k)
+            previous = e
+        }
+        return options.margin * expectedSpend * total
+    }
+}
+
+/// How well a transaction model predicted a holdout period.
+public struct HoldoutValidation: Sendable, Codable {
+    public struct Bucket: Sendable, Codable {
+        /// Calibration repeat purchases (the last bucket holds this many or more).
+        public var frequency: Int
+        public var customers: Int
+        public var actual: Double
+        public var predicted: Double
+    }
+    public var model: String
+    public var holdoutLength: Double
+    public var customers: Int
+    public var actualTotal: Double
+    public var predictedTotal: Double
+    public var meanAbsoluteError: Double
+    public var rootMeanSquaredError: Double
+    /// Mean actual and predicted holdout purchases by calibration frequency 0, 1, …, 7+.
+    public var buckets: [Bucket]
+
+    /// Compares predicted and actual holdout purchases of each customer.
+    /// - Parameters: calibration histories (x, tₓ, T), holdout purchase periods, and the holdout length,
+    ///   all in the model's time unit.
+    public init(model: any TransactionModel, frequency: [Int32], recency: [Double], age: [Double],
+                holdoutFrequency holdout: [Int32], holdoutLength length: Double) throws {
+        guard frequency.count == holdout.count, recency.count == holdout.count, age.count == holdout.count else {
+            throw ModelError.invalidData("validation: calibration and holdout columns differ in length.")
+        }
+        self.model = type(of: model).displayName
+        holdoutLength = length
+        customers = holdout.count
+        var actualTotal = 0.0, predictedTotal = 0.0, absolute = 0.0, squared = 0.0
+        var sums = [(n: Int, actual: Double, predicted: Double)](repeating: (0, 0, 0), count: 8)
+        for i in 0..<holdout.count {
+            let x = Double(frequency[i])
+            let predicted = model.expectedTransactions(in: length, x: x, tx: recency[i], age: age[i])
+            let actual = Double(holdout[i])
+            actualTotal += actual
+            predictedTotal += predicted
+            absolute += abs(predicted - actual)
+            squared += (predicted - actual) * (predicted - actual)
+            let k = min(Int(frequency[i]), 7)
+            sums[k].n += 1; sums[k].actual += actual; sums[k].predicted += predicted
+        }
+        self.actualTotal = actualTotal
+        self.predictedTotal = predictedTotal
+        let n = Double(max(holdout.count, 1))
+        meanAbsoluteError = absolute / n
+        rootMeanSquaredError = (squared / n).squareRoot()
+        buckets = sums.enumerated().map { k, s in
+            Bucket(frequency: k, customers: s.n, actual: s.n > 0 ? s.actual / Double(s.n) : 0,
+                   predicted: s.n > 0 ? s.predicted / Double(s.n) : 0)
+        }
+    }
+}
