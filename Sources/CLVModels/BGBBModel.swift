@@ -97,12 +97,13 @@ public struct BGBBModel: Sendable, Hashable, Codable {
         return Self.logLikelihood(alpha: p.alpha, beta: p.beta, gamma: p.gamma, delta: p.delta, x: x, tx: tx, n: n)
     }
 
-    /// P(alive at opportunity n+1 | x, tₓ, n) = B(α+x, β+n−x)/B(α,β) · B(γ, δ+n+1)/B(γ,δ) / L (FHS 2010, eq. 11).
-    public func probabilityAlive(x: Int, tx: Int, n: Int) -> Double {
+    /// P(alive at opportunity n+m | x, tₓ, n) = B(α+x, β+n−x)/B(α,β) · B(γ, δ+n+m)/B(γ,δ) / L; m = 0 is
+    /// "still alive now", m = 1 FHS (2010) eq. 11 (alive at the next opportunity).
+    public func probabilityAlive(x: Int, tx: Int, n: Int, periodsAhead m: Int = 0) -> Double {
         let p = parameters
         let (xd, nd) = (Double(x), Double(n))
         let logNumerator = Double.logBeta(p.alpha + xd, p.beta + nd - xd) - Double.logBeta(p.alpha, p.beta)
-            + Double.logBeta(p.gamma, p.delta + nd + 1) - Double.logBeta(p.gamma, p.delta)
+            + Double.logBeta(p.gamma, p.delta + nd + Double(m)) - Double.logBeta(p.gamma, p.delta)
         return Foundation.exp(logNumerator - logLikelihood(x: x, tx: tx, n: n))
     }
 
@@ -118,7 +119,29 @@ public struct BGBBModel: Sendable, Hashable, Codable {
         return Foundation.exp(logHead + g) * p.delta / (p.gamma - 1) * bracket
     }
 
-    /// Expected transactions of a new customer in the first n opportunities (FHS 2010, eq. 7).
+    /// P(X(n) = x): probability that a new customer transacts at x of the first n opportunities (FHS 2010, eq. 7):
+    /// C(n,x) B(α+x, β+n−x)/B(α,β) · B(γ, δ+n)/B(γ,δ) + Σ_{i=x}^{n−1} C(i,x) B(α+x, β+i−x)/B(α,β) · B(γ+1, δ+i)/B(γ,δ).
+    public func probabilityOfTransactions(_ x: Int, inFirst n: Int) -> Double {
+        guard x >= 0, x <= n else { return 0 }
+        let p = parameters
+        func logChoose(_ a: Int, _ b: Int) -> Double {
+            Double.logGamma(Double(a) + 1) - Double.logGamma(Double(b) + 1) - Double.logGamma(Double(a - b) + 1)
+        }
+        let (xd, nd) = (Double(x), Double(n))
+        let b0 = Double.logBeta(p.alpha, p.beta), g0 = Double.logBeta(p.gamma, p.delta)
+        var total = Foundation.exp(logChoose(n, x) + Double.logBeta(p.alpha + xd, p.beta + nd - xd) - b0
+                                   + Double.logBeta(p.gamma, p.delta + nd) - g0)
+        if x <= n - 1 {
+            for i in x...(n - 1) {
+                let id = Double(i)
+                total += Foundation.exp(logChoose(i, x) + Double.logBeta(p.alpha + xd, p.beta + id - xd) - b0
+                                        + Double.logBeta(p.gamma + 1, p.delta + id) - g0)
+            }
+        }
+        return total
+    }
+
+    /// Expected transactions of a new customer in the first n opportunities (FHS 2010, eq. 8).
     public func expectedTransactions(inFirst n: Int) -> Double {
         let p = parameters
         let nd = Double(n)

@@ -69,23 +69,27 @@ public struct LifetimeValueOptions: Sendable, Hashable, Codable {
     public var annualDiscountRate: Double
     /// Profit margin applied to spend (1 = revenue).
     public var margin: Double
+    /// Length of one discounting step (a month) in days.
+    public var stepDays: Double
 
-    public init(horizonDays: Double = 365.2425, annualDiscountRate: Double = 0.1, margin: Double = 1) {
+    public init(horizonDays: Double = 365.2425, annualDiscountRate: Double = 0.1, margin: Double = 1,
+                stepDays: Double = 365.2425 / 12) {
         self.horizonDays = horizonDays
         self.annualDiscountRate = annualDiscountRate
         self.margin = margin
+        self.stepDays = stepDays
     }
 }
 
 extension TransactionModel {
     /// Customer lifetime value over a finite horizon: margin × expected spend × Σₖ (E[Y(tₖ)] − E[Y(tₖ₋₁)]) / (1+d)ᵏ,
-    /// with monthly steps tₖ (a month is 365.2425/12 days; the last step may be shorter) and the monthly rate
-    /// d = (1 + annual rate)^(1/12) − 1, in the model's `timeUnit`.
+    /// with steps tₖ of ``LifetimeValueOptions/stepDays`` (a month, 365.2425/12 days, by default; the last step
+    /// may be shorter) and the per-step rate d = (1 + annual rate)^(step/365.2425) − 1, in the model's `timeUnit`.
     public func lifetimeValue(x: Double, tx: Double, age: Double, expectedSpend: Double, timeUnit: TimeUnit,
                               options: LifetimeValueOptions) -> Double {
-        let month = TimeUnit.month.days / timeUnit.days
+        let month = options.stepDays / timeUnit.days
         let horizon = options.horizonDays / timeUnit.days
-        let monthlyRate = Foundation.pow(1 + options.annualDiscountRate, 1.0 / 12) - 1
+        let monthlyRate = Foundation.pow(1 + options.annualDiscountRate, options.stepDays / 365.2425) - 1
         var total = 0.0, previous = 0.0, t = 0.0, k = 0.0
         while t < horizon - 1e-12 {
             t = min(t + month, horizon)
