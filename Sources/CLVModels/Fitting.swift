@@ -115,7 +115,8 @@ enum MaximumLikelihood {
             return (0..<n).map { f.gradient[$0] }
         }
         let hessian = Minimizer.hessian(at: theta, totalGradient)
-        let covariance = Minimizer.inverse(hessian) ?? [[Double]](repeating: [Double](repeating: .nan, count: n), count: n)
+        var covariance = Minimizer.inverse(hessian) ?? [[Double]](repeating: [Double](repeating: .nan, count: n), count: n)
+        for i in 0..<n { for j in 0..<i { let m = (covariance[i][j] + covariance[j][i]) / 2; covariance[i][j] = m; covariance[j][i] = m } }
         let estimates = (0..<n).map { j -> ParameterEstimate in
             let se = covariance[j][j] >= 0 ? covariance[j][j].squareRoot() : .nan
             let factor = Foundation.exp(1.959963984540054 * se / theta[j])

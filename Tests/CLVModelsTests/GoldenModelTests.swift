@@ -15,9 +15,9 @@ struct ModelGolden {
         path.reduce(json) { ($0[$1] as? [String: Any]) ?? [:] }
     }
     func number(_ o: [String: Any], _ key: String) -> Double { (o[key] as? NSNumber)?.doubleValue ?? .nan }
-    /// Rows of a table section as dictionaries.
-    func rows(_ section: String) -> [[String: Any]] {
-        let s = object(section)
+    /// Rows of a table section (or of the top level, with nil) as dictionaries.
+    func rows(_ section: String?) -> [[String: Any]] {
+        let s = section.map { object($0) } ?? json
         let columns = s["columns"] as? [String] ?? []
         return (s["rows"] as? [[Any]] ?? []).map { Dictionary(uniqueKeysWithValues: zip(columns, $0)) }
     }
@@ -85,7 +85,8 @@ struct GoldenModelTests {
     ])
     func fits(_ name: String, _ kind: TransactionModelKind) throws {
         let g = try ModelGolden(name)
-        let cal = try ModelGolden("cdnow_calibration").rows("customers")
+        let cal = try ModelGolden("cdnow_calibration").rows(nil)
+        #expect(cal.count == 2357)
         let cells = try RFMCells(frequency: cal.map { value($0, "frequency_cal") }, recency: cal.map { value($0, "recency_cal") },
                                  age: cal.map { value($0, "T_cal") })
         let (_, report) = try kind.modelType.fit(cells: cells, options: FitOptions())
