@@ -50,34 +50,33 @@ public struct BGNBDModel: Sendable, Hashable, Codable {
         return purchases + dropout + T.logSumExp(stillAlive, droppedOut)
     }
 
-    /// Total log-likelihood of weighted histories. Terms that depend on x alone are computed once per
-    /// distinct x.
+    /// Total log-likelihood of weighted histories. Terms that depend on x, T or tₓ alone are computed once
+    /// per distinct value (``RFMCells/Index``); each cell then costs one log-sum-exp. Cells are summed on all cores.
     static func totalLogLikelihood<T: ScalarField>(_ p: [T], _ cells: RFMCells) -> T {
         let (r, alpha, a, b) = (p[0], p[1], p[2], p[3])
-        var byX: [Double: (T, T)] = [:]
-        var total = T(0)
-        let base = r * T.log(alpha) - T.logGamma(r) + T.logGamma(a + b) - T.logGamma(b)
-        for i in 0..<cells.count {
-            let x = cells.frequency[i]
-            let terms: (T, T)
-            if let cached = byX[x] {
-                terms = cached
-            } else {
-                let xOnly = T.logGamma(r + x) + T.logGamma(b + x) - T.logGamma(a + b + x)
-                let dropoutRatio = x > 0 ? T.log(a) - T.log(b + (x - 1)) : T(0)
-                terms = (xOnly, dropoutRatio)
-                byX[x] = terms
+        let ix = cells.index
+        let xTerms: [T] = ix.xs.map { x in T.logGamma(r + x) + T.logGamma(b + x) - T.logGamma(a + b + x) }
+        let dropRatio: [T] = ix.xs.map { x in x > 0 ? T.log(a) - T.log(b + (x - 1)) : T(0) }
+        let rx: [T] = ix.xs.map { r + $0 }
+        let logT: [T] = ix.ts.map { T.log(alpha + $0) }
+        let logTx: [T] = ix.txs.map { T.log(alpha + $0) }
+        let sum = parallelSum(count: cells.count) { range in
+            var s = T(0)
+            for i in range {
+                let xi = Int(ix.x[i])
+                let alive = -(rx[xi] * logT[Int(ix.t[i])])
+                let ll: T
+                if cells.frequency[i] > 0 {
+                    ll = xTerms[xi] + T.logSumExp(alive, dropRatio[xi] - rx[xi] * logTx[Int(ix.tx[i])])
+                } else {
+                    ll = xTerms[xi] + alive
+                }
+                s = s + ll * cells.weight[i]
             }
-            let rx = r + x
-            let stillAlive = -rx * T.log(alpha + cells.age[i])
-            var ll = terms.0 + stillAlive
-            if x > 0 {
-                let droppedOut = terms.1 - rx * T.log(alpha + cells.recency[i])
-                ll = terms.0 + T.logSumExp(stillAlive, droppedOut)
-            }
-            total = total + ll * cells.weight[i]
+            return s
         }
-        return total + base * cells.customers
+        let base = r * T.log(alpha) - T.logGamma(r) + T.logGamma(a + b) - T.logGamma(b)
+        return sum + base * cells.customers
     }
 
     /// Fits the model by maximum likelihood.
@@ -89,6 +88,7 @@ public struct BGNBDModel: Sendable, Hashable, Codable {
             model: displayName, names: parameterNames, start: [1, max(meanAge, 1), 1, 1], options: options,
             observations: cells.customers, distinct: cells.count,
             logLikelihood: { totalLogLikelihood($0, cells) }, value: { totalLogLikelihood($0, cells) },
+            warmStart: cells.count > 100_000 ? { [sample = cells.subsample(every: 8)] in totalLogLikelihood($0, sample) } : nil,
             hint: "Try --penalizer 0.001, or look for customers with an implausibly high frequency.")
         let v = report.vector
         return (try BGNBDModel(parameters: Parameters(r: v[0], alpha: v[1], a: v[2], b: v[3])), report)

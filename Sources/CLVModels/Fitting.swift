@@ -59,13 +59,35 @@ public struct FitReport: Sendable, Codable {
 enum MaximumLikelihood {
     /// - Parameters:
     ///   - logLikelihood: Σ weight × log-likelihood over the data at natural-scale parameters.
+    /// - Parameter warmStart: for large data, the log-likelihood of a subsample (scaled to the same number
+    ///   of customers); the optimiser starts from its optimum.
     static func fit(model: String, names: [String], start: [Double], options: FitOptions, observations: Double,
                     distinct: Int, logLikelihood: @escaping ([Dual]) -> Dual, value: @escaping ([Double]) -> Double,
-                    hint: String) throws -> FitReport {
+                    warmStart: (([Dual]) -> Dual)? = nil, hint: String) throws -> FitReport {
         let started = Date()
         let n = names.count
         let weight = max(observations, 1)
-        let initial = options.initialParameters ?? start
+        var initial = options.initialParameters ?? start
+        var curvature: [[Double]]?
+        if let warmStart, options.initialParameters == nil {
+            // Optimise the subsample first; its optimum and BFGS curvature start the full-data run.
+            let penalizer = options.penalizer
+            let rough = Minimizer.bfgs(start: initial.map { Foundation.log($0) }, maxIterations: options.maxIterations) { phi in
+                let theta = (0..<n).map { j -> Dual in
+                    let v = Foundation.exp(phi[j])
+                    var g = SIMD4<Double>.zero
+                    g[j] = v
+                    return Dual(value: v, gradient: g)
+                }
+                var f = -warmStart(theta) / weight
+                for t in theta { f = f + t * t * penalizer }
+                return (f.value, (0..<n).map { f.gradient[$0] })
+            }
+            if rough.converged, rough.value.isFinite {
+                initial = rough.point.map { Foundation.exp($0) }
+                curvature = rough.inverseHessian
+            }
+        }
         guard initial.count == n, initial.allSatisfy({ $0 > 0 && $0.isFinite }) else {
             throw ModelError.invalidData("\(model): initial parameters must be \(n) positive numbers (\(names.joined(separator: ", "))).")
         }
@@ -87,7 +109,10 @@ enum MaximumLikelihood {
             return -value(theta) / weight + penalizer * theta.reduce(0) { $0 + $1 * $1 }
         }
         let phi0 = initial.map { Foundation.log($0) }
-        var best = Minimizer.bfgs(start: phi0, maxIterations: options.maxIterations, objective)
+        var best = Minimizer.bfgs(start: phi0, maxIterations: options.maxIterations, initialInverseHessian: curvature, objective)
+        if ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil {
+            FileHandle.standardError.write(Data("timing: \(model) BFGS \(best.iterations) iterations, \(best.evaluations) evaluations, gradient \(best.gradientNorm), converged \(best.converged), warm start \(curvature != nil), \(Date().timeIntervalSince(started)) s\n".utf8))
+        }
         if !best.converged || !best.value.isFinite {
             for scale in [0.0, -1.0, 1.0, -2.0] {
                 let shifted = phi0.map { $0 + scale }
@@ -114,7 +139,7 @@ enum MaximumLikelihood {
             for d in duals { f = f + d * d * (penalizer * weight) }
             return (0..<n).map { f.gradient[$0] }
         }
-        let hessian = Minimizer.hessian(at: theta, totalGradient)
+        let hessian = Minimizer.hessian(at: theta, gradientAtX: totalGradient(theta), totalGradient)
         var covariance = Minimizer.inverse(hessian) ?? [[Double]](repeating: [Double](repeating: .nan, count: n), count: n)
         for i in 0..<n { for j in 0..<i { let m = (covariance[i][j] + covariance[j][i]) / 2; covariance[i][j] = m; covariance[j][i] = m } }
         let estimates = (0..<n).map { j -> ParameterEstimate in

@@ -23,6 +23,10 @@ public struct GammaGammaModel: Sendable, Hashable, Codable {
         public var weight: [Double] = []
         /// Pearson correlation of frequency and mean value over the repeat buyers.
         public var frequencySpendCorrelation: Double = .nan
+        /// Distinct frequencies, their total weights, and each cell's frequency index.
+        var xs: [Double] = [], xWeights: [Double] = [], xIndex: [Int32] = []
+        /// Σ w·x·log m and Σ w·log m: the parts of the likelihood linear in p.
+        var sumXLogM = 0.0, sumLogM = 0.0
         public var customers: Double { weight.reduce(0, +) }
         public var count: Int { weight.count }
 
@@ -38,6 +42,15 @@ public struct GammaGammaModel: Sendable, Hashable, Codable {
                     frequency.append(xs[i]); meanValue.append(ms[i]); weight.append(1)
                 }
                 n += 1; sx += xs[i]; sm += ms[i]; sxx += xs[i] * xs[i]; smm += ms[i] * ms[i]; sxm += xs[i] * ms[i]
+            }
+            var position: [Double: Int32] = [:]
+            for (k, x) in frequency.enumerated() {
+                let i: Int32
+                if let p = position[x] { i = p } else { i = Int32(self.xs.count); position[x] = i; self.xs.append(x); xWeights.append(0) }
+                xIndex.append(i)
+                xWeights[Int(i)] += weight[k]
+                sumXLogM += weight[k] * x * Foundation.log(meanValue[k])
+                sumLogM += weight[k] * Foundation.log(meanValue[k])
             }
             let cov = sxm / n - sx / n * sm / n
             let vx = sxx / n - (sx / n) * (sx / n), vm = smm / n - (sm / n) * (sm / n)
@@ -63,12 +76,27 @@ public struct GammaGammaModel: Sendable, Hashable, Codable {
             + (px - 1) * Foundation.log(m) + px * Foundation.log(x) - (px + q) * T.log(gamma + x * m)
     }
 
+    /// Total log-likelihood: the terms that depend on x alone are summed per distinct x, those linear in
+    /// p use precomputed sums, and each cell adds one −(px+q)·log(γ + x m), summed on all cores.
     static func totalLogLikelihood<T: ScalarField>(_ v: [T], _ cells: SpendCells) -> T {
-        var total = T(0)
-        for i in 0..<cells.count {
-            total = total + logLikelihood(p: v[0], q: v[1], gamma: v[2], x: cells.frequency[i], m: cells.meanValue[i]) * cells.weight[i]
+        let (p, q, gamma) = (v[0], v[1], v[2])
+        var total = p * cells.sumXLogM - T(cells.sumLogM)
+        let logGammaQ = T.logGamma(q), logGammaRate = T.log(gamma)
+        var coefficients: [T] = []
+        for (k, x) in cells.xs.enumerated() {
+            let px = p * x
+            total = total + (T.logGamma(px + q) - T.logGamma(px) - logGammaQ + q * logGammaRate + px * Foundation.log(x)) * cells.xWeights[k]
+            coefficients.append(px + q)
         }
-        return total
+        let pxq = coefficients
+        let perCell = parallelSum(count: cells.count) { range in
+            var s = T(0)
+            for i in range {
+                s = s + pxq[Int(cells.xIndex[i])] * T.log(gamma + cells.frequency[i] * cells.meanValue[i]) * cells.weight[i]
+            }
+            return s
+        }
+        return total - perCell
     }
 
     /// Fits the model; a fit with q ≤ 1 (infinite mean spend) is refused.

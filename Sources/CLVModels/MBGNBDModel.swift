@@ -31,13 +31,27 @@ public struct MBGNBDModel: Sendable, Hashable, Codable {
         return purchases + dropout + T.logSumExp(stillAlive, droppedOut)
     }
 
+    /// Total log-likelihood, with per-distinct-value terms as in ``BGNBDModel``.
     static func totalLogLikelihood<T: ScalarField>(_ p: [T], _ cells: RFMCells) -> T {
-        var total = T(0)
-        for i in 0..<cells.count {
-            total = total + logLikelihood(r: p[0], alpha: p[1], a: p[2], b: p[3], x: cells.frequency[i],
-                                          tx: cells.recency[i], age: cells.age[i]) * cells.weight[i]
+        let (r, alpha, a, b) = (p[0], p[1], p[2], p[3])
+        let ix = cells.index
+        let xTerms: [T] = ix.xs.map { x in T.logGamma(r + x) + T.logGamma(b + (x + 1)) - T.logGamma(a + b + (x + 1)) }
+        let dropRatio: [T] = ix.xs.map { x in T.log(a) - T.log(b + x) }
+        let rx: [T] = ix.xs.map { r + $0 }
+        let logT: [T] = ix.ts.map { T.log(alpha + $0) }
+        let logTx: [T] = ix.txs.map { T.log(alpha + $0) }
+        let sum = parallelSum(count: cells.count) { range in
+            var s = T(0)
+            for i in range {
+                let xi = Int(ix.x[i])
+                let alive = -(rx[xi] * logT[Int(ix.t[i])])
+                let dead = dropRatio[xi] - rx[xi] * logTx[Int(ix.tx[i])]
+                s = s + (xTerms[xi] + T.logSumExp(alive, dead)) * cells.weight[i]
+            }
+            return s
         }
-        return total
+        let base = r * T.log(alpha) - T.logGamma(r) + T.logGamma(a + b) - T.logGamma(b)
+        return sum + base * cells.customers
     }
 
     public static func fit(_ cells: RFMCells, options: FitOptions = FitOptions()) throws -> (model: MBGNBDModel, report: FitReport) {
@@ -47,6 +61,7 @@ public struct MBGNBDModel: Sendable, Hashable, Codable {
             model: displayName, names: parameterNames, start: [1, max(meanAge, 1), 1, 1], options: options,
             observations: cells.customers, distinct: cells.count,
             logLikelihood: { totalLogLikelihood($0, cells) }, value: { totalLogLikelihood($0, cells) },
+            warmStart: cells.count > 100_000 ? { [sample = cells.subsample(every: 8)] in totalLogLikelihood($0, sample) } : nil,
             hint: "Try --penalizer 0.001, or look for customers with an implausibly high frequency.")
         let v = report.vector
         return (try MBGNBDModel(parameters: Parameters(r: v[0], alpha: v[1], a: v[2], b: v[3])), report)

@@ -59,13 +59,38 @@ public struct ParetoNBDModel: Sendable, Hashable, Codable {
         return head + T.logSumExp(alive, dead)
     }
 
-    static func totalLogLikelihood<T: ScalarField>(_ p: [T], _ cells: RFMCells) -> T {
-        var total = T(0)
-        for i in 0..<cells.count {
-            total = total + logLikelihood(r: p[0], alpha: p[1], s: p[2], beta: p[3], x: cells.frequency[i],
-                                          tx: cells.recency[i], age: cells.age[i]) * cells.weight[i]
+    /// log[₂F₁(…; z(u)) / (m+u)^(r+s+x)] for u = tₓ or T: one of the two terms of A₀.
+    static func logA0Term<T: ScalarField>(r: T, alpha: T, s: T, beta: T, x: Double, u: Double) -> T {
+        let rsx = r + s + x
+        if alpha.value >= beta.value {
+            return SpecialFunctions.logHypergeometric2F1(rsx, s + 1, rsx + 1, (alpha - beta) / (alpha + u)) - rsx * T.log(alpha + u)
         }
-        return total
+        return SpecialFunctions.logHypergeometric2F1(rsx, r + x, rsx + 1, (beta - alpha) / (beta + u)) - rsx * T.log(beta + u)
+    }
+
+    /// Total log-likelihood. The ₂F₁ terms depend only on (x, tₓ) and (x, T), so they are computed once
+    /// per distinct pair (on all cores); each cell then costs two log-sum-exps.
+    static func totalLogLikelihood<T: ScalarField>(_ p: [T], _ cells: RFMCells) -> T {
+        let (r, alpha, s, beta) = (p[0], p[1], p[2], p[3])
+        let ix = cells.index
+        let head: [T] = ix.xs.map { x in T.logGamma(r + x) - T.logGamma(r) + r * T.log(alpha) + s * T.log(beta) }
+        let deadScale: [T] = ix.xs.map { x in T.log(s) - T.log(r + s + x) }
+        let high: [T] = parallelMap(ix.xTx) { k in logA0Term(r: r, alpha: alpha, s: s, beta: beta, x: k[0], u: k[1]) }
+        let low: [T] = parallelMap(ix.xT) { k in logA0Term(r: r, alpha: alpha, s: s, beta: beta, x: k[0], u: k[1]) }
+        let alive: [T] = ix.xT.map { k in -(r + k[0]) * T.log(alpha + k[1]) - s * T.log(beta + k[1]) }
+        return parallelSum(count: cells.count) { range in
+            var total = T(0)
+            for i in range {
+                let xi = Int(ix.x[i]), pt = Int(ix.pairT[i])
+                var ll = head[xi] + alive[pt]
+                if cells.recency[i] < cells.age[i] {
+                    let dead = deadScale[xi] + T.logDiffExp(high[Int(ix.pairTx[i])], low[pt])
+                    ll = head[xi] + T.logSumExp(alive[pt], dead)
+                }
+                total = total + ll * cells.weight[i]
+            }
+            return total
+        }
     }
 
     /// Fits the model by maximum likelihood.
@@ -76,6 +101,7 @@ public struct ParetoNBDModel: Sendable, Hashable, Codable {
             model: displayName, names: parameterNames, start: [1, max(meanAge, 1), 1, max(meanAge, 1)], options: options,
             observations: cells.customers, distinct: cells.count,
             logLikelihood: { totalLogLikelihood($0, cells) }, value: { totalLogLikelihood($0, cells) },
+            warmStart: cells.count > 100_000 ? { [sample = cells.subsample(every: 8)] in totalLogLikelihood($0, sample) } : nil,
             hint: "Try --penalizer 0.001; Pareto/NBD is hard to fit when few customers made repeat purchases.")
         let v = report.vector
         return (try ParetoNBDModel(parameters: Parameters(r: v[0], alpha: v[1], s: v[2], beta: v[3])), report)

@@ -11,7 +11,37 @@ public struct RFMCells: Sendable {
     public var customers: Double { weight.reduce(0, +) }
     public var count: Int { weight.count }
 
+    /// Distinct values and, per cell, the index of its value: likelihood terms that depend on x, tₓ or
+    /// T alone (or on the pairs (x, tₓ) and (x, T)) are computed once per distinct value.
+    public struct Index: Sendable {
+        public var xs: [Double] = [], ts: [Double] = [], txs: [Double] = []
+        public var xTx: [SIMD2<Double>] = [], xT: [SIMD2<Double>] = []
+        public var x: [Int32] = [], t: [Int32] = [], tx: [Int32] = [], pairTx: [Int32] = [], pairT: [Int32] = []
+    }
+    public private(set) var index = Index()
+
     public init() {}
+
+    mutating func buildIndex() {
+        func distinct<K: Hashable>(_ keys: [K]) -> ([K], [Int32]) {
+            var position: [K: Int32] = [:]
+            var values: [K] = []
+            let idx = keys.map { k -> Int32 in
+                if let p = position[k] { return p }
+                position[k] = Int32(values.count)
+                values.append(k)
+                return Int32(values.count - 1)
+            }
+            return (values, idx)
+        }
+        var ix = Index()
+        (ix.xs, ix.x) = distinct(frequency)
+        (ix.ts, ix.t) = distinct(age)
+        (ix.txs, ix.tx) = distinct(recency)
+        (ix.xTx, ix.pairTx) = distinct(zip(frequency, recency).map { SIMD2($0, $1) })
+        (ix.xT, ix.pairT) = distinct(zip(frequency, age).map { SIMD2($0, $1) })
+        index = ix
+    }
 
     /// Collapses histories; `weights` defaults to one per customer.
     /// - Throws: ``ModelError/invalidData(_:)`` for an impossible history (recency > T, fractional x, …).
@@ -38,6 +68,21 @@ public struct RFMCells: Sendable {
                 frequency.append(x); recency.append(tx); age.append(t); weight.append(w)
             }
         }
+        buildIndex()
+    }
+
+    /// Every `k`-th cell with its weight multiplied by k: a cheap, unbiased stand-in for the whole data
+    /// that gets the optimiser close to the optimum before the full data are used.
+    public func subsample(every k: Int) -> RFMCells {
+        var out = RFMCells()
+        var i = 0
+        while i < count {
+            out.frequency.append(frequency[i]); out.recency.append(recency[i]); out.age.append(age[i])
+            out.weight.append(weight[i] * Double(k))
+            i += k
+        }
+        out.buildIndex()
+        return out
     }
 
     /// The histories of a summary table.

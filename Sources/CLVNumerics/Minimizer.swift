@@ -13,6 +13,8 @@ public struct MinimizationResult: Sendable {
     public var converged: Bool
     /// `BFGS` or `Nelder-Mead`.
     public var method: String
+    /// BFGS's final inverse-Hessian approximation (to warm-start a related problem).
+    public var inverseHessian: [[Double]]? = nil
 }
 
 /// Unconstrained minimisers for small problems (2–4 parameters).
@@ -22,13 +24,14 @@ public enum Minimizer {
     /// - Parameters:
     ///   - f: the objective and its gradient; non-finite values make the line search step back.
     ///   - gradientTolerance: stop when every gradient component is below it.
-    public static func bfgs(start: [Double], maxIterations: Int = 1000, gradientTolerance: Double = 1e-9,
+    public static func bfgs(start: [Double], maxIterations: Int = 1000, gradientTolerance: Double = 1e-8,
+                            initialInverseHessian: [[Double]]? = nil,
                             _ f: ([Double]) -> (value: Double, gradient: [Double])) -> MinimizationResult {
         let n = start.count
         var x = start
         var (fx, g) = f(x)
         var evaluations = 1
-        var h = identity(n)
+        var h = initialInverseHessian ?? identity(n)
         var iterations = 0
         var stalled = 0
         guard fx.isFinite, g.allSatisfy(\.isFinite) else {
@@ -45,14 +48,18 @@ public enum Minimizer {
                 p = g.map { -$0 }
                 slope = dot(p, g)
             }
-            var step = 1.0
+            // A first step of at most 1 in any coordinate (a factor e on a log-parameter).
+            let longest = maxAbs(p)
+            var step = longest > 1 ? 1 / longest : 1.0
             var accepted = false
             var xNew = x, fNew = fx, gNew = g
-            for _ in 0..<60 {
+            // Sufficient decrease (Armijo), allowing for rounding noise in a large sum near the optimum.
+            let noise = 1e-14 * max(1, abs(fx))
+            while step > 1e-10 {
                 xNew = zip(x, p).map { $0 + step * $1 }
                 (fNew, gNew) = f(xNew)
                 evaluations += 1
-                if fNew.isFinite, gNew.allSatisfy(\.isFinite), fNew <= fx + 1e-4 * step * slope {
+                if fNew.isFinite, gNew.allSatisfy(\.isFinite), fNew <= fx + 1e-4 * step * slope + noise {
                     accepted = true
                     break
                 }
@@ -84,8 +91,8 @@ public enum Minimizer {
         }
         let norm = maxAbs(g)
         return MinimizationResult(point: x, value: fx, gradientNorm: norm, iterations: iterations,
-                                  evaluations: evaluations, converged: norm < max(gradientTolerance * 1000, 1e-6),
-                                  method: "BFGS")
+                                  evaluations: evaluations, converged: norm < max(gradientTolerance * 100, 1e-6),
+                                  method: "BFGS", inverseHessian: h)
     }
 
     /// The Nelder–Mead simplex method (Lagarias et al. 1998 coefficients); the fallback when
@@ -139,17 +146,25 @@ public enum Minimizer {
                                   evaluations: evaluations, converged: iterations < maxIterations, method: "Nelder-Mead")
     }
 
-    /// The Hessian by central differences of an exact gradient, symmetrised.
-    public static func hessian(at x: [Double], relativeStep: Double = 1e-5, _ gradient: ([Double]) -> [Double]) -> [[Double]] {
+    /// The Hessian by finite differences of an exact gradient, symmetrised: central differences, or
+    /// forward differences from a known gradient at `x` (half the evaluations, error O(step)).
+    public static func hessian(at x: [Double], relativeStep: Double = 1e-5, gradientAtX: [Double]? = nil,
+                               _ gradient: ([Double]) -> [Double]) -> [[Double]] {
         let n = x.count
         var h = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
         for j in 0..<n {
             let step = relativeStep * max(abs(x[j]), 1e-3)
-            var up = x, down = x
+            var up = x
             up[j] += step
-            down[j] -= step
-            let gu = gradient(up), gd = gradient(down)
-            for i in 0..<n { h[i][j] = (gu[i] - gd[i]) / (2 * step) }
+            let gu = gradient(up)
+            if let g0 = gradientAtX {
+                for i in 0..<n { h[i][j] = (gu[i] - g0[i]) / step }
+            } else {
+                var down = x
+                down[j] -= step
+                let gd = gradient(down)
+                for i in 0..<n { h[i][j] = (gu[i] - gd[i]) / (2 * step) }
+            }
         }
         for i in 0..<n { for j in 0..<i { let m = (h[i][j] + h[j][i]) / 2; h[i][j] = m; h[j][i] = m } }
         return h

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -100,5 +101,50 @@ public struct Dual: ScalarField, CustomStringConvertible {
     }
     @inlinable public static func logGamma(_ x: Dual) -> Dual {
         Dual(value: Double.logGamma(x.value), gradient: x.gradient * SpecialFunctions.digamma(x.value))
+    }
+}
+
+import Dispatch
+
+/// Sums `body` over `0..<count` on all cores when the work is large (chunks are summed in a fixed
+/// order, so the result does not depend on scheduling).
+public func parallelSum<T: ScalarField>(count: Int, minimumChunk: Int = 16_384, _ body: @Sendable (Range<Int>) -> T) -> T {
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let chunks = count >= 2 * minimumChunk ? min(cores * 2, count / minimumChunk) : 1
+    if chunks <= 1 { return body(0..<count) }
+    let results = UnsafeMutableBufferPointer<T>.allocate(capacity: chunks)
+    results.initialize(repeating: T(0))
+    defer { results.deallocate() }
+    let box = SendableBuffer(results)
+    DispatchQueue.concurrentPerform(iterations: chunks) { k in
+        let lower = count * k / chunks, upper = count * (k + 1) / chunks
+        box.buffer[k] = body(lower..<upper)
+    }
+    var total = T(0)
+    for k in 0..<chunks { total = total + results[k] }
+    return total
+}
+
+private struct SendableBuffer<T>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<T>
+    init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
+}
+
+/// `transform` applied to every element, on all cores for long inputs (order preserved).
+public func parallelMap<E: Sendable, T: Sendable>(_ input: [E], minimumChunk: Int = 512, _ transform: @Sendable (E) -> T) -> [T] {
+    let count = input.count
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let chunks = count >= 2 * minimumChunk ? min(cores * 2, count / minimumChunk) : 1
+    if chunks <= 1 { return input.map(transform) }
+    return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        let box = SendableBuffer(buffer)
+        input.withUnsafeBufferPointer { source in
+            let src = SendableBuffer(UnsafeMutableBufferPointer(mutating: source))
+            DispatchQueue.concurrentPerform(iterations: chunks) { k in
+                let lower = count * k / chunks, upper = count * (k + 1) / chunks
+                for i in lower..<upper { (box.buffer.baseAddress! + i).initialize(to: transform(src.buffer[i])) }
+            }
+        }
+        initialized = count
     }
 }
