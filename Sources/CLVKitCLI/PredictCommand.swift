@@ -52,17 +52,19 @@ extension CLV {
                 let h = horizon.value(in: file.timeUnit)
                 let clvOptions = LifetimeValueOptions(horizonDays: horizon.days(modelUnit: file.timeUnit),
                                                       annualDiscountRate: discountRate, margin: margin)
+                let scoring = Date()
+                let scores = model.score(frequency: t.repeatPurchases, recency: t.recency, age: t.age,
+                                         monetaryValue: t.hasMonetary ? t.monetaryValue : nil, horizon: h, spend: spend,
+                                         timeUnit: file.timeUnit, lifetimeValue: clvOptions)
+                if ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil {
+                    printError("timing: scored \(t.count) customers in \(Date().timeIntervalSince(scoring)) s")
+                }
                 let out = try OutputFile(path: output.output)
                 var w = ByteWriter(capacity: 1 << 20)
                 if output.format == .csv { w.append("customer_id,expected_purchases,p_alive,expected_spend,clv\n") }
                 for i in 0..<t.count {
-                    let x = Double(t.repeatPurchases[i]), tx = t.recency[i], age = t.age[i]
-                    let expected = model.expectedTransactions(in: h, x: x, tx: tx, age: age)
-                    let alive = model.probabilityAlive(x: x, tx: tx, age: age)
-                    let spendValue = spend.map { $0.expectedSpend(x: x, meanValue: t.hasMonetary ? t.monetaryValue[i] : 0) }
-                    let clv = spendValue.map {
-                        model.lifetimeValue(x: x, tx: tx, age: age, expectedSpend: $0, timeUnit: file.timeUnit, options: clvOptions)
-                    }
+                    let expected = scores.expectedTransactions[i], alive = scores.probabilityAlive[i]
+                    let spendValue = scores.expectedSpend?[i], clv = scores.lifetimeValue?[i]
                     if output.format == .csv {
                         w.appendCSVField(t.customerIDs[i])
                         w.append(byte: 0x2C); w.append(expected)

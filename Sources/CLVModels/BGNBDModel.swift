@@ -112,15 +112,22 @@ public struct BGNBDModel: Sendable, Hashable, Codable {
         return 1 / (1 + Foundation.exp(logRatio))
     }
 
-    /// Expected purchases in the next `t` time units by a customer with history (x, tₓ, T) (FHL 2005, eq. 10).
+    /// Expected purchases in the next `t` time units by a customer with history (x, tₓ, T) (FHL 2005, eq. 10):
+    /// P(alive) × ``expectedTransactionsIfAlive(in:x:age:)``.
     public func expectedTransactions(in t: Double, x: Double, tx: Double, age: Double) -> Double {
+        expectedTransactionsIfAlive(in: t, x: x, age: age) * probabilityAlive(x: x, tx: tx, age: age)
+    }
+
+    /// Expected purchases in the next `t` time units if the customer is still active:
+    /// (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))]. Depends on x and T only.
+    public func expectedTransactionsIfAlive(in t: Double, x: Double, age: Double) -> Double {
         guard t > 0 else { return 0 }
         let p = parameters
         let z = t / (p.alpha + age + t)
         let hyp = SpecialFunctions.hypergeometric2F1(p.r + x, p.b + x, p.a + p.b + x - 1, z)
         let head = (p.a + p.b + x - 1) / (p.a - 1)
         let decay = Foundation.exp((p.r + x) * Foundation.log((p.alpha + age) / (p.alpha + age + t)))
-        return head * (1 - decay * hyp) * probabilityAlive(x: x, tx: tx, age: age)
+        return head * (1 - decay * hyp)
     }
 
     /// Expected purchases of a new customer in their first `t` time units after the first purchase

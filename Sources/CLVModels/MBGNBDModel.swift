@@ -81,14 +81,18 @@ public struct MBGNBDModel: Sendable, Hashable, Codable {
         return 1 / (1 + Foundation.exp(logRatio))
     }
 
-    /// Expected purchases in the next `t` time units:
-    /// (a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x+1; a+b+x; t/(α+T+t))] · P(alive).
+    /// Expected purchases in the next `t` time units: P(alive) × ``expectedTransactionsIfAlive(in:x:age:)``.
     public func expectedTransactions(in t: Double, x: Double, tx: Double, age: Double) -> Double {
+        expectedTransactionsIfAlive(in: t, x: x, age: age) * probabilityAlive(x: x, tx: tx, age: age)
+    }
+
+    /// If still active: (a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x+1; a+b+x; t/(α+T+t))].
+    public func expectedTransactionsIfAlive(in t: Double, x: Double, age: Double) -> Double {
         guard t > 0 else { return 0 }
         let p = parameters
         let hyp = SpecialFunctions.hypergeometric2F1(p.r + x, p.b + x + 1, p.a + p.b + x, t / (p.alpha + age + t))
         let decay = Foundation.exp((p.r + x) * Foundation.log((p.alpha + age) / (p.alpha + age + t)))
-        return (p.a + p.b + x) / (p.a - 1) * (1 - decay * hyp) * probabilityAlive(x: x, tx: tx, age: age)
+        return (p.a + p.b + x) / (p.a - 1) * (1 - decay * hyp)
     }
 
     /// Expected purchases of a new customer in `t` time units: b/(a−1) · [1 − (α/(α+t))^r ₂F₁(r, b+1; a+b; t/(α+t))].

@@ -124,6 +124,37 @@ public struct ParetoNBDModel: Sendable, Hashable, Codable {
         return 1 / (1 + Foundation.exp(logRatio))
     }
 
+    /// P(alive) for many customers: the ₂F₁ terms of A₀ are computed once per distinct (x, tₓ) and (x, T).
+    public func probabilitiesAlive(frequency: [Int32], recency: [Double], age: [Double]) -> [Double] {
+        let p = parameters
+        let n = frequency.count
+        var txIndex = [SIMD2<Double>: Int32](), tIndex = [SIMD2<Double>: Int32]()
+        var txPairs: [SIMD2<Double>] = [], tPairs: [SIMD2<Double>] = []
+        var customerTx = [Int32](repeating: 0, count: n), customerT = [Int32](repeating: 0, count: n)
+        for i in 0..<n {
+            let x = Double(frequency[i])
+            let a = SIMD2(x, recency[i]), b = SIMD2(x, age[i])
+            if let k = txIndex[a] { customerTx[i] = k } else { txIndex[a] = Int32(txPairs.count); customerTx[i] = Int32(txPairs.count); txPairs.append(a) }
+            if let k = tIndex[b] { customerT[i] = k } else { tIndex[b] = Int32(tPairs.count); customerT[i] = Int32(tPairs.count); tPairs.append(b) }
+        }
+        let high: [Double] = parallelMap(txPairs) { k in Self.logA0Term(r: p.r, alpha: p.alpha, s: p.s, beta: p.beta, x: k[0], u: k[1]) }
+        let low: [Double] = parallelMap(tPairs) { k in
+            let x = k[0], t = k[1]
+            return Self.logA0Term(r: p.r, alpha: p.alpha, s: p.s, beta: p.beta, x: x, u: t)
+        }
+        // log of the factor multiplying A₀ in the odds of having died, per (x, T).
+        let scale: [Double] = tPairs.map { k in
+            Foundation.log(p.s / (p.r + p.s + k[0])) + (p.r + k[0]) * Foundation.log(p.alpha + k[1]) + p.s * Foundation.log(p.beta + k[1])
+        }
+        let (cTx, cT) = (customerTx, customerT)
+        return parallelMap(Array(0..<n), minimumChunk: 8192) { i in
+            guard recency[i] < age[i] else { return 1 }
+            let t = Int(cT[i])
+            let a0 = Double.logDiffExp(high[Int(cTx[i])], low[t])
+            return 1 / (1 + Foundation.exp(scale[t] + a0))
+        }
+    }
+
     /// [1 − (base/(base+t))^(s−1)] / (s − 1), continuous at s = 1.
     static func lifetimeFactor(s: Double, base: Double, t: Double) -> Double {
         let l = Foundation.log(base / (base + t))
@@ -132,12 +163,16 @@ public struct ParetoNBDModel: Sendable, Hashable, Codable {
     }
 
     /// Expected purchases in the next `t` time units by a customer with history (x, tₓ, T):
-    /// (r+x)(β+T)/(α+T) · [1 − ((β+T)/(β+T+t))^(s−1)]/(s−1) · P(alive).
+    /// P(alive) × ``expectedTransactionsIfAlive(in:x:age:)``.
     public func expectedTransactions(in t: Double, x: Double, tx: Double, age: Double) -> Double {
+        expectedTransactionsIfAlive(in: t, x: x, age: age) * probabilityAlive(x: x, tx: tx, age: age)
+    }
+
+    /// If still active: (r+x)(β+T)/(α+T) · [1 − ((β+T)/(β+T+t))^(s−1)]/(s−1).
+    public func expectedTransactionsIfAlive(in t: Double, x: Double, age: Double) -> Double {
         guard t > 0 else { return 0 }
         let p = parameters
         return (p.r + x) * (p.beta + age) / (p.alpha + age) * Self.lifetimeFactor(s: p.s, base: p.beta + age, t: t)
-            * probabilityAlive(x: x, tx: tx, age: age)
     }
 
     /// Expected purchases of a new customer in `t` time units: rβ/α · [1 − (β/(β+t))^(s−1)]/(s−1).

@@ -23,8 +23,22 @@ public protocol TransactionModel: Sendable {
     func probabilityAlive(x: Double, tx: Double, age: Double) -> Double
     /// Expected purchases in the next `t` time units.
     func expectedTransactions(in t: Double, x: Double, tx: Double, age: Double) -> Double
+    /// Expected purchases in the next `t` time units of a customer who is still active; with P(alive)
+    /// it gives the conditional expectation, and it depends on x and T only (fast batch scoring).
+    func expectedTransactionsIfAlive(in t: Double, x: Double, age: Double) -> Double
     /// Expected purchases of a new customer in their first `t` time units.
     func expectedTransactions(in t: Double) -> Double
+    /// P(alive) for many customers at once (models with costly terms share them between customers).
+    func probabilitiesAlive(frequency: [Int32], recency: [Double], age: [Double]) -> [Double]
+}
+
+extension TransactionModel {
+    public func probabilitiesAlive(frequency: [Int32], recency: [Double], age: [Double]) -> [Double] {
+        let indices = Array(0..<frequency.count)
+        return parallelMap(indices, minimumChunk: 8192) { i in
+            self.probabilityAlive(x: Double(frequency[i]), tx: recency[i], age: age[i])
+        }
+    }
 }
 
 /// The continuous-time transaction models.
@@ -154,5 +168,78 @@ public struct HoldoutValidation: Sendable, Codable {
             Bucket(frequency: k, customers: s.n, actual: s.n > 0 ? s.actual / Double(s.n) : 0,
                    predicted: s.n > 0 ? s.predicted / Double(s.n) : 0)
         }
+    }
+}
+
+/// Scores for a whole customer base.
+public struct CustomerScores: Sendable {
+    public var expectedTransactions: [Double]
+    public var probabilityAlive: [Double]
+    /// Expected spend per transaction (Gamma-Gamma), when a spend model is given.
+    public var expectedSpend: [Double]?
+    /// Customer lifetime value, when a spend model is given.
+    public var lifetimeValue: [Double]?
+}
+
+extension TransactionModel {
+    /// Scores every customer: expected purchases over `horizon` (model time units), P(alive), and with a
+    /// spend model expected spend and CLV. The terms that depend on (x, T) only — including every
+    /// monthly step of the CLV sum — are computed once per distinct pair, on all cores.
+    public func score(frequency: [Int32], recency: [Double], age: [Double], monetaryValue: [Double]?,
+                      horizon: Double, spend: GammaGammaModel?, timeUnit: TimeUnit,
+                      lifetimeValue options: LifetimeValueOptions) -> CustomerScores {
+        let n = frequency.count
+        // Distinct (x, T) pairs.
+        var pairIndex = [SIMD2<Double>: Int32]()
+        var pairs: [SIMD2<Double>] = []
+        var customerPair = [Int32](repeating: 0, count: n)
+        for i in 0..<n {
+            let key = SIMD2(Double(frequency[i]), age[i])
+            if let k = pairIndex[key] { customerPair[i] = k } else {
+                pairIndex[key] = Int32(pairs.count)
+                customerPair[i] = Int32(pairs.count)
+                pairs.append(key)
+            }
+        }
+        // Monthly CLV steps in model units.
+        let step = options.stepDays / timeUnit.days
+        let end = options.horizonDays / timeUnit.days
+        var stepEnds: [Double] = []
+        var t = 0.0
+        while t < end - 1e-12 { t = min(t + step, end); stepEnds.append(t) }
+        let steps = stepEnds
+        let rate = Foundation.pow(1 + options.annualDiscountRate, options.stepDays / 365.2425) - 1
+        let needsValue = spend != nil
+        // Per pair: E[Y(horizon) | alive] and Σₖ ΔE[Y(tₖ) | alive] / (1+d)ᵏ.
+        let perPair: [SIMD2<Double>] = parallelMap(pairs, minimumChunk: 64) { key in
+            let x = key[0], a = key[1]
+            let expected = self.expectedTransactionsIfAlive(in: horizon, x: x, age: a)
+            guard needsValue else { return SIMD2(expected, 0) }
+            var discounted = 0.0, previous = 0.0, factor = 1.0
+            for s in steps {
+                factor /= 1 + rate
+                let e = self.expectedTransactionsIfAlive(in: s, x: x, age: a)
+                discounted += (e - previous) * factor
+                previous = e
+            }
+            return SIMD2(expected, discounted)
+        }
+        var expected = [Double](repeating: 0, count: n)
+        let alive = probabilitiesAlive(frequency: frequency, recency: recency, age: age)
+        var spendValues: [Double]? = spend == nil ? nil : [Double](repeating: 0, count: n)
+        var values: [Double]? = spend == nil ? nil : [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            let x = Double(frequency[i])
+            let p = alive[i]
+            let pair = perPair[Int(customerPair[i])]
+            expected[i] = p * pair[0]
+            if let spend {
+                let z = spend.expectedSpend(x: x, meanValue: monetaryValue?[i] ?? 0)
+                spendValues![i] = z
+                values![i] = options.margin * z * p * pair[1]
+            }
+        }
+        return CustomerScores(expectedTransactions: expected, probabilityAlive: alive, expectedSpend: spendValues,
+                              lifetimeValue: values)
     }
 }

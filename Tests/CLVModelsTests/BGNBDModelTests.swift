@@ -81,3 +81,24 @@ struct BGNBDModelTests {
         #expect(isClose(mean, m.expectedTransactions(in: 39), relative: 1e-8))
     }
 }
+
+@Suite("Batch scoring")
+struct ScoringTests {
+    @Test("batch scores equal the per-customer formulas for every model", arguments: TransactionModelKind.allCases)
+    func batchEqualsSingle(_ kind: TransactionModelKind) throws {
+        let table = try cdnowCalibration()
+        let (model, _) = try kind.modelType.fit(cells: try cells(table), options: FitOptions())
+        let spend = try GammaGammaModel(parameters: .init(p: 6.25, q: 3.74, gamma: 15.44))
+        let options = LifetimeValueOptions(horizonDays: 365.2425, annualDiscountRate: 0.1, margin: 0.3)
+        let scores = model.score(frequency: table.repeatPurchases, recency: table.recency, age: table.age,
+                                 monetaryValue: table.monetaryValue, horizon: 52, spend: spend, timeUnit: .week, lifetimeValue: options)
+        for i in stride(from: 0, to: table.count, by: 7) {
+            let x = Double(table.repeatPurchases[i])
+            let expected = model.expectedTransactions(in: 52, x: x, tx: table.recency[i], age: table.age[i])
+            #expect(isClose(scores.expectedTransactions[i], expected, relative: 1e-12, absolute: 1e-15))
+            let z = spend.expectedSpend(x: x, meanValue: table.monetaryValue[i])
+            let clv = model.lifetimeValue(x: x, tx: table.recency[i], age: table.age[i], expectedSpend: z, timeUnit: .week, options: options)
+            #expect(isClose(scores.lifetimeValue![i], clv, relative: 1e-10, absolute: 1e-12))
+        }
+    }
+}
