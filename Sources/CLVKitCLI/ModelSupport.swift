@@ -17,8 +17,12 @@ struct Horizon: ExpressibleByArgument, CustomStringConvertible {
     let amount: Double
     let unit: TimeUnit?
 
+    /// `infinite`: value over the customer's whole remaining lifetime.
+    var isInfinite: Bool { amount == .infinity }
+
     init?(argument: String) {
         let text = argument.trimmingCharacters(in: .whitespaces).lowercased()
+        if ["infinite", "inf", "lifetime"].contains(text) { amount = .infinity; unit = nil; return }
         let units: [(String, TimeUnit)] = [("d", .day), ("w", .week), ("m", .month), ("y", .year)]
         if let (suffix, unit) = units.first(where: { text.hasSuffix($0.0) }), let v = Double(text.dropLast(suffix.count)) {
             amount = v; self.unit = unit

@@ -18,8 +18,14 @@ extension CLV {
         @OptionGroup var input: InputOptions
         @Option(help: "Model file written by clv fit.")
         var modelFile: String
-        @Option(help: "Forecast horizon: a number in the model's time unit, or 90d, 13w, 12m, 1y.")
+        @Option(help: "Forecast horizon: a number in the model's time unit, or 90d, 13w, 12m, 1y; 'infinite' values customers with the model's closed-form discounted expected residual transactions (Pareto/NBD; expected_purchases then covers one year).")
         var horizon: Horizon = Horizon(argument: "1y")!
+        @Option(help: "Also give the probability of still being active this long after the end of observation (e.g. 90d); adds p_alive_after.")
+        var aliveAfter: Horizon?
+        @Option(help: "Add 95% intervals (…_lower, …_upper) from this many parametric-bootstrap draws of the parameters (e.g. 200); 0: none.")
+        var intervals: Int = 0
+        @Option(help: "Random seed for --intervals.")
+        var seed: UInt64 = 1
         @Option(help: "Profit margin applied to spend.")
         var margin: Double = 1
         @Option(help: "Annual discount rate for CLV (0.1 = 10% a year).")
@@ -31,6 +37,9 @@ extension CLV {
         func validate() throws {
             guard margin.isFinite, discountRate.isFinite, discountRate > -1 else {
                 throw ValidationError("--margin must be finite and --discount-rate > -1.")
+            }
+            guard intervals == 0 || (intervals >= 20 && intervals <= 10_000) else {
+                throw ValidationError("--intervals must be 0 or between 20 and 10000 draws.")
             }
         }
 
@@ -49,28 +58,70 @@ extension CLV {
                     summary: SummaryOptions(frequency: frequency, timeUnit: file.timeUnit, observationEnd: observationEnd),
                     progress: { progress.update(done: $0, total: $1) })
                 progress.finish()
-                let h = horizon.value(in: file.timeUnit)
-                let clvOptions = LifetimeValueOptions(horizonDays: horizon.days(modelUnit: file.timeUnit),
+                if horizon.isInfinite, !(model is ParetoNBDModel) {
+                    throw ValidationError("--horizon infinite needs a model with a closed-form DERT (pnbd); \(file.displayName) has none: give a finite horizon such as 5y.")
+                }
+                let h = horizon.isInfinite ? 52 * 7 / file.timeUnit.days : horizon.value(in: file.timeUnit)
+                let clvOptions = LifetimeValueOptions(horizonDays: horizon.isInfinite ? 365.2425 : horizon.days(modelUnit: file.timeUnit),
                                                       annualDiscountRate: discountRate, margin: margin)
                 let scoring = Date()
                 let scores = model.score(frequency: t.repeatPurchases, recency: t.recency, age: t.age,
                                          monetaryValue: t.hasMonetary ? t.monetaryValue : nil, horizon: h, spend: spend,
                                          timeUnit: file.timeUnit, lifetimeValue: clvOptions)
+                var lifetimeValues = scores.lifetimeValue
+                if horizon.isInfinite, let pareto = model as? ParetoNBDModel, let spendValues = scores.expectedSpend {
+                    // Continuous rate per model time unit from the annual rate; DERT's Kummer U depends on T alone.
+                    let delta = Foundation.log(1 + discountRate) * file.timeUnit.days / 365.2425
+                    let dert = pareto.discountedExpectedResidualTransactions(delta: delta, frequency: t.repeatPurchases,
+                                                                             recency: t.recency, age: t.age)
+                    lifetimeValues = (0..<t.count).map { margin * spendValues[$0] * dert[$0] }
+                }
+                let later: [Double]? = aliveAfter.map { after in
+                    let a = after.value(in: file.timeUnit)
+                    return (0..<t.count).map { model.probabilityAlive(after: a, x: Double(t.repeatPurchases[$0]), tx: t.recency[$0], age: t.age[$0]) }
+                }
+                var bands: PredictionIntervals?
+                if intervals > 0 {
+                    if horizon.isInfinite { throw ValidationError("--intervals needs a finite --horizon.") }
+                    bands = try model.predictionIntervals(
+                        covariance: file.fit.covariance, draws: intervals, seed: seed, frequency: t.repeatPurchases,
+                        recency: t.recency, age: t.age, monetaryValue: t.hasMonetary ? t.monetaryValue : nil, horizon: h,
+                        spend: spend, spendCovariance: file.spendModel?.covariance ?? (file.fit.model == "gg" ? file.fit.covariance : nil),
+                        timeUnit: file.timeUnit, lifetimeValue: clvOptions)
+                }
                 if ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil {
                     printError("timing: scored \(t.count) customers in \(Date().timeIntervalSince(scoring)) s")
                 }
+                if let bad = (0..<t.count).first(where: { !scores.expectedTransactions[$0].isFinite || !scores.probabilityAlive[$0].isFinite
+                                                          || !(lifetimeValues?[$0].isFinite ?? true) }) {
+                    throw ModelError.unusableModel(model: file.displayName, reason: "the prediction for customer '\(t.customerIDs[bad])' is not a finite number (x \(t.repeatPurchases[bad]), recency \(t.recency[bad]), T \(t.age[bad])); nothing was written.")
+                }
                 let out = try OutputFile(path: output.output)
                 var w = ByteWriter(capacity: 1 << 20)
-                if output.format == .csv { w.append("customer_id,expected_purchases,p_alive,expected_spend,clv\n") }
+                if output.format == .csv {
+                    var header = "customer_id,expected_purchases,p_alive,expected_spend,clv"
+                    if later != nil { header += ",p_alive_after" }
+                    if let bands {
+                        header += ",expected_purchases_lower,expected_purchases_upper,p_alive_lower,p_alive_upper"
+                        if bands.lifetimeValue != nil { header += ",clv_lower,clv_upper" }
+                    }
+                    w.append(header + "\n")
+                }
                 for i in 0..<t.count {
                     let expected = scores.expectedTransactions[i], alive = scores.probabilityAlive[i]
-                    let spendValue = scores.expectedSpend?[i], clv = scores.lifetimeValue?[i]
+                    let spendValue = scores.expectedSpend?[i], clv = lifetimeValues?[i]
                     if output.format == .csv {
                         w.appendCSVField(t.customerIDs[i])
                         w.append(byte: 0x2C); w.append(expected)
                         w.append(byte: 0x2C); w.append(alive)
                         w.append(byte: 0x2C); if let spendValue { w.append(spendValue) }
                         w.append(byte: 0x2C); if let clv { w.append(clv) }
+                        if let later { w.append(byte: 0x2C); w.append(later[i]) }
+                        if let bands {
+                            for v in [bands.expectedTransactions.lower[i], bands.expectedTransactions.upper[i],
+                                      bands.probabilityAlive.lower[i], bands.probabilityAlive.upper[i]] { w.append(byte: 0x2C); w.append(v) }
+                            if let lv = bands.lifetimeValue { w.append(byte: 0x2C); w.append(lv.lower[i]); w.append(byte: 0x2C); w.append(lv.upper[i]) }
+                        }
                         w.append(byte: 0x0A)
                     } else {
                         w.append("{\"customer_id\":"); w.appendJSONString(t.customerIDs[i])
@@ -78,6 +129,16 @@ extension CLV {
                         w.append(",\"p_alive\":"); w.append(alive)
                         w.append(",\"expected_spend\":"); if let spendValue { w.append(spendValue) } else { w.append("null") }
                         w.append(",\"clv\":"); if let clv { w.append(clv) } else { w.append("null") }
+                        if let later { w.append(",\"p_alive_after\":"); w.append(later[i]) }
+                        if let bands {
+                            w.append(",\"expected_purchases_lower\":"); w.append(bands.expectedTransactions.lower[i])
+                            w.append(",\"expected_purchases_upper\":"); w.append(bands.expectedTransactions.upper[i])
+                            w.append(",\"p_alive_lower\":"); w.append(bands.probabilityAlive.lower[i])
+                            w.append(",\"p_alive_upper\":"); w.append(bands.probabilityAlive.upper[i])
+                            if let lv = bands.lifetimeValue {
+                                w.append(",\"clv_lower\":"); w.append(lv.lower[i]); w.append(",\"clv_upper\":"); w.append(lv.upper[i])
+                            }
+                        }
                         w.append("}\n")
                     }
                     if w.count > 1 << 20 { try out.write(w); w.removeAll() }

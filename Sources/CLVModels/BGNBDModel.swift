@@ -112,6 +112,16 @@ public struct BGNBDModel: Sendable, Hashable, Codable {
         return 1 / (1 + Foundation.exp(logRatio))
     }
 
+    /// P(alive `t` after T): given alive at T, λ ~ Gamma(r+x, α+T) and p ~ Beta(a, b+x); survival needs no
+    /// dropout in (T, T+t], probability e^(−λtp), whose expectation (Euler's integral) gives
+    /// P(alive at T) · ₂F₁(r+x, a; a+b+x; −t/(α+T)).
+    public func probabilityAlive(after t: Double, x: Double, tx: Double, age: Double) -> Double {
+        guard t > 0 else { return probabilityAlive(x: x, tx: tx, age: age) }
+        let p = parameters
+        return probabilityAlive(x: x, tx: tx, age: age)
+            * SpecialFunctions.hypergeometric2F1(p.r + x, p.a, p.a + p.b + x, -t / (p.alpha + age))
+    }
+
     /// Expected purchases in the next `t` time units by a customer with history (x, tₓ, T) (FHL 2005, eq. 10):
     /// P(alive) × ``expectedTransactionsIfAlive(in:x:age:)``.
     public func expectedTransactions(in t: Double, x: Double, tx: Double, age: Double) -> Double {

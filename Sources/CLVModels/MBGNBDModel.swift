@@ -81,6 +81,14 @@ public struct MBGNBDModel: Sendable, Hashable, Codable {
         return 1 / (1 + Foundation.exp(logRatio))
     }
 
+    /// P(alive `t` after T) = P(alive at T) · ₂F₁(r+x, a; a+b+x+1; −t/(α+T)) (given alive, p ~ Beta(a, b+x+1)).
+    public func probabilityAlive(after t: Double, x: Double, tx: Double, age: Double) -> Double {
+        guard t > 0 else { return probabilityAlive(x: x, tx: tx, age: age) }
+        let p = parameters
+        return probabilityAlive(x: x, tx: tx, age: age)
+            * SpecialFunctions.hypergeometric2F1(p.r + x, p.a, p.a + p.b + x + 1, -t / (p.alpha + age))
+    }
+
     /// Expected purchases in the next `t` time units: P(alive) × ``expectedTransactionsIfAlive(in:x:age:)``.
     public func expectedTransactions(in t: Double, x: Double, tx: Double, age: Double) -> Double {
         expectedTransactionsIfAlive(in: t, x: x, age: age) * probabilityAlive(x: x, tx: tx, age: age)

@@ -124,6 +124,42 @@ public struct ParetoNBDModel: Sendable, Hashable, Codable {
         return 1 / (1 + Foundation.exp(logRatio))
     }
 
+    /// P(alive `t` after T) = P(alive at T) · ((β+T)/(β+T+t))^s (given alive, μ ~ Gamma(s, β+T)).
+    public func probabilityAlive(after t: Double, x: Double, tx: Double, age: Double) -> Double {
+        let p = parameters
+        return probabilityAlive(x: x, tx: tx, age: age) * Foundation.pow((p.beta + age) / (p.beta + age + t), p.s)
+    }
+
+    /// Discounted expected residual transactions (Fader, Hardie & Lee 2005, "RFM and CLV: Using Iso-Value
+    /// Curves for Customer Base Analysis", eq. 2), at a continuously compounded rate `delta` per time unit:
+    /// DERT = α^r β^s δ^(s−1) Γ(r+x+1) U(s, s; δ(β+T)) / (Γ(r) (α+T)^(r+x+1) L(r, α, s, β | x, tₓ, T)).
+    /// Multiplied by the expected spend and margin it is the customer's infinite-horizon CLV.
+    public func discountedExpectedResidualTransactions(delta: Double, x: Double, tx: Double, age: Double) -> Double {
+        guard delta > 0 else { return .infinity }
+        return discountedExpectedResidualTransactions(delta: delta, x: x, tx: tx, age: age,
+                                                      kummer: SpecialFunctions.kummerU(equalParameters: parameters.s, delta * (parameters.beta + age)))
+    }
+
+    /// DERT for many customers; Kummer's U depends on T alone and is computed once per distinct T.
+    public func discountedExpectedResidualTransactions(delta: Double, frequency: [Int32], recency: [Double], age: [Double]) -> [Double] {
+        guard delta > 0 else { return [Double](repeating: .infinity, count: frequency.count) }
+        var cache: [Double: Double] = [:]
+        for t in age where cache[t] == nil { cache[t] = SpecialFunctions.kummerU(equalParameters: parameters.s, delta * (parameters.beta + t)) }
+        let kummer = cache
+        return parallelMap(Array(0..<frequency.count), minimumChunk: 4096) { i in
+            self.discountedExpectedResidualTransactions(delta: delta, x: Double(frequency[i]), tx: recency[i], age: age[i],
+                                                        kummer: kummer[age[i]]!)
+        }
+    }
+
+    func discountedExpectedResidualTransactions(delta: Double, x: Double, tx: Double, age: Double, kummer u: Double) -> Double {
+        let p = parameters
+        let logValue = p.r * Foundation.log(p.alpha) + p.s * Foundation.log(p.beta) + (p.s - 1) * Foundation.log(delta)
+            + Double.logGamma(p.r + x + 1) + Foundation.log(u) - Double.logGamma(p.r) - (p.r + x + 1) * Foundation.log(p.alpha + age)
+            - logLikelihood(x: x, tx: tx, age: age)
+        return Foundation.exp(logValue)
+    }
+
     /// P(alive) for many customers: the ₂F₁ terms of A₀ are computed once per distinct (x, tₓ) and (x, T).
     public func probabilitiesAlive(frequency: [Int32], recency: [Double], age: [Double]) -> [Double] {
         let p = parameters

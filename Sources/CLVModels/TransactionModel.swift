@@ -28,6 +28,8 @@ public protocol TransactionModel: Sendable {
     func expectedTransactionsIfAlive(in t: Double, x: Double, age: Double) -> Double
     /// Expected purchases of a new customer in their first `t` time units.
     func expectedTransactions(in t: Double) -> Double
+    /// P(alive `t` time units after T), given the history and no information after T.
+    func probabilityAlive(after t: Double, x: Double, tx: Double, age: Double) -> Double
     /// P(alive) for many customers at once (models with costly terms share them between customers).
     func probabilitiesAlive(frequency: [Int32], recency: [Double], age: [Double]) -> [Double]
 }

@@ -199,3 +199,24 @@ public enum Minimizer {
     static func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
     static func maxAbs(_ v: [Double]) -> Double { v.reduce(0) { max($0, abs($1)) } }
 }
+
+extension Minimizer {
+    /// The lower-triangular Cholesky factor L of a symmetric positive-definite matrix (A = L Lᵀ), or nil.
+    public static func cholesky(_ a: [[Double]]) -> [[Double]]? {
+        let n = a.count
+        var l = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+        for i in 0..<n {
+            for j in 0...i {
+                var sum = a[i][j]
+                for k in 0..<j { sum -= l[i][k] * l[j][k] }
+                if i == j {
+                    guard sum > 0, sum.isFinite else { return nil }
+                    l[i][i] = sum.squareRoot()
+                } else {
+                    l[i][j] = sum / l[j][j]
+                }
+            }
+        }
+        return l
+    }
+}

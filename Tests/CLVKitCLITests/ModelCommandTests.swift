@@ -96,4 +96,25 @@ struct ModelCommandTests {
         #expect(p.status == 65)
         #expect(p.stderr.contains("not a CLVKit model file"))
     }
+
+    @Test("predict: P(alive) at a later date, and infinite-horizon CLV where the model has a DERT")
+    func futureAndInfinite() throws {
+        let dir = try TestData.temporaryDirectory()
+        let pnbd = dir.appendingPathComponent("pnbd.json"), bg = dir.appendingPathComponent("bg.json")
+        #expect(try CLVCommand.run(["fit", Self.cdnowPath] + Self.cdnow + ["--model", "pnbd", "--spend-model", "gg", "-o", pnbd.path, "-q"]).status == 0)
+        #expect(try CLVCommand.run(["fit", Self.cdnowPath] + Self.cdnow + ["--spend-model", "gg", "-o", bg.path, "-q"]).status == 0)
+        let args = [Self.cdnowPath, "--no-header", "--customer", "2", "--date", "3", "--amount", "5", "-q"]
+        let r = try CLVCommand.run(["predict"] + args + ["--model-file", pnbd.path, "--horizon", "infinite", "--alive-after", "26w"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.first == "customer_id,expected_purchases,p_alive,expected_spend,clv,p_alive_after")
+        for line in lines.dropFirst() {
+            let f = line.split(separator: ",").dropFirst().map { Double($0)! }
+            #expect(f[4] <= f[1] + 1e-12 && f[4] >= 0, "later P(alive) cannot exceed today's")
+            #expect(f[3] > 0 && f[3].isFinite)
+        }
+        let refused = try CLVCommand.run(["predict"] + args + ["--model-file", bg.path, "--horizon", "infinite"])
+        #expect(refused.status == 64)
+        #expect(refused.stderr.contains("closed-form DERT"))
+    }
 }

@@ -1,6 +1,7 @@
 import CLVCore
 import CLVIngest
 import CLVModels
+import CLVNumerics
 import Foundation
 import Testing
 import _CLVTestSupport
@@ -73,5 +74,59 @@ struct GammaGammaModelTests {
         let ms: [Double] = (0..<200).map { (i: Int) -> Double in i % 10 == 0 ? 1e6 : Double(i % 7 + 1) }
         let cells = try GammaGammaModel.SpendCells(frequency: xs, meanValue: ms)
         #expect(throws: ModelError.self) { try GammaGammaModel.fit(cells) }
+    }
+}
+
+@Suite("Future P(alive) and DERT")
+struct FuturePredictionTests {
+    @Test("P(alive after t) starts at P(alive), falls with t, and matches the Beta-mixture integral (BG/NBD)")
+    func futureAlive() throws {
+        let m = try BGNBDModel(parameters: .init(r: 0.243, alpha: 4.414, a: 0.793, b: 2.426))
+        let (x, tx, age) = (3.0, 20.0, 39.0)
+        #expect(m.probabilityAlive(after: 0, x: x, tx: tx, age: age) == m.probabilityAlive(x: x, tx: tx, age: age))
+        var previous = 1.0
+        for t in [1.0, 10, 52, 520] {
+            let v = m.probabilityAlive(after: t, x: x, tx: tx, age: age)
+            #expect(v < previous)
+            previous = v
+            // E_p[((α+T)/(α+T+tp))^(r+x)] with p ~ Beta(a, b+x), by midpoint quadrature in u = p^a (removes the p^(a−1) singularity).
+            let (a, b, r, alpha) = (0.793, 2.426 + x, 0.243 + x, 4.414 + age)
+            let n = 200_000
+            var integral = 0.0
+            for k in 0..<n {
+                let u = (Double(k) + 0.5) / Double(n)
+                let p = Foundation.pow(u, 1 / a)
+                integral += Foundation.pow(1 - p, b - 1) * Foundation.pow(alpha / (alpha + t * p), r)
+            }
+            integral /= Double(n) * a * Foundation.exp(Double.logBeta(a, b))
+            #expect(isClose(v, m.probabilityAlive(x: x, tx: tx, age: age) * integral, relative: 1e-5), "t \(t)")
+        }
+    }
+
+    @Test("Pareto/NBD DERT equals ∫ δ e^(−δt) E[Y(t)] dt computed numerically")
+    func dert() throws {
+        let m = try ParetoNBDModel(parameters: .init(r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669))
+        let delta = Foundation.log(1.15) / 52 // 15% a year, weekly time unit
+        for (x, tx, age) in [(0.0, 0.0, 39.0), (2.0, 30.0, 39.0), (7.0, 38.0, 39.0)] {
+            let dert = m.discountedExpectedResidualTransactions(delta: delta, x: x, tx: tx, age: age)
+            // Substitute t = −ln(v)/δ: ∫₀¹ E[Y(−ln v / δ)] dv.
+            let n = 20_000
+            var integral = 0.0
+            for k in 0..<n {
+                let v = (Double(k) + 0.5) / Double(n)
+                integral += m.expectedTransactions(in: -Foundation.log(v) / delta, x: x, tx: tx, age: age)
+            }
+            integral /= Double(n)
+            #expect(isClose(dert, integral, relative: 2e-3), "x \(x): DERT \(dert) vs \(integral)")
+        }
+    }
+
+    @Test("Kummer U(a, a; z) against scipy.special.hyperu and U(1, 1; z) = e^z E₁(z)", arguments: [
+        // scipy 1.17.1: hyperu(a, a, z); exp1(1) = 0.2193839343955205.
+        (1.0, 1.0, 0.5963473623231941), (2.0, 50.0, 0.00038489006988512984), (0.606, 0.1, 1.3886046732611803),
+        (1.0, 0.1, Foundation.exp(0.1) * 1.8229239584193906),
+    ])
+    func kummer(_ a: Double, _ z: Double, _ expected: Double) {
+        #expect(isClose(SpecialFunctions.kummerU(equalParameters: a, z), expected, relative: 1e-10))
     }
 }

@@ -1,0 +1,87 @@
+import CLVNumerics
+import Foundation
+import Testing
+import _CLVTestSupport
+
+@Suite("Special functions")
+struct SpecialFunctionTests {
+    @Test("digamma and trigamma against scipy.special (digamma, polygamma(1, ·)), scipy 1.17.1", arguments: [
+        (1.0, -0.5772156649015329, 1.6449340668482266),
+        (0.5, -1.9635100260214235, 4.93480220054468),
+        (10.0, 2.251752589066721, 0.10516633568168576),
+        (0.01, -100.56088545786868, 10001.621213528311),
+        (123.4, 4.8113737751162775, 0.008136651610865263),
+    ])
+    func polygamma(_ x: Double, _ psi: Double, _ psi1: Double) {
+        #expect(isClose(SpecialFunctions.digamma(x), psi, relative: 1e-13))
+        #expect(isClose(SpecialFunctions.trigamma(x), psi1, relative: 1e-12))
+    }
+
+    @Test("₂F₁ at closed forms: ₂F₁(1,1;2;z) = −ln(1−z)/z, ₂F₁(a,b;b;z) = (1−z)^(−a)", arguments: [-5.0, -0.9, -0.3, 0.2, 0.6, 0.95])
+    func hypergeometric(_ z: Double) {
+        #expect(isClose(SpecialFunctions.hypergeometric2F1(1.0, 1.0, 2.0, z), -Foundation.log1p(-z) / z, relative: 1e-12))
+        #expect(isClose(SpecialFunctions.hypergeometric2F1(0.7, 2.3, 2.3, z), Foundation.pow(1 - z, -0.7), relative: 1e-12))
+        #expect(isClose(SpecialFunctions.logHypergeometric2F1(0.7, 2.3, 2.3, z), -0.7 * Foundation.log1p(-z), relative: 1e-12, absolute: 1e-14))
+    }
+}
+
+@Suite("Dual numbers")
+struct DualTests {
+    /// f(a, b, c) mixing every operation, generic so that it runs on Double and Dual.
+    static func f<T: ScalarField>(_ a: T, _ b: T, _ c: T) -> T {
+        T.logGamma(a * b + 1) + T.log(c) * T.exp(a / b) - T.log1p(c * c) / (a + 2.5) + T.logSumExp(a, -b) + T.logBeta(a, c)
+    }
+
+    @Test("gradients agree with central differences")
+    func gradients() {
+        let point = [0.7, 1.9, 3.3]
+        let d = Self.f(Dual.variable(point[0], index: 0), Dual.variable(point[1], index: 1), Dual.variable(point[2], index: 2))
+        #expect(isClose(d.value, Self.f(point[0], point[1], point[2]), relative: 1e-15))
+        for j in 0..<3 {
+            let h = 1e-6
+            var up = point, down = point
+            up[j] += h; down[j] -= h
+            let numeric = (Self.f(up[0], up[1], up[2]) - Self.f(down[0], down[1], down[2])) / (2 * h)
+            #expect(isClose(d.gradient[j], numeric, relative: 1e-7), "∂f/∂x\(j): \(d.gradient[j]) vs \(numeric)")
+        }
+    }
+}
+
+@Suite("Minimizers")
+struct MinimizerTests {
+    static func rosenbrock(_ x: [Double]) -> (value: Double, gradient: [Double]) {
+        let (a, b) = (x[0], x[1])
+        return ((1 - a) * (1 - a) + 100 * (b - a * a) * (b - a * a), [-2 * (1 - a) - 400 * a * (b - a * a), 200 * (b - a * a)])
+    }
+
+    @Test("BFGS finds the minimum of Rosenbrock's function")
+    func bfgs() {
+        let r = Minimizer.bfgs(start: [-1.2, 1], Self.rosenbrock)
+        #expect(r.converged)
+        #expect(abs(r.point[0] - 1) < 1e-6 && abs(r.point[1] - 1) < 1e-6)
+    }
+
+    @Test("Nelder–Mead finds it too, and treats non-finite values as +∞")
+    func nelderMead() {
+        let r = Minimizer.nelderMead(start: [-1.2, 1], tolerance: 1e-16) { x in x[0] > 3 ? .nan : Self.rosenbrock(x).value }
+        #expect(abs(r.point[0] - 1) < 1e-3 && abs(r.point[1] - 1) < 1e-3)
+    }
+
+    @Test("the Hessian of a quadratic and its inverse")
+    func hessian() throws {
+        // f = ½ xᵀ A x with A = [[4, 1], [1, 3]]: gradient A x, Hessian A.
+        let h = Minimizer.hessian(at: [0.3, -0.2]) { x in [4 * x[0] + x[1], x[0] + 3 * x[1]] }
+        #expect(isClose(h[0][0], 4, relative: 1e-8) && isClose(h[0][1], 1, relative: 1e-8) && isClose(h[1][1], 3, relative: 1e-8))
+        let inv = try #require(Minimizer.inverse(h))
+        #expect(isClose(inv[0][0], 3.0 / 11, relative: 1e-8) && isClose(inv[0][1], -1.0 / 11, relative: 1e-8))
+        #expect(Minimizer.inverse([[1, 2], [2, 4]]) == nil)
+    }
+
+    @Test("parallel sums and maps equal their sequential versions")
+    func parallel() {
+        let values = (0..<100_000).map { Double($0) * 0.5 }
+        let total = parallelSum(count: values.count, minimumChunk: 1000) { range in range.reduce(0.0) { $0 + values[$1] } }
+        #expect(total == values.reduce(0, +))
+        #expect(parallelMap(values, minimumChunk: 100) { $0 * 2 } == values.map { $0 * 2 })
+    }
+}
