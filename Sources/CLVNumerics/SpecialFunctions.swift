@@ -38,12 +38,47 @@ public enum SpecialFunctions {
     /// summed directly with enough terms (it converges geometrically, ratio z). Returns NaN when the
     /// series does not converge in 100,000 terms.
     public static func hypergeometric2F1<T: ScalarField>(_ a: T, _ b: T, _ c: T, _ z: T) -> T {
+        gauss2F1(a, b, c, z)
+    }
+
+    static func gauss2F1<T: ScalarField>(_ a: T, _ b: T, _ c: T, _ z: T) -> T {
         if z.value < -0.5 {
             // Pfaff: (1 − z)^(−a) ₂F₁(a, c − b; c; z / (z − 1)).
             let w = z / (z - 1)
             return T.exp(-a * T.log1p(-z)) * series2F1(a, c - b, c, w)
         }
         return series2F1(a, b, c, z)
+    }
+
+    /// ₂F₁(a, b; c; z) for plain doubles, also near z → 1: for z > 0.9 the connection formula of
+    /// Abramowitz & Stegun (1964), 15.3.6, maps z to 1 − z. Where c − a − b is an integer the formula is
+    /// singular; there the mean of its values at c ± 10⁻⁵ is used (₂F₁ is analytic in c: error O(10⁻¹⁰)).
+    public static func hypergeometric2F1(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> Double {
+        guard z > 0.9, z < 1 else { return gauss2F1(a, b, c, z) }
+        let d = c - a - b
+        if abs(d - d.rounded()) < 1e-6 {
+            let e = 1e-5
+            return (connection2F1(a, b, c + e, z) + connection2F1(a, b, c - e, z)) / 2
+        }
+        return connection2F1(a, b, c, z)
+    }
+
+    /// A&S 15.3.6 for non-integer c − a − b.
+    static func connection2F1(_ a: Double, _ b: Double, _ c: Double, _ z: Double) -> Double {
+        let d = c - a - b
+        func logGammaSigned(_ x: Double) -> (Double, Double) {
+            var sign: Int32 = 0
+            let v = lgamma_r(x, &sign)
+            return (v, Double(sign))
+        }
+        let (gc, sc) = logGammaSigned(c), (gd, sd) = logGammaSigned(d), (gmd, smd) = logGammaSigned(-d)
+        let (gca, sca) = logGammaSigned(c - a), (gcb, scb) = logGammaSigned(c - b)
+        let (ga, sa) = logGammaSigned(a), (gb, sb) = logGammaSigned(b)
+        let w = 1 - z
+        let first = sc * sd * sca * scb * Foundation.exp(gc + gd - gca - gcb) * (series2F1(a, b, a + b - c + 1, w) as Double)
+        let second = sc * smd * sa * sb * Foundation.exp(d * Foundation.log(w) + gc + gmd - ga - gb)
+            * (series2F1(c - a, c - b, d + 1, w) as Double)
+        return first + second
     }
 
     /// log ₂F₁ for positive-valued cases (the Pareto/NBD likelihood), to keep large values finite.

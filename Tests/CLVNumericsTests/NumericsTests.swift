@@ -85,3 +85,19 @@ struct MinimizerTests {
         #expect(parallelMap(values, minimumChunk: 100) { $0 * 2 } == values.map { $0 * 2 })
     }
 }
+
+@Suite("₂F₁ near z = 1")
+struct HypergeometricNearOneTests {
+    @Test("the connection formula matches scipy.special.hyp2f1 (scipy 1.17.1)", arguments: [
+        (3.243, 5.426, 5.219, 0.99, 7138458.658823712), (3.243, 5.426, 5.219, 0.9999, 56609968209984.95),
+        (0.5, 0.7, 2.2, 0.995, 1.3564476245330301), (2.5, 3.5, 4.1, 0.97, 1129.3130082462858),
+    ])
+    func nearOne(_ a: Double, _ b: Double, _ c: Double, _ z: Double, _ expected: Double) {
+        #expect(isClose(SpecialFunctions.hypergeometric2F1(a, b, c, z), expected, relative: 1e-10))
+    }
+
+    @Test("integer c − a − b (the singular case of the connection formula), to 1e-8")
+    func integerCase() {
+        #expect(isClose(SpecialFunctions.hypergeometric2F1(1.2, 0.8, 3.0, 0.999999), 1.9489119998314188, relative: 1e-8))
+    }
+}
