@@ -159,6 +159,9 @@ public struct SummaryOptions: Sendable, Hashable {
     public var observationEnd: CalendarDay?
     /// With a calibration end, purchases after it form the holdout (lifetimes' `calibration_and_holdout_data`).
     public var calibrationEnd: CalendarDay?
+    /// Also count, per day, the repeat purchase periods of the listed customers (for tracking plots);
+    /// costs 8 bytes per purchase row and reads on one core.
+    public var trackRepeatPurchases: Bool = false
 
     public init(frequency: PeriodFrequency = .day, timeUnit: TimeUnit = .day, observationEnd: CalendarDay? = nil,
                 calibrationEnd: CalendarDay? = nil) {

@@ -45,6 +45,10 @@ public struct SummaryTable: Sendable {
     public var holdoutMonetaryValue: [Double]? = nil
     /// Length of the holdout in ``timeUnit`` (lifetimes' `duration_holdout`).
     public var holdoutDuration: Double? = nil
+    /// With ``SummaryOptions/trackRepeatPurchases``: repeat purchase periods of the listed customers that
+    /// began on each day, from ``trackingStart`` to the end of the data (calibration and holdout).
+    public var repeatPurchasesByDay: [Int32]? = nil
+    public var trackingStart: CalendarDay? = nil
 
     public init(frequency: PeriodFrequency, timeUnit: TimeUnit, observationEnd: CalendarDay,
                 calibrationEnd: CalendarDay?, hasMonetary: Bool) {

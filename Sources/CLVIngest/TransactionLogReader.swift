@@ -120,6 +120,8 @@ final class Ingestor {
     var maxDay = Int32.min
     var unorderedCustomers = 0
     var mergeSeconds = 0.0
+    /// (customer, day) of every admitted purchase row, with ``SummaryOptions/trackRepeatPurchases``.
+    var purchaseDays: [SIMD2<Int32>] = []
     /// Customers of a later part that were seen only there (listed after this part's own).
     var laterPart: LaterPart?
 
@@ -493,6 +495,7 @@ final class Ingestor {
                 if r.day > maxDay { maxDay = r.day }
                 let kind = admit(r, counting: true)
                 if kind != .excluded { apply(r, kind, replay: false) }
+                if kind == .purchase, summary.trackRepeatPurchases { purchaseDays.append(SIMD2(Int32(r.customer), r.day)) }
             } else if let p = lastProblem {
                 recordProblem(p)
             }
@@ -526,7 +529,8 @@ final class Ingestor {
     /// Whether the first pass may run on several cores: the per-part statistics merge exactly unless
     /// order ids or duplicate checks need one global view.
     var canSplit: Bool {
-        columns.order < 0 && options.duplicates == .keep && input.bytes.count - dataStart >= max(options.parallelThreshold, 1)
+        columns.order < 0 && options.duplicates == .keep && !summary.trackRepeatPurchases
+            && input.bytes.count - dataStart >= max(options.parallelThreshold, 1)
             && ProcessInfo.processInfo.activeProcessorCount > 1
             && ProcessInfo.processInfo.environment["CLVKIT_THREADS"] != "1"
     }
@@ -744,11 +748,41 @@ final class Ingestor {
         report.customersWithoutPurchases += whole.withoutPurchases
         report.repeatCustomers += whole.repeatCustomers
         report.customers = table.count
+        if summary.trackRepeatPurchases { trackRepeatPurchases(into: &table) }
         if columns.order >= 0 { report.orders = orders.count }
         guard table.count > 0 else {
             throw IngestError.noTransactions(file: input.name, reason: "no customer has a purchase on or before \(observationEnd)")
         }
         return table
+    }
+}
+
+extension Ingestor {
+    /// Daily counts of repeat purchase periods (each distinct period after a customer's first, dated by
+    /// its first purchase) of the customers listed in `table`.
+    func trackRepeatPurchases(into table: inout SummaryTable) {
+        guard maxDay >= minDay else { return }
+        purchaseDays.sort { ($0[0], $0[1]) < ($1[0], $1[1]) }
+        var counts = [Int32](repeating: 0, count: Int(maxDay - minDay) + 1)
+        let freq = summary.frequency
+        var i = 0
+        while i < purchaseDays.count {
+            let c = Int(purchaseDays[i][0])
+            var j = i
+            var lastPeriod: Int32? = nil
+            let listed = states[c].periodCount > 0
+            while j < purchaseDays.count, Int(purchaseDays[j][0]) == c {
+                let day = purchaseDays[j][1]
+                let period = freq.period(of: CalendarDay(daysSinceEpoch: day))
+                if listed, let last = lastPeriod, period != last { counts[Int(day - minDay)] += 1 }
+                if lastPeriod != period { lastPeriod = period }
+                j += 1
+            }
+            i = j
+        }
+        table.repeatPurchasesByDay = counts
+        table.trackingStart = CalendarDay(daysSinceEpoch: minDay)
+        purchaseDays = []
     }
 }
 

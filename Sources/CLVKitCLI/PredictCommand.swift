@@ -185,29 +185,45 @@ extension CLV {
         func run() throws {
             try withExitCodes {
                 let progress = ProgressLine("reading \(input.input)", quiet: quiet)
+                var summaryOptions = summary.summaryOptions
+                summaryOptions.trackRepeatPurchases = true
                 let (t, _) = try TransactionLogReader.summarize(path: input.input, options: input.ingestOptions,
-                                                                summary: summary.summaryOptions,
+                                                                summary: summaryOptions,
                                                                 progress: { progress.update(done: $0, total: $1) })
                 progress.finish()
                 let cells = try ModelRunner.cells(t)
                 let kinds = model == .auto ? TransactionModelKind.allCases : [TransactionModelKind(rawValue: model.rawValue)!]
                 var results: [HoldoutValidation] = []
                 var fits: [FitReport] = []
+                // Cumulative repeat purchases of the calibration customers, actual and predicted, day by day.
+                let daily = t.repeatPurchasesByDay ?? []
+                var actualCumulative: [Double] = []
+                var running = 0.0
+                for c in daily { running += Double(c); actualCumulative.append(running) }
+                let start = t.trackingStart ?? t.observationEnd
+                var predictedCumulative: [String: [Double]] = [:]
                 for kind in kinds {
                     let (m, report) = try ModelRunner.fit(kind, cells, options: FitOptions(penalizer: penalizer))
                     results.append(try HoldoutValidation(model: m, frequency: t.repeatPurchases, recency: t.recency, age: t.age,
                                                          holdoutFrequency: t.holdoutFrequency!, holdoutLength: t.holdoutDuration!))
                     fits.append(report)
+                    predictedCumulative[type(of: m).displayName] = m.expectedCumulativeRepeatPurchases(
+                        firstPurchases: t.firstPurchase, start: start, days: daily.count, timeUnit: t.timeUnit)
                 }
+                let weekly = Array(stride(from: 6, to: daily.count, by: 7))
                 let data: Data
                 if format == .json {
-                    struct Report: Encodable { let timeUnit: String; let calibrationEnd: String; let holdoutEnd: String; let models: [HoldoutValidation]; let fits: [FitReport] }
+                    struct Tracking: Encodable { let day: [String]; let actual: [Double]; let predicted: [String: [Double]] }
+                    struct Report: Encodable { let timeUnit: String; let calibrationEnd: String; let holdoutEnd: String; let models: [HoldoutValidation]; let fits: [FitReport]; let cumulativeRepeatPurchases: Tracking }
                     let encoder = JSONEncoder()
                     encoder.keyEncodingStrategy = .convertToSnakeCase
                     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                     encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+                    let tracking = Tracking(day: weekly.map { start.adding(days: $0).description }, actual: weekly.map { actualCumulative[$0] },
+                                            predicted: predictedCumulative.mapValues { v in weekly.map { v[$0] } })
                     data = try encoder.encode(Report(timeUnit: t.timeUnit.rawValue, calibrationEnd: t.calibrationEnd!.description,
-                                                     holdoutEnd: t.holdoutEnd!.description, models: results, fits: fits))
+                                                     holdoutEnd: t.holdoutEnd!.description, models: results, fits: fits,
+                                                     cumulativeRepeatPurchases: tracking))
                 } else {
                     var lines = ["Calibration to \(t.calibrationEnd!), holdout to \(t.holdoutEnd!) (\(ModelRunner.format(t.holdoutDuration!)) \(t.timeUnit.plural)), \(t.count) customers.", ""]
                     lines.append("model        LL          holdout actual  predicted   MAE      RMSE")
@@ -222,6 +238,14 @@ extension CLV {
                                      + String(b.customers).padding(toLength: 11, withPad: " ", startingAt: 0)
                                      + String(format: "%-8.3f", b.actual)
                                      + results.map { String(format: "%-10.3f", $0.buckets[k].predicted) }.joined())
+                    }
+                    lines += ["", "Cumulative repeat purchases (tracking), every four weeks; * = holdout:"]
+                    lines.append("day          actual    " + results.map { $0.model.padding(toLength: 11, withPad: " ", startingAt: 0) }.joined())
+                    for k in stride(from: 27, to: daily.count, by: 28) {
+                        let day = start.adding(days: k)
+                        let mark = day > t.calibrationEnd! ? "*" : " "
+                        lines.append("\(day)\(mark) " + String(format: "%-9.0f ", actualCumulative[k])
+                                     + results.map { String(format: "%-11.1f", predictedCumulative[$0.model]![k]) }.joined())
                     }
                     data = Data(lines.joined(separator: "\n").utf8)
                 }

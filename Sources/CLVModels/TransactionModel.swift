@@ -245,3 +245,25 @@ extension TransactionModel {
                               lifetimeValue: values)
     }
 }
+
+extension TransactionModel {
+    /// Expected cumulative repeat purchases of a cohort on each of `days` days after `start`: the sum over
+    /// customers of E[X(t)] since their first purchase (lifetimes' `expected_cumulative_transactions`),
+    /// grouped by first-purchase day.
+    public func expectedCumulativeRepeatPurchases(firstPurchases: [CalendarDay], start: CalendarDay, days: Int,
+                                                  timeUnit: TimeUnit) -> [Double] {
+        var births: [Int32: Double] = [:]
+        for d in firstPurchases { births[d.daysSinceEpoch, default: 0] += 1 }
+        let groups = births.sorted { $0.key < $1.key }
+        let s = start.daysSinceEpoch
+        let offsets = Array(0..<days)
+        return parallelMap(offsets, minimumChunk: 8) { k in
+            let day = Double(s) + Double(k) + 1 // end of day k
+            var total = 0.0
+            for (birth, count) in groups where Double(birth) < day {
+                total += count * self.expectedTransactions(in: (day - Double(birth)) / timeUnit.days - 1 / timeUnit.days)
+            }
+            return total
+        }
+    }
+}

@@ -73,8 +73,18 @@ struct ModelCommandTests {
         #expect(models.count == 3)
         // 1,882 repeat purchases in the 39-week holdout of the CDNOW sample.
         #expect(models.allSatisfy { ($0["actual_total"] as? Double) == 1882 })
+        // Tracking: 2,457 repeat purchases in the calibration period and 1,882 in the holdout, cumulatively 4,339.
+        let tracking = try #require(json["cumulative_repeat_purchases"] as? [String: Any])
+        let actual = try #require(tracking["actual"] as? [Double])
+        #expect(actual.last == 4339)
+        let predicted = try #require((tracking["predicted"] as? [String: [Double]])?["BG/NBD"])
+        #expect(predicted.count == actual.count)
+        // The model tracks the calibration period closely (FHL 2005, figure 2): within 5% at week 39.
+        let week39 = (tracking["day"] as! [String]).firstIndex(of: "1997-09-30") ?? 38
+        #expect(abs(predicted[week39] / actual[week39] - 1) < 0.05, "\(predicted[week39]) vs \(actual[week39])")
         let text = try CLVCommand.run(["validate", Self.cdnowPath] + Self.cdnow + ["--calibration-end", "1997-09-30", "-q"])
         #expect(text.stdout.contains("Mean holdout purchases by calibration repeat purchases"))
+        #expect(text.stdout.contains("Cumulative repeat purchases (tracking)"))
         #expect(try CLVCommand.run(["validate", Self.cdnowPath] + Self.cdnow).status == 64)
     }
 
