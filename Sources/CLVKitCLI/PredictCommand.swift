@@ -226,9 +226,9 @@ extension CLV {
                                                      cumulativeRepeatPurchases: tracking))
                 } else {
                     var lines = ["Calibration to \(t.calibrationEnd!), holdout to \(t.holdoutEnd!) (\(ModelRunner.format(t.holdoutDuration!)) \(t.timeUnit.plural)), \(t.count) customers.", ""]
-                    lines.append("model        LL          holdout actual  predicted   MAE      RMSE")
+                    lines.append("model        LL          AIC        holdout actual  predicted   MAE      RMSE")
                     for (v, f) in zip(results, fits) {
-                        lines.append("\(v.model.padding(toLength: 11, withPad: " ", startingAt: 0))  \(String(format: "%-10.1f", f.logLikelihood))  \(String(format: "%-14.0f", v.actualTotal))  \(String(format: "%-10.1f", v.predictedTotal))  \(String(format: "%-7.4f", v.meanAbsoluteError))  \(String(format: "%.4f", v.rootMeanSquaredError))")
+                        lines.append("\(v.model.padding(toLength: 11, withPad: " ", startingAt: 0))  \(String(format: "%-10.1f", f.logLikelihood))  \(String(format: "%-9.1f", f.aic))  \(String(format: "%-14.0f", v.actualTotal))  \(String(format: "%-10.1f", v.predictedTotal))  \(String(format: "%-7.4f", v.meanAbsoluteError))  \(String(format: "%.4f", v.rootMeanSquaredError))")
                     }
                     lines += ["", "Mean holdout purchases by calibration repeat purchases:"]
                     lines.append("x     customers  actual  " + results.map { $0.model.padding(toLength: 10, withPad: " ", startingAt: 0) }.joined())
