@@ -135,16 +135,20 @@ def main():
     lines += ["", "Peak RSS counts the memory-mapped input pages too (the file is "
               f"{size / 2**20:.0f} MiB); see the memory note below.", "<!-- ingest:end -->"]
     section = "\n".join(lines)
+    write_section(args.write, "ingest", section)
+    print(section)
 
-    text = open(args.write).read() if os.path.exists(args.write) else "# Benchmarks\n\n"
-    if "<!-- ingest:start" in text:
-        text = re.sub(r"<!-- ingest:start.*?<!-- ingest:end -->", lambda _: section, text, flags=re.S)
+
+def write_section(path, name, section):
+    """Replaces the `<!-- name:start … name:end -->` section of a Markdown file (or appends it), atomically."""
+    text = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
+    if f"<!-- {name}:start" in text:
+        text = re.sub(rf"<!-- {name}:start.*?<!-- {name}:end -->", lambda _: section, text, flags=re.S)
     else:
         text = text.rstrip() + "\n\n" + section + "\n"
-    tmp = args.write + ".tmp"
+    tmp = path + ".tmp"
     open(tmp, "w").write(text)
-    os.replace(tmp, args.write)
-    print(section)
+    os.replace(tmp, path)
 
 
 if __name__ == "__main__":

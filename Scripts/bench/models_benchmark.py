@@ -14,7 +14,7 @@ replace the "models" section of BENCHMARKS.md.
 import argparse, datetime, json, os, re, subprocess, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ingest_benchmark import CLV, GENERATE, REPO, machine, run  # noqa: E402
+from ingest_benchmark import CLV, GENERATE, REPO, machine, run, write_section  # noqa: E402
 
 MODELS = ["bgnbd", "mbgnbd", "pnbd", "gg"]
 TARGETS = {"bgnbd": 0.5, "mbgnbd": 0.5, "pnbd": 3.0, "gg": 0.3}
@@ -100,14 +100,7 @@ def main():
               "² Peak RSS of the whole `clv fit` process, reading the 133 MB log included; lifetimes' figure is its fit "
               "process, reading the summary CSV included.", "<!-- models:end -->"]
     section = "\n".join(lines)
-    text = open(args.write).read() if os.path.exists(args.write) else "# Benchmarks\n"
-    if "<!-- models:start" in text:
-        text = re.sub(r"<!-- models:start.*?<!-- models:end -->", lambda _: section, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    tmp = args.write + ".tmp"
-    open(tmp, "w").write(text)
-    os.replace(tmp, args.write)
+    write_section(args.write, "models", section)
     print(section)
 
 

@@ -53,10 +53,18 @@ public struct BGNBDModel: Sendable, Hashable, Codable {
     /// Total log-likelihood of weighted histories. Terms that depend on x, T or tₓ alone are computed once
     /// per distinct value (``RFMCells/Index``); each cell then costs one log-sum-exp. Cells are summed on all cores.
     static func totalLogLikelihood<T: ScalarField>(_ p: [T], _ cells: RFMCells) -> T {
+        betaGeometricLogLikelihood(p, cells, dropoutAtFirstPurchase: false)
+    }
+
+    /// The BG/NBD family's total log-likelihood. With `dropoutAtFirstPurchase` (MBG/NBD) a customer may
+    /// also drop out right after the first purchase: every dropout index shifts by one
+    /// (B(a, b+x) → B(a, b+x+1), a/(b+x−1) → a/(b+x)) and customers without repeats can have dropped out.
+    static func betaGeometricLogLikelihood<T: ScalarField>(_ p: [T], _ cells: RFMCells, dropoutAtFirstPurchase: Bool) -> T {
         let (r, alpha, a, b) = (p[0], p[1], p[2], p[3])
+        let shift = dropoutAtFirstPurchase ? 1.0 : 0.0
         let ix = cells.index
-        let xTerms: [T] = ix.xs.map { x in T.logGamma(r + x) + T.logGamma(b + x) - T.logGamma(a + b + x) }
-        let dropRatio: [T] = ix.xs.map { x in x > 0 ? T.log(a) - T.log(b + (x - 1)) : T(0) }
+        let xTerms: [T] = ix.xs.map { x in T.logGamma(r + x) + T.logGamma(b + (x + shift)) - T.logGamma(a + b + (x + shift)) }
+        let dropRatio: [T] = ix.xs.map { x in x + shift > 0 ? T.log(a) - T.log(b + (x + shift - 1)) : T(0) }
         let rx: [T] = ix.xs.map { r + $0 }
         let logT: [T] = ix.ts.map { T.log(alpha + $0) }
         let logTx: [T] = ix.txs.map { T.log(alpha + $0) }
@@ -66,7 +74,7 @@ public struct BGNBDModel: Sendable, Hashable, Codable {
                 let xi = Int(ix.x[i])
                 let alive = -(rx[xi] * logT[Int(ix.t[i])])
                 let ll: T
-                if cells.frequency[i] > 0 {
+                if cells.frequency[i] + shift > 0 {
                     ll = xTerms[xi] + T.logSumExp(alive, dropRatio[xi] - rx[xi] * logTx[Int(ix.tx[i])])
                 } else {
                     ll = xTerms[xi] + alive

@@ -57,6 +57,20 @@ public struct FitReport: Sendable, Codable {
 /// with BFGS on exact gradients (forward-mode ``Dual`` numbers); a failed or non-finite run falls
 /// back to Nelder–Mead from the same start and from scaled starts, then polishes with BFGS.
 enum MaximumLikelihood {
+    /// The objective in φ = log θ: mean negative log-likelihood plus penalizer × Σθ², with its gradient in φ.
+    static func penalizedObjective(_ phi: [Double], _ logLikelihood: ([Dual]) -> Dual, weight: Double,
+                                   penalizer: Double) -> (value: Double, gradient: [Double]) {
+        let theta = phi.indices.map { j -> Dual in
+            let v = Foundation.exp(phi[j])
+            var g = SIMD4<Double>.zero
+            g[j] = v
+            return Dual(value: v, gradient: g)
+        }
+        var f = -logLikelihood(theta) / weight
+        for t in theta { f = f + t * t * penalizer }
+        return (f.value, phi.indices.map { f.gradient[$0] })
+    }
+
     /// - Parameters:
     ///   - logLikelihood: Σ weight × log-likelihood over the data at natural-scale parameters.
     /// - Parameter warmStart: for large data, the log-likelihood of a subsample (scaled to the same number
@@ -71,17 +85,8 @@ enum MaximumLikelihood {
         var curvature: [[Double]]?
         if let warmStart, options.initialParameters == nil {
             // Optimise the subsample first; its optimum and BFGS curvature start the full-data run.
-            let penalizer = options.penalizer
-            let rough = Minimizer.bfgs(start: initial.map { Foundation.log($0) }, maxIterations: options.maxIterations) { phi in
-                let theta = (0..<n).map { j -> Dual in
-                    let v = Foundation.exp(phi[j])
-                    var g = SIMD4<Double>.zero
-                    g[j] = v
-                    return Dual(value: v, gradient: g)
-                }
-                var f = -warmStart(theta) / weight
-                for t in theta { f = f + t * t * penalizer }
-                return (f.value, (0..<n).map { f.gradient[$0] })
+            let rough = Minimizer.bfgs(start: initial.map { Foundation.log($0) }, maxIterations: options.maxIterations) {
+                penalizedObjective($0, warmStart, weight: weight, penalizer: options.penalizer)
             }
             if rough.converged, rough.value.isFinite {
                 initial = rough.point.map { Foundation.exp($0) }
@@ -92,17 +97,8 @@ enum MaximumLikelihood {
             throw ModelError.invalidData("\(model): initial parameters must be \(n) positive numbers (\(names.joined(separator: ", "))).")
         }
         let penalizer = options.penalizer
-        // Objective in φ = log θ: mean negative log-likelihood plus the penalty.
         func objective(_ phi: [Double]) -> (value: Double, gradient: [Double]) {
-            let theta = (0..<n).map { j -> Dual in
-                let v = Foundation.exp(phi[j])
-                var g = SIMD4<Double>.zero
-                g[j] = v
-                return Dual(value: v, gradient: g)
-            }
-            var f = -logLikelihood(theta) / weight
-            for t in theta { f = f + t * t * penalizer }
-            return (f.value, (0..<n).map { f.gradient[$0] })
+            penalizedObjective(phi, logLikelihood, weight: weight, penalizer: penalizer)
         }
         func plain(_ phi: [Double]) -> Double {
             let theta = phi.map { Foundation.exp($0) }

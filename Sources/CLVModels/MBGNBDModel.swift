@@ -33,25 +33,7 @@ public struct MBGNBDModel: Sendable, Hashable, Codable {
 
     /// Total log-likelihood, with per-distinct-value terms as in ``BGNBDModel``.
     static func totalLogLikelihood<T: ScalarField>(_ p: [T], _ cells: RFMCells) -> T {
-        let (r, alpha, a, b) = (p[0], p[1], p[2], p[3])
-        let ix = cells.index
-        let xTerms: [T] = ix.xs.map { x in T.logGamma(r + x) + T.logGamma(b + (x + 1)) - T.logGamma(a + b + (x + 1)) }
-        let dropRatio: [T] = ix.xs.map { x in T.log(a) - T.log(b + x) }
-        let rx: [T] = ix.xs.map { r + $0 }
-        let logT: [T] = ix.ts.map { T.log(alpha + $0) }
-        let logTx: [T] = ix.txs.map { T.log(alpha + $0) }
-        let sum = parallelSum(count: cells.count) { range in
-            var s = T(0)
-            for i in range {
-                let xi = Int(ix.x[i])
-                let alive = -(rx[xi] * logT[Int(ix.t[i])])
-                let dead = dropRatio[xi] - rx[xi] * logTx[Int(ix.tx[i])]
-                s = s + (xTerms[xi] + T.logSumExp(alive, dead)) * cells.weight[i]
-            }
-            return s
-        }
-        let base = r * T.log(alpha) - T.logGamma(r) + T.logGamma(a + b) - T.logGamma(b)
-        return sum + base * cells.customers
+        BGNBDModel.betaGeometricLogLikelihood(p, cells, dropoutAtFirstPurchase: true)
     }
 
     public static func fit(_ cells: RFMCells, options: FitOptions = FitOptions()) throws -> (model: MBGNBDModel, report: FitReport) {
