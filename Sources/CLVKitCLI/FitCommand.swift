@@ -137,51 +137,25 @@ extension CLV {
 
         func fitAuto(_ options: FitOptions) throws -> ModelFile {
             let t = try table()
-            let cells = try ModelRunner.cells(t)
-            var candidates: [ModelFile.Selection.Candidate] = []
-            var fitted: [(TransactionModelKind, any TransactionModel, FitReport, HoldoutValidation?)] = []
-            for kind in TransactionModelKind.allCases {
-                do {
-                    let (model, report) = try ModelRunner.fit(kind, cells, options: options)
-                    var validation: HoldoutValidation?
-                    if let h = t.holdoutFrequency, let length = t.holdoutDuration {
-                        validation = try HoldoutValidation(model: model, frequency: t.repeatPurchases, recency: t.recency, age: t.age,
-                                                           holdoutFrequency: h, holdoutLength: length)
-                    }
-                    fitted.append((kind, model, report, validation))
-                    candidates.append(.init(model: kind.rawValue, logLikelihood: report.logLikelihood, aic: report.aic,
-                                            holdoutMeanAbsoluteError: validation?.meanAbsoluteError,
-                                            holdoutPredictedTotal: validation?.predictedTotal, error: nil))
-                } catch {
-                    candidates.append(.init(model: kind.rawValue, logLikelihood: .nan, aic: .nan, holdoutMeanAbsoluteError: nil,
-                                            holdoutPredictedTotal: nil, error: "\(error)"))
-                }
+            let holdout = t.holdoutFrequency.map {
+                ModelSelector.Holdout(frequency: t.repeatPurchases, recency: t.recency, age: t.age, holdoutFrequency: $0,
+                                      length: t.holdoutDuration!)
             }
-            guard !fitted.isEmpty else { throw ModelError.unusableModel(model: "auto", reason: "no candidate model could be fitted: \(candidates.compactMap(\.error).joined(separator: "; "))") }
-            let byHoldout = fitted.allSatisfy { $0.3 != nil }
-            let best = byHoldout
-                ? fitted.min { $0.3!.meanAbsoluteError < $1.3!.meanAbsoluteError }!
-                : fitted.min { $0.2.aic < $1.2.aic }!
-            let others = fitted.filter { $0.0 != best.0 }.map { f in
-                byHoldout ? "\(f.0.rawValue) \(ModelRunner.format(f.3!.meanAbsoluteError))" : "\(f.0.rawValue) \(ModelRunner.format(f.2.aic))"
-            }.joined(separator: ", ")
-            let reason = byHoldout
-                ? "lowest mean absolute error of per-customer holdout purchases: \(ModelRunner.format(best.3!.meanAbsoluteError)) (\(others)); refitted on all data"
-                : "lowest AIC: \(ModelRunner.format(best.2.aic)) (\(others)); no holdout, pass --calibration-end to choose by holdout accuracy"
-            var final = t, finalCells = cells, finalReport = best.2
-            if byHoldout {
+            let outcome = try ModelSelector.choose(cells: try ModelRunner.cells(t), holdout: holdout, options: options)
+            var selection = outcome.selection
+            var final = t, finalReport = outcome.report
+            if holdout != nil {
+                // Refit the winner on all data for forward-looking use.
                 var all = summary.summaryOptions
                 all.calibrationEnd = nil
                 all.observationEnd = t.holdoutEnd
                 final = try table(all)
-                finalCells = try ModelRunner.cells(final)
-                finalReport = try ModelRunner.fit(best.0, finalCells, options: options).1
+                finalReport = try ModelRunner.fit(outcome.kind, try ModelRunner.cells(final), options: outcome.options).1
+                selection.reason += "; refitted on all data"
             }
-            let selection = ModelFile.Selection(criterion: byHoldout ? "holdout mean absolute error" : "AIC", chosen: best.0.rawValue,
-                                                reason: reason, holdoutActualTotal: best.3?.actualTotal, candidates: candidates)
-            return ModelFile(fit: .init(kind: best.0.rawValue, report: finalReport), spendModel: try spendEntry(final, options),
+            return ModelFile(fit: .init(kind: outcome.kind.rawValue, report: finalReport), spendModel: try spendEntry(final, options),
                              selection: selection, timeUnit: final.timeUnit,
-                             data: ModelRunner.dataSummary(final, distinct: finalCells.count, source: input.input))
+                             data: ModelRunner.dataSummary(final, distinct: finalReport.distinctHistories, source: input.input))
         }
     }
 }

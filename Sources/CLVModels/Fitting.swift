@@ -9,11 +9,15 @@ public struct FitOptions: Sendable, Hashable, Codable {
     /// Starting values (in the model's parameter order); nil uses the model's defaults.
     public var initialParameters: [Double]?
     public var maxIterations: Int
+    /// Wall-clock limit in seconds: a fit that has not converged by then fails with a diagnosis
+    /// instead of running on.
+    public var timeLimit: Double
 
-    public init(penalizer: Double = 0, initialParameters: [Double]? = nil, maxIterations: Int = 1000) {
+    public init(penalizer: Double = 0, initialParameters: [Double]? = nil, maxIterations: Int = 1000, timeLimit: Double = 60) {
         self.penalizer = penalizer
         self.initialParameters = initialParameters
         self.maxIterations = maxIterations
+        self.timeLimit = timeLimit
     }
 }
 
@@ -97,10 +101,13 @@ enum MaximumLikelihood {
             throw ModelError.invalidData("\(model): initial parameters must be \(n) positive numbers (\(names.joined(separator: ", "))).")
         }
         let penalizer = options.penalizer
+        let deadline = started.addingTimeInterval(options.timeLimit)
         func objective(_ phi: [Double]) -> (value: Double, gradient: [Double]) {
-            penalizedObjective(phi, logLikelihood, weight: weight, penalizer: penalizer)
+            if Date() > deadline { return (.nan, phi.map { _ in .nan }) }
+            return penalizedObjective(phi, logLikelihood, weight: weight, penalizer: penalizer)
         }
         func plain(_ phi: [Double]) -> Double {
+            if Date() > deadline { return .nan }
             let theta = phi.map { Foundation.exp($0) }
             return -value(theta) / weight + penalizer * theta.reduce(0) { $0 + $1 * $1 }
         }
@@ -110,7 +117,7 @@ enum MaximumLikelihood {
             FileHandle.standardError.write(Data("timing: \(model) BFGS \(best.iterations) iterations, \(best.evaluations) evaluations, gradient \(best.gradientNorm), converged \(best.converged), warm start \(curvature != nil), \(Date().timeIntervalSince(started)) s\n".utf8))
         }
         if !best.converged || !best.value.isFinite {
-            for scale in [0.0, -1.0, 1.0, -2.0] {
+            for scale in [0.0, -1.0, 1.0, -2.0] where Date() < deadline {
                 let shifted = phi0.map { $0 + scale }
                 let simplex = Minimizer.nelderMead(start: shifted, initialStep: 0.5, plain)
                 guard simplex.value.isFinite else { continue }
@@ -125,8 +132,9 @@ enum MaximumLikelihood {
         let theta = best.point.map { Foundation.exp($0) }
         let ll = value(theta)
         guard best.converged, ll.isFinite, theta.allSatisfy(\.isFinite) else {
+            let timedOut = Date() > deadline
             throw ModelError.notConverged(model: model, gradientNorm: best.gradientNorm, iterations: best.iterations,
-                                          logLikelihood: ll, hint: hint)
+                                          logLikelihood: ll, hint: (timedOut ? "It stopped at the \(Int(options.timeLimit)) s time limit. " : "") + hint)
         }
         // Standard errors: inverse Hessian of the total negative log-likelihood in natural parameters.
         func totalGradient(_ t: [Double]) -> [Double] {
@@ -143,6 +151,11 @@ enum MaximumLikelihood {
             let factor = Foundation.exp(1.959963984540054 * se / theta[j])
             return ParameterEstimate(name: names[j], value: theta[j], standardError: se,
                                      lower95: theta[j] / factor, upper95: theta[j] * factor)
+        }
+        // A parameter that ran off to 0 or ∞, or a Hessian that gives no standard error, means the data do not
+        // identify the model: report that rather than numbers that look like estimates.
+        if let bad = estimates.first(where: { !$0.standardError.isFinite || $0.value > 1e6 || $0.value < 1e-6 }) {
+            throw ModelError.unusableModel(model: model, reason: "the data do not pin the model down: \(bad.name) ran to \(bad.value) (standard error \(bad.standardError)). Use a longer history, or a penalizer such as --penalizer 0.01.")
         }
         let k = Double(n)
         return FitReport(model: model, parameters: estimates, covariance: covariance, logLikelihood: ll,

@@ -72,6 +72,16 @@ struct BGNBDModelTests {
         }
     }
 
+    @Test("a fit the data cannot identify is an error, not estimates at 0 or ∞; a fit can be time-limited")
+    func unidentified() throws {
+        // Sixty customers all observed for four weeks, buying in a fixed rhythm: dropout is not identified.
+        let xs = (0..<60).map { Double($0 % 4) }
+        let rhythm = try RFMCells(frequency: xs, recency: xs.map { $0 == 0 ? 0 : $0 }, age: [Double](repeating: 4, count: 60))
+        #expect { try BGNBDModel.fit(rhythm) } throws: { "\($0)".contains("do not pin the model down") }
+        let cdnow = try cells(try cdnowCalibration())
+        #expect { try BGNBDModel.fit(cdnow, options: FitOptions(timeLimit: 0)) } throws: { "\($0)".contains("time limit") }
+    }
+
     @Test("P(X(t) = n) sums to one and its mean is E[X(t)]")
     func distribution() {
         let m = Self.published

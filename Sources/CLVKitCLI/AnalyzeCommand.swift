@@ -1,0 +1,242 @@
+import ArgumentParser
+import CLVKit
+import Foundation
+
+extension CLV {
+    struct Analyze: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The main job: from a transaction log to scored customers, a chosen model and headline figures.",
+            discussion: """
+            Reads the log (all ingest flags), splits it into calibration and holdout when the history is \
+            long enough (at least 180 days: the last third is the holdout; or --calibration-end), fits \
+            BG/NBD, MBG/NBD and Pareto/NBD and picks the one that predicted the holdout best (else by AIC), \
+            refits it and the Gamma-Gamma spend model on all data, and scores every customer.
+
+            Writes into --output: customers.csv (one row per customer: the summary, P(alive), expected \
+            purchases in the next 30, 90 and 365 days, expected spend, CLV over --horizon, value decile), \
+            model.json (the chosen model, its evidence and the spend model) and summary.json (data quality \
+            and headline figures). Every file is written atomically.
+
+            Example: clv analyze Examples/transactions.csv --output out/
+            """)
+
+        @OptionGroup var input: InputOptions
+        @Option(help: "Period in which purchases are counted: day, week, month.")
+        var freq: PeriodFrequency = .day
+        @Option(help: "Model time unit: day, week, month, year.")
+        var timeUnit: TimeUnit = .week
+        @Option(help: "End of the calibration period (default: chosen automatically).")
+        var calibrationEnd: CalendarDay?
+        @Option(help: "End of observation (default: the last transaction date).")
+        var observationEnd: CalendarDay?
+        @Option(help: "CLV horizon: 90d, 12m, 1y, 5y, …")
+        var horizon: Horizon = Horizon(argument: "1y")!
+        @Option(help: "Profit margin applied to spend.")
+        var margin: Double = 1
+        @Option(help: "Annual discount rate for CLV.")
+        var discountRate: Double = 0.1
+        @Option(help: "L2 penalty on the parameters.")
+        var penalizer: Double = 0
+        @Option(name: .shortAndLong, help: "Output directory (created if needed).")
+        var output: String = "clv-output"
+        @Flag(name: .shortAndLong, help: "No progress or notes on stderr.")
+        var quiet = false
+
+        func validate() throws {
+            guard margin.isFinite, discountRate.isFinite, discountRate > -1, penalizer >= 0, !horizon.isInfinite else {
+                throw ValidationError("--margin must be finite, --discount-rate > -1, --penalizer ≥ 0 and --horizon finite.")
+            }
+            if let c = calibrationEnd, let o = observationEnd, c >= o {
+                throw ValidationError("--calibration-end (\(c)) must be before --observation-end (\(o)).")
+            }
+        }
+
+        func note(_ text: String) { if !quiet { printError("clv: \(text)") } }
+
+        func read(_ summary: SummaryOptions) throws -> (SummaryTable, IngestReport) {
+            let progress = ProgressLine("reading \(input.input)", quiet: quiet)
+            defer { progress.finish() }
+            return try TransactionLogReader.summarize(path: input.input, options: input.ingestOptions, summary: summary,
+                                                      progress: { progress.update(done: $0, total: $1) })
+        }
+
+        func run() throws {
+            try withExitCodes {
+                let started = Date()
+                let options = FitOptions(penalizer: penalizer)
+                // 1. All data.
+                let (all, quality) = try read(SummaryOptions(frequency: freq, timeUnit: timeUnit, observationEnd: observationEnd))
+                for line in quality.lines { note(line) }
+                guard let first = quality.firstDate, let last = observationEnd ?? quality.lastDate else {
+                    throw IngestError.noTransactions(file: input.input, reason: "no dated rows")
+                }
+                // 2. Calibration/holdout split and model choice.
+                let span = first.days(to: last)
+                let split: CalendarDay? = calibrationEnd ?? (span >= 180 ? first.adding(days: span * 2 / 3) : nil)
+                let splitReason = calibrationEnd != nil ? "given with --calibration-end"
+                    : split != nil ? "automatic: the last third of \(span) days of history"
+                    : "none: \(span) days of history is too short to hold out (needs 180)"
+                var holdout: ModelSelector.Holdout?
+                var calibrationCells = try ModelRunner.cells(all)
+                var calibration: SummaryTable?
+                if let split {
+                    let (cal, _) = try read(SummaryOptions(frequency: freq, timeUnit: timeUnit, observationEnd: last, calibrationEnd: split))
+                    calibration = cal
+                    calibrationCells = try ModelRunner.cells(cal)
+                    holdout = ModelSelector.Holdout(frequency: cal.repeatPurchases, recency: cal.recency, age: cal.age,
+                                                    holdoutFrequency: cal.holdoutFrequency!, length: cal.holdoutDuration!)
+                }
+                let outcome = try ModelSelector.choose(cells: calibrationCells, holdout: holdout, options: options)
+                note("model: \(outcome.kind.rawValue), \(outcome.selection.reason)")
+                // 3. Refit on all data; spend model.
+                let cells = try ModelRunner.cells(all)
+                let (model, report) = try ModelRunner.fit(outcome.kind, cells, options: outcome.options)
+                var spend: GammaGammaModel?, spendEntry: ModelFile.Entry?
+                if all.hasMonetary {
+                    let spendCells = try GammaGammaModel.SpendCells(frequency: all.repeatPurchases.map(Double.init), meanValue: all.monetaryValue)
+                    do {
+                        let (g, r) = try GammaGammaModel.fit(spendCells, options: outcome.options)
+                        spend = g
+                        spendEntry = ModelFile.Entry(kind: "gg", report: r, frequencySpendCorrelation: spendCells.frequencySpendCorrelation)
+                    } catch {
+                        note("no spend model: \(error)")
+                    }
+                }
+                var selection = outcome.selection
+                if split != nil { selection.reason += "; refitted on all data" }
+                let modelFile = ModelFile(fit: .init(kind: outcome.kind.rawValue, report: report), spendModel: spendEntry,
+                                          selection: selection, timeUnit: timeUnit,
+                                          data: ModelRunner.dataSummary(all, distinct: cells.count, source: input.input))
+                // 4. Scores.
+                let clvOptions = LifetimeValueOptions(horizonDays: horizon.days(modelUnit: timeUnit), annualDiscountRate: discountRate, margin: margin)
+                let score = { (days: Double) in
+                    model.score(frequency: all.repeatPurchases, recency: all.recency, age: all.age,
+                                monetaryValue: all.hasMonetary ? all.monetaryValue : nil, horizon: days / timeUnit.days,
+                                spend: spend, timeUnit: timeUnit, lifetimeValue: clvOptions)
+                }
+                let year = score(365)
+                let month = model.score(frequency: all.repeatPurchases, recency: all.recency, age: all.age, monetaryValue: nil,
+                                        horizon: 30 / timeUnit.days, spend: nil, timeUnit: timeUnit, lifetimeValue: clvOptions)
+                let quarter = model.score(frequency: all.repeatPurchases, recency: all.recency, age: all.age, monetaryValue: nil,
+                                          horizon: 90 / timeUnit.days, spend: nil, timeUnit: timeUnit, lifetimeValue: clvOptions)
+                let clv = year.lifetimeValue ?? [Double](repeating: 0, count: all.count)
+                guard clv.allSatisfy(\.isFinite), year.probabilityAlive.allSatisfy(\.isFinite) else {
+                    throw ModelError.unusableModel(model: report.model, reason: "some predictions are not finite numbers; nothing was written.")
+                }
+                let deciles = Self.valueDeciles(clv)
+                // 5. Outputs.
+                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+                let customers = try OutputFile(path: (output as NSString).appendingPathComponent("customers.csv"))
+                var w = ByteWriter(capacity: 1 << 20)
+                w.append("customer_id,frequency,recency,T,monetary_value,first_purchase,last_purchase,orders,total_spend,p_alive,expected_purchases_30d,expected_purchases_90d,expected_purchases_365d,expected_spend,clv,value_decile\n")
+                for i in 0..<all.count {
+                    w.appendCSVField(all.customerIDs[i])
+                    for v in [Double(all.repeatPurchases[i]), all.recency[i], all.age[i], all.hasMonetary ? all.monetaryValue[i] : 0] {
+                        w.append(byte: 0x2C); w.append(v)
+                    }
+                    w.append(byte: 0x2C); w.append(all.firstPurchase[i].description)
+                    w.append(byte: 0x2C); w.append(all.lastPurchase[i].description)
+                    w.append(byte: 0x2C); w.append(Int(all.orders[i]))
+                    for v in [all.hasMonetary ? all.totalSpend[i] : 0, year.probabilityAlive[i], month.expectedTransactions[i],
+                              quarter.expectedTransactions[i], year.expectedTransactions[i]] {
+                        w.append(byte: 0x2C); w.append(v)
+                    }
+                    w.append(byte: 0x2C); if let s = year.expectedSpend?[i] { w.append(s) }
+                    w.append(byte: 0x2C); if year.lifetimeValue != nil { w.append(clv[i]) }
+                    w.append(byte: 0x2C); w.append(deciles[i])
+                    w.append(byte: 0x0A)
+                    if w.count > 1 << 20 { try customers.write(w); w.removeAll() }
+                }
+                try customers.write(w)
+                try customers.commit()
+                try ModelRunner.write(try modelFile.encoded(), to: (output as NSString).appendingPathComponent("model.json"))
+                let headline = Self.headline(all, year: year, month: month, quarter: quarter, clv: clv, hasValue: year.lifetimeValue != nil)
+                let summaryFile = AnalysisSummary(
+                    clvkitVersion: CLV.configuration.version, created: ISO8601DateFormatter().string(from: Date()),
+                    input: input.input, dataQuality: quality, firstDate: first.description, lastDate: last.description,
+                    split: .init(calibrationEnd: split?.description, holdoutEnd: split == nil ? nil : last.description, reason: splitReason,
+                                 holdoutCustomers: calibration?.count),
+                    model: .init(chosen: outcome.kind.rawValue, displayName: report.model, reason: selection.reason,
+                                 parameters: modelFile.parameters, timeUnit: timeUnit.rawValue,
+                                 holdout: outcome.validations[outcome.kind]),
+                    spendModel: spendEntry.map { .init(parameters: $0.parameters, frequencySpendCorrelation: $0.frequencySpendCorrelation) },
+                    settings: .init(horizonDays: horizon.days(modelUnit: timeUnit), margin: margin, annualDiscountRate: discountRate),
+                    headline: headline, seconds: Date().timeIntervalSince(started))
+                let encoder = JSONEncoder()
+                encoder.keyEncodingStrategy = .convertToSnakeCase
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+                try ModelRunner.write(try encoder.encode(summaryFile), to: (output as NSString).appendingPathComponent("summary.json"))
+                note(String(format: "%d customers, %.0f expected to be active; total CLV %.2f (mean %.2f), top 20%% hold %.0f%% of it",
+                            headline.customers, headline.expectedActiveCustomers, headline.totalCLV, headline.meanCLV, 100 * headline.top20CLVShare))
+                note("wrote \(output)/customers.csv, model.json, summary.json in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+            }
+        }
+
+        /// 1 = the most valuable 10% of customers … 10 = the least (ties keep file order).
+        static func valueDeciles(_ values: [Double]) -> [Int] {
+            let order = values.indices.sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
+            var deciles = [Int](repeating: 10, count: values.count)
+            for (rank, i) in order.enumerated() { deciles[i] = 1 + rank * 10 / max(values.count, 1) }
+            return deciles
+        }
+
+        static func headline(_ t: SummaryTable, year: CustomerScores, month: CustomerScores, quarter: CustomerScores,
+                             clv: [Double], hasValue: Bool) -> AnalysisSummary.Headline {
+            func topShare(_ v: [Double]) -> Double {
+                let sorted = v.sorted(by: >)
+                let total = sorted.reduce(0, +)
+                guard total > 0 else { return 0 }
+                return sorted.prefix(max(1, sorted.count / 5)).reduce(0, +) / total
+            }
+            let totalCLV = hasValue ? clv.reduce(0, +) : 0
+            let sortedCLV = clv.sorted()
+            return .init(customers: t.count, repeatCustomers: t.repeatPurchases.filter { $0 > 0 }.count,
+                         expectedActiveCustomers: year.probabilityAlive.reduce(0, +),
+                         expectedPurchases30d: month.expectedTransactions.reduce(0, +),
+                         expectedPurchases90d: quarter.expectedTransactions.reduce(0, +),
+                         expectedPurchases365d: year.expectedTransactions.reduce(0, +),
+                         historicalRevenue: t.hasMonetary ? t.totalSpend.reduce(0, +) : 0,
+                         totalCLV: totalCLV, meanCLV: t.count > 0 ? totalCLV / Double(t.count) : 0,
+                         medianCLV: sortedCLV.isEmpty ? 0 : sortedCLV[sortedCLV.count / 2],
+                         top20CLVShare: hasValue ? topShare(clv) : 0,
+                         top20RevenueShare: t.hasMonetary ? topShare(t.totalSpend) : 0)
+        }
+    }
+}
+
+/// `summary.json` of `clv analyze`: machine-readable headline figures.
+struct AnalysisSummary: Encodable {
+    struct Split: Encodable { let calibrationEnd: String?; let holdoutEnd: String?; let reason: String; let holdoutCustomers: Int? }
+    struct Model: Encodable {
+        let chosen: String; let displayName: String; let reason: String; let parameters: [String: Double]; let timeUnit: String
+        let holdout: HoldoutValidation?
+    }
+    struct Spend: Encodable { let parameters: [String: Double]; let frequencySpendCorrelation: Double? }
+    struct Settings: Encodable { let horizonDays: Double; let margin: Double; let annualDiscountRate: Double }
+    struct Headline: Encodable {
+        let customers: Int; let repeatCustomers: Int; let expectedActiveCustomers: Double
+        let expectedPurchases30d: Double; let expectedPurchases90d: Double; let expectedPurchases365d: Double
+        let historicalRevenue: Double; let totalCLV: Double; let meanCLV: Double; let medianCLV: Double
+        let top20CLVShare: Double; let top20RevenueShare: Double
+        enum CodingKeys: String, CodingKey {
+            case customers, repeatCustomers, expectedActiveCustomers, historicalRevenue, totalCLV = "totalClv", meanCLV = "meanClv"
+            case medianCLV = "medianClv", top20CLVShare = "top20PercentClvShare", top20RevenueShare = "top20PercentRevenueShare"
+            case expectedPurchases30d = "expectedPurchasesNext_30Days", expectedPurchases90d = "expectedPurchasesNext_90Days"
+            case expectedPurchases365d = "expectedPurchasesNext_365Days"
+        }
+    }
+    let generatedBy = "clv analyze"
+    let clvkitVersion: String
+    let created: String
+    let input: String
+    let dataQuality: IngestReport
+    let firstDate: String
+    let lastDate: String
+    let split: Split
+    let model: Model
+    let spendModel: Spend?
+    let settings: Settings
+    let headline: Headline
+    let seconds: Double
+}

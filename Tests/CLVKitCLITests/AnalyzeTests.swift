@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import _CLVTestSupport
+
+@Suite("clv analyze, end to end")
+struct AnalyzeTests {
+    @Test("from the example log to customers.csv, model.json and summary.json")
+    func example() throws {
+        let dir = try TestData.temporaryDirectory().appendingPathComponent("out")
+        let r = try CLVCommand.run(["analyze", "Examples/transactions.csv", "-o", dir.path, "--as-of", "2030-01-01"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("model: "))
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(files == ["customers.csv", "model.json", "summary.json"])
+        let lines = try String(contentsOf: dir.appendingPathComponent("customers.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "customer_id,frequency,recency,T,monetary_value,first_purchase,last_purchase,orders,total_spend,p_alive,expected_purchases_30d,expected_purchases_90d,expected_purchases_365d,expected_spend,clv,value_decile")
+        #expect(lines.count == 2001)
+        var deciles = [Int: Int](), previous: [Double] = []
+        for line in lines.dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            let e30 = Double(f[10])!, e90 = Double(f[11])!, e365 = Double(f[12])!
+            #expect(e30 <= e90 && e90 <= e365, "expected purchases grow with the horizon")
+            #expect(Double(f[9])! > 0 && Double(f[9])! <= 1)
+            deciles[Int(f[15])!, default: 0] += 1
+            previous.append(Double(f[14])!)
+        }
+        #expect(deciles.keys.sorted() == Array(1...10))
+        #expect(deciles.values.allSatisfy { $0 == 200 })
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("summary.json"))) as! [String: Any]
+        let headline = try #require(summary["headline"] as? [String: Any])
+        #expect(headline["customers"] as? Int == 2000)
+        #expect(abs((headline["total_clv"] as! Double) - previous.reduce(0, +)) < 1e-6 * previous.reduce(0, +))
+        #expect(headline["expected_purchases_next_30_days"] != nil)
+        let split = try #require(summary["split"] as? [String: Any])
+        #expect(split["calibration_end"] as? String == "2024-12-30")
+        #expect((summary["model"] as? [String: Any])?["reason"] as? String != nil)
+        let model = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("model.json"))) as! [String: Any]
+        #expect(model["format"] as? String == "clvkit-model")
+        #expect((model["selection"] as? [String: Any])?["criterion"] as? String == "holdout mean absolute error")
+    }
+
+    @Test("a short history gets no holdout and the choice says so; bad data writes nothing")
+    func shortHistoryAndErrors() throws {
+        let dir = try TestData.temporaryDirectory()
+        let log = dir.appendingPathComponent("short.csv")
+        // 135 days of history: too short for a holdout.
+        let g = try CLVCommand.run(["generate", "--customers", "800", "--seed", "5", "--start", "2024-01-01",
+                                    "--acquisition-days", "30", "--end", "2024-05-15", "-q", "-o", log.path])
+        #expect(g.status == 0)
+        let out = dir.appendingPathComponent("out")
+        let r = try CLVCommand.run(["analyze", log.path, "-o", out.path, "--as-of", "2030-01-01", "-q"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as! [String: Any]
+        #expect(((summary["split"] as? [String: Any])?["reason"] as? String)?.hasPrefix("none:") == true)
+        let bad = dir.appendingPathComponent("bad.csv")
+        try "customer_id,date,amount\nA,2024-01-01,x\n".write(to: bad, atomically: true, encoding: .utf8)
+        let badOut = dir.appendingPathComponent("bad-out")
+        let b = try CLVCommand.run(["analyze", bad.path, "-o", badOut.path, "--as-of", "2030-01-01"])
+        #expect(b.status == 65)
+        #expect(!FileManager.default.fileExists(atPath: badOut.path))
+    }
+}
