@@ -169,7 +169,7 @@ extension CLV {
                 try ModelRunner.write(try encoder.encode(summaryFile), to: (output as NSString).appendingPathComponent("summary.json"))
                 note(String(format: "%d customers, %.0f expected to be active; total CLV %.2f (mean %.2f), top 20%% hold %.0f%% of it",
                             headline.customers, headline.expectedActiveCustomers, headline.totalCLV, headline.meanCLV, 100 * headline.top20CLVShare))
-                note("wrote \(output)/customers.csv, model.json, summary.json in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+                note("wrote \((output as NSString).appendingPathComponent("customers.csv")), model.json, summary.json in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
             }
         }
 
