@@ -8,6 +8,7 @@
 //   CLVIngest      transaction-log reading (CSV/TSV/whitespace, UTF-8/GBK), cleaning, RFM summaries
 //   CLVSimulation  seeded synthetic transaction logs (BG/NBD + Gamma-Gamma)
 //   CLVModels      buy-till-you-die models (BG/NBD, …), Gamma-Gamma spend, fitting, predictions
+//   CLVReport      the HTML report and its SVG charts, in English and Chinese
 //   CLVKit         umbrella re-exporting the library modules
 //   CLVKitCLI      the `clv` executable: argument parsing and wiring only
 import PackageDescription
@@ -37,7 +38,8 @@ let package = Package(
         .target(name: "CLVIngest", dependencies: ["CLVCore"], swiftSettings: fast),
         .target(name: "CLVSimulation", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),
         .target(name: "CLVModels", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),
-        .target(name: "CLVKit", dependencies: ["CLVCore", "CLVNumerics", "CLVIngest", "CLVSimulation", "CLVModels"],
+        .target(name: "CLVReport", swiftSettings: strict),
+        .target(name: "CLVKit", dependencies: ["CLVCore", "CLVNumerics", "CLVIngest", "CLVSimulation", "CLVModels", "CLVReport"],
                 swiftSettings: strict),
         .executableTarget(
             name: "CLVKitCLI",
@@ -51,6 +53,7 @@ let package = Package(
         .testTarget(name: "CLVNumericsTests", dependencies: ["CLVNumerics", "_CLVTestSupport"], swiftSettings: strict),
         .testTarget(name: "CLVModelsTests", dependencies: ["CLVModels", "CLVSimulation", "CLVIngest", "_CLVTestSupport"],
                     resources: [.copy("Golden")], swiftSettings: strict),
+        .testTarget(name: "CLVReportTests", dependencies: ["CLVReport", "_CLVTestSupport"], swiftSettings: strict),
         .testTarget(name: "CLVSimulationTests", dependencies: ["CLVSimulation", "CLVIngest", "_CLVTestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "CLVKitCLITests", dependencies: ["CLVKit", "_CLVTestSupport"], swiftSettings: strict),

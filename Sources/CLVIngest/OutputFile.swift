@@ -16,6 +16,21 @@ public final class OutputFile {
     /// Opens the destination; nothing is visible at `path` until ``commit()``.
     /// - Throws: ``IngestError/writeFailed(path:reason:)`` when the directory is not writable.
     public init(path: String?) throws {
+        // Devices, pipes and other special files (/dev/null, a FIFO) are written in place: renaming a
+        // temporary file over them would replace the special file itself.
+        if let path, path != "-" {
+            var st = stat()
+            if stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+                guard (st.st_mode & S_IFMT) != S_IFDIR else { throw IngestError.writeFailed(path: path, reason: "it is a directory") }
+                let fd = Glibc.open(path, O_WRONLY | O_TRUNC)
+                guard fd >= 0 else { throw IngestError.writeFailed(path: path, reason: String(cString: strerror(errno))) }
+                self.path = path
+                self.fd = fd
+                temporaryPath = nil
+                buffer.reserveCapacity(1 << 20)
+                return
+            }
+        }
         if let path, path != "-" {
             self.path = path
             let url = URL(fileURLWithPath: path)
@@ -90,7 +105,10 @@ public final class OutputFile {
         defer { finished = true }
         do {
             try flush()
-            guard let temporaryPath, let path else { return }
+            guard let temporaryPath, let path else {
+                if path != nil, fd >= 0 { close(fd); fd = -1 }
+                return
+            }
             // No fsync: the rename makes the file appear whole or not at all for readers and after a
             // crash of this process; durability across power loss is the file system's ordinary guarantee.
             guard close(fd) == 0 else {

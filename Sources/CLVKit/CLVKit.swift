@@ -3,4 +3,5 @@
 @_exported import CLVIngest
 @_exported import CLVModels
 @_exported import CLVNumerics
+@_exported import CLVReport
 @_exported import CLVSimulation

@@ -39,6 +39,8 @@ extension CLV {
         var penalizer: Double = 0
         @Option(name: .shortAndLong, help: "Output directory (created if needed).")
         var output: String = "clv-output"
+        @Option(help: "Report language: en or zh.")
+        var lang: ReportLanguage = .en
         @Flag(name: .shortAndLong, help: "No progress or notes on stderr.")
         var quiet = false
 
@@ -80,7 +82,9 @@ extension CLV {
                 var calibrationCells = try ModelRunner.cells(all)
                 var calibration: SummaryTable?
                 if let split {
-                    let (cal, _) = try read(SummaryOptions(frequency: freq, timeUnit: timeUnit, observationEnd: last, calibrationEnd: split))
+                    var calibrationOptions = SummaryOptions(frequency: freq, timeUnit: timeUnit, observationEnd: last, calibrationEnd: split)
+                    calibrationOptions.trackRepeatPurchases = true
+                    let (cal, _) = try read(calibrationOptions)
                     calibration = cal
                     calibrationCells = try ModelRunner.cells(cal)
                     holdout = ModelSelector.Holdout(frequency: cal.repeatPurchases, recency: cal.recency, age: cal.age,
@@ -167,10 +171,59 @@ extension CLV {
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
                 try ModelRunner.write(try encoder.encode(summaryFile), to: (output as NSString).appendingPathComponent("summary.json"))
+                let reportData = try Self.reportData(all: all, calibration: calibration, outcome: outcome, report: report, selection: selection,
+                                                     quality: quality, headline: headline, year: year, clv: clv,
+                                                     horizonDays: horizon.days(modelUnit: timeUnit), source: input.input,
+                                                     created: summaryFile.created, hasValue: year.lifetimeValue != nil)
+                let page = try OutputFile(path: (output as NSString).appendingPathComponent("report.html"))
+                try page.write(HTMLReport.render(reportData, language: lang))
+                try page.commit()
                 note(String(format: "%d customers, %.0f expected to be active; total CLV %.2f (mean %.2f), top 20%% hold %.0f%% of it",
                             headline.customers, headline.expectedActiveCustomers, headline.totalCLV, headline.meanCLV, 100 * headline.top20CLVShare))
-                note("wrote \((output as NSString).appendingPathComponent("customers.csv")), model.json, summary.json in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+                note("wrote \((output as NSString).appendingPathComponent("customers.csv")), model.json, summary.json, report.html in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
             }
+        }
+
+        /// What the report shows.
+        static func reportData(all: SummaryTable, calibration: SummaryTable?, outcome: ModelSelector.Outcome, report: FitReport,
+                               selection: ModelFile.Selection, quality: IngestReport, headline h: AnalysisSummary.Headline,
+                               year: CustomerScores, clv: [Double], horizonDays: Double, source: String, created: String,
+                               hasValue: Bool) throws -> ReportData {
+            func money(_ v: Double) -> String { String(format: "%.2f", v) }
+            var figures: [ReportData.Figure] = [
+                .init(.customers, "\(h.customers)"), .init(.repeatCustomers, "\(h.repeatCustomers)"),
+                .init(.expectedActive, String(format: "%.0f", h.expectedActiveCustomers)),
+                .init(.expectedPurchases365, String(format: "%.0f", h.expectedPurchases365d)),
+            ]
+            if hasValue {
+                figures += [.init(.totalCLV, money(h.totalCLV)), .init(.meanCLV, money(h.meanCLV)), .init(.medianCLV, money(h.medianCLV)),
+                            .init(.top20CLVShare, String(format: "%.0f%%", 100 * h.top20CLVShare)),
+                            .init(.historicalRevenue, money(h.historicalRevenue)),
+                            .init(.top20RevenueShare, String(format: "%.0f%%", 100 * h.top20RevenueShare)),
+                            .init(.horizon, String(format: "%.0f", horizonDays))]
+            }
+            var actual: [Double] = [], predicted: [Double] = [], calibrationDay: Int?
+            if let cal = calibration, let daily = cal.repeatPurchasesByDay, let start = cal.trackingStart {
+                var running = 0.0
+                for c in daily { running += Double(c); actual.append(running) }
+                let calibrationModel = try outcome.kind.modelType.init(vector: outcome.report.vector)
+                predicted = calibrationModel.expectedCumulativeRepeatPurchases(firstPurchases: cal.firstPurchase, start: start,
+                                                                               days: daily.count, timeUnit: cal.timeUnit)
+                calibrationDay = start.days(to: cal.calibrationEnd!)
+            }
+            let buckets = (outcome.validations[outcome.kind]?.buckets ?? []).map {
+                ReportData.Bucket(frequency: $0.frequency, customers: $0.customers, actual: $0.actual, predicted: $0.predicted)
+            }
+            let top = clv.indices.sorted { clv[$0] > clv[$1] }.prefix(20).map {
+                ReportData.TopCustomer(id: all.customerIDs[$0], clv: clv[$0], pAlive: year.probabilityAlive[$0], expected: year.expectedTransactions[$0])
+            }
+            return ReportData(
+                source: source, created: created, headline: figures, qualityLines: quality.lines, modelName: report.model,
+                selectionReason: selection.reason,
+                candidates: selection.candidates.map { .init(name: $0.model, logLikelihood: $0.logLikelihood, aic: $0.aic, holdoutMAE: $0.holdoutMeanAbsoluteError) },
+                parameters: report.parameters.map { .init(name: $0.name, value: $0.value, lower: $0.lower95, upper: $0.upper95) },
+                trackingActual: actual, trackingPredicted: predicted, calibrationDay: calibrationDay, buckets: buckets,
+                lifetimeValues: hasValue ? clv : [], topCustomers: hasValue ? Array(top) : [])
         }
 
         /// 1 = the most valuable 10% of customers … 10 = the least (ties keep file order).

@@ -14,6 +14,7 @@ extension DuplicatePolicy: ExpressibleByArgument {}
 extension ErrorPolicy: ExpressibleByArgument {}
 extension TableFormat: ExpressibleByArgument {}
 extension TransactionLogGenerator.RowOrder: ExpressibleByArgument {}
+extension ReportLanguage: ExpressibleByArgument {}
 
 /// Writes a line to standard error.
 func printError(_ text: String) {

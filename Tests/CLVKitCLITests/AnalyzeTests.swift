@@ -11,7 +11,13 @@ struct AnalyzeTests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("model: "))
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-        #expect(files == ["customers.csv", "model.json", "summary.json"])
+        #expect(files == ["customers.csv", "model.json", "report.html", "summary.json"])
+        let page = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(page.hasPrefix("<!DOCTYPE html>"))
+        #expect(page.components(separatedBy: "<svg").count - 1 == 4)
+        #expect(page.contains("Cumulative repeat purchases: actual vs predicted"))
+        #expect(!page.contains("<script") && !page.contains("http://") || page.contains("xmlns=\"http://www.w3.org/2000/svg\""))
+        #expect(page.utf8.count < 2_000_000)
         let lines = try String(contentsOf: dir.appendingPathComponent("customers.csv"), encoding: .utf8).split(separator: "\n")
         #expect(lines.first == "customer_id,frequency,recency,T,monetary_value,first_purchase,last_purchase,orders,total_spend,p_alive,expected_purchases_30d,expected_purchases_90d,expected_purchases_365d,expected_spend,clv,value_decile")
         #expect(lines.count == 2001)
@@ -37,6 +43,18 @@ struct AnalyzeTests {
         let model = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("model.json"))) as! [String: Any]
         #expect(model["format"] as? String == "clvkit-model")
         #expect((model["selection"] as? [String: Any])?["criterion"] as? String == "holdout mean absolute error")
+    }
+
+    @Test("the report in Chinese")
+    func chinese() throws {
+        let dir = try TestData.temporaryDirectory().appendingPathComponent("zh")
+        let r = try CLVCommand.run(["analyze", "Examples/transactions.csv", "-o", dir.path, "--lang", "zh", "--as-of", "2030-01-01", "-q"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let page = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
+        for label in ["客户生命周期价值报告", "存活概率", "累计重复购买：实际与预测", "价值集中度（洛伦兹曲线）"] {
+            #expect(page.contains(label), "\(label)")
+        }
+        #expect(page.contains("lang=\"zh-Hans\""))
     }
 
     @Test("a short history gets no holdout and the choice says so; bad data writes nothing")

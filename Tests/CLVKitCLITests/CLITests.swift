@@ -117,3 +117,14 @@ struct CLITests {
         #expect(r.stdout.contains("--calibration-end"))
     }
 }
+
+@Suite("Output to special files")
+struct SpecialOutputTests {
+    @Test("-o /dev/null writes to the device and leaves it a device")
+    func devNull() throws {
+        let r = try CLVCommand.run(["summary", "Examples/transactions.csv", "-o", "/dev/null", "-q", "--as-of", "2030-01-01"])
+        #expect(r.status == 0)
+        let attributes = try FileManager.default.attributesOfItem(atPath: "/dev/null")
+        #expect(attributes[.type] as? FileAttributeType == .typeCharacterSpecial)
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+
+/// Everything the report shows, as plain values.
+public struct ReportData: Sendable {
+    public struct Figure: Sendable { public var label: ReportText; public var value: String
+        public init(_ label: ReportText, _ value: String) { self.label = label; self.value = value } }
+    public struct Candidate: Sendable { public var name: String; public var logLikelihood: Double; public var aic: Double; public var holdoutMAE: Double?
+        public init(name: String, logLikelihood: Double, aic: Double, holdoutMAE: Double?) {
+            self.name = name; self.logLikelihood = logLikelihood; self.aic = aic; self.holdoutMAE = holdoutMAE } }
+    public struct Parameter: Sendable { public var name: String; public var value: Double; public var lower: Double; public var upper: Double
+        public init(name: String, value: Double, lower: Double, upper: Double) { self.name = name; self.value = value; self.lower = lower; self.upper = upper } }
+    public struct Bucket: Sendable { public var frequency: Int; public var customers: Int; public var actual: Double; public var predicted: Double
+        public init(frequency: Int, customers: Int, actual: Double, predicted: Double) {
+            self.frequency = frequency; self.customers = customers; self.actual = actual; self.predicted = predicted } }
+    public struct TopCustomer: Sendable { public var id: String; public var clv: Double; public var pAlive: Double; public var expected: Double
+        public init(id: String, clv: Double, pAlive: Double, expected: Double) { self.id = id; self.clv = clv; self.pAlive = pAlive; self.expected = expected } }
+
+    public var source: String
+    public var created: String
+    public var headline: [Figure]
+    public var qualityLines: [String]
+    public var modelName: String
+    public var selectionReason: String
+    public var candidates: [Candidate]
+    public var parameters: [Parameter]
+    /// Daily cumulative repeat purchases since `trackingStart`, actual and predicted.
+    public var trackingActual: [Double]
+    public var trackingPredicted: [Double]
+    public var calibrationDay: Int?
+    public var buckets: [Bucket]
+    public var lifetimeValues: [Double]
+    public var topCustomers: [TopCustomer]
+
+    public init(source: String, created: String, headline: [Figure], qualityLines: [String], modelName: String,
+                selectionReason: String, candidates: [Candidate], parameters: [Parameter], trackingActual: [Double],
+                trackingPredicted: [Double], calibrationDay: Int?, buckets: [Bucket], lifetimeValues: [Double],
+                topCustomers: [TopCustomer]) {
+        self.source = source; self.created = created; self.headline = headline; self.qualityLines = qualityLines
+        self.modelName = modelName; self.selectionReason = selectionReason; self.candidates = candidates
+        self.parameters = parameters; self.trackingActual = trackingActual; self.trackingPredicted = trackingPredicted
+        self.calibrationDay = calibrationDay; self.buckets = buckets; self.lifetimeValues = lifetimeValues
+        self.topCustomers = topCustomers
+    }
+}
+
+/// A self-contained HTML report: inline CSS and SVG charts, no scripts, no network; it opens from disk.
+/// Large inputs are summarised (charts downsampled, top-N tables), so the page stays small.
+public enum HTMLReport {
+    /// The page.
+    public static func render(_ d: ReportData, language lang: ReportLanguage) -> String {
+        func t(_ k: ReportText) -> String { SVGChart.escape(lang.text(k)) }
+        func e(_ s: String) -> String { SVGChart.escape(s) }
+        func n(_ v: Double, _ digits: Int = 2) -> String { v.isFinite ? String(format: "%.\(digits)f", v) : "–" }
+        var h = "<!DOCTYPE html><html lang=\"\(lang == .zh ? "zh-Hans" : "en")\"><head><meta charset=\"utf-8\">"
+        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>\(t(.title))</title><style>"
+        h += "body{font-family:system-ui,-apple-system,'Noto Sans CJK SC','PingFang SC',sans-serif;margin:2rem auto;max-width:1080px;color:#222;padding:0 1rem}"
+        h += "h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}"
+        h += ".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:.8rem}.card{background:#f6f8fa;border-radius:8px;padding:.8rem}"
+        h += ".card .v{font-size:1.4rem;font-weight:600}.card .l{color:#555;font-size:.85rem}table{border-collapse:collapse;margin:.5rem 0}"
+        h += "td,th{border-bottom:1px solid #eee;padding:.3rem .7rem;text-align:right}th:first-child,td:first-child{text-align:left}"
+        h += ".charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(500px,1fr));gap:1rem}svg{max-width:100%;height:auto}.muted{color:#666}"
+        h += "</style></head><body>"
+        h += "<h1>\(t(.title))</h1><p class=\"muted\">\(e(d.source)) · \(e(d.created))</p>"
+        h += "<h2>\(t(.headline))</h2><div class=\"cards\">"
+        for f in d.headline { h += "<div class=\"card\"><div class=\"v\">\(e(f.value))</div><div class=\"l\">\(t(f.label))</div></div>" }
+        h += "</div><h2>\(t(.dataQuality))</h2><ul>" + d.qualityLines.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
+        h += "<h2>\(t(.model))</h2><p>\(t(.chosenModel)): <strong>\(e(d.modelName))</strong> — \(e(d.selectionReason))</p>"
+        h += "<table><tr><th>\(t(.modelComparison))</th><th>\(t(.logLikelihood))</th><th>\(t(.aic))</th><th>\(t(.holdoutMAE))</th></tr>"
+        for c in d.candidates {
+            h += "<tr><td>\(e(c.name))</td><td>\(n(c.logLikelihood, 1))</td><td>\(n(c.aic, 1))</td><td>\(c.holdoutMAE.map { n($0, 4) } ?? "–")</td></tr>"
+        }
+        h += "</table><table><tr><th>\(t(.parameters))</th><th></th><th></th></tr>"
+        for p in d.parameters { h += "<tr><td>\(e(p.name))</td><td>\(n(p.value, 4))</td><td>\(n(p.lower, 4)) – \(n(p.upper, 4))</td></tr>" }
+        h += "</table><div class=\"charts\">"
+        for chart in charts(d, lang) { h += "<figure>\(chart)</figure>" }
+        h += "</div><h2>\(t(.topCustomers))</h2><table><tr><th>\(t(.customerID))</th><th>\(t(.clv))</th><th>\(t(.pAlive))</th><th>\(t(.expected365))</th></tr>"
+        for c in d.topCustomers { h += "<tr><td>\(e(c.id))</td><td>\(n(c.clv))</td><td>\(n(c.pAlive, 3))</td><td>\(n(c.expected, 2))</td></tr>" }
+        h += "</table><p class=\"muted\">\(t(.generatedBy))</p></body></html>\n"
+        return h
+    }
+
+    /// The charts as SVG text (exposed for tests).
+    public static func charts(_ d: ReportData, _ lang: ReportLanguage) -> [String] {
+        var out: [String] = []
+        if !d.trackingActual.isEmpty {
+            let step = max(1, d.trackingActual.count / 200)
+            let idx = Array(stride(from: 0, to: d.trackingActual.count, by: step))
+            var chart = SVGChart(title: lang.text(.tracking), xLabel: lang.text(.trackingX), yLabel: lang.text(.trackingY), series: [
+                .init(name: lang.text(.actual), x: idx.map(Double.init), y: idx.map { d.trackingActual[$0] }),
+                .init(name: lang.text(.predicted), x: idx.map(Double.init), y: idx.map { d.trackingPredicted[$0] }, style: .dashedLine),
+            ])
+            if let c = d.calibrationDay { chart.marker = (Double(c), lang.text(.calibrationEnd)) }
+            out.append(chart.render())
+        }
+        if !d.buckets.isEmpty {
+            let x = d.buckets.map { Double($0.frequency) }
+            out.append(SVGChart(title: lang.text(.holdoutByFrequency), xLabel: lang.text(.frequencyX), yLabel: lang.text(.holdoutY), series: [
+                .init(name: lang.text(.actual), x: x, y: d.buckets.map(\.actual), style: .bars),
+                .init(name: lang.text(.predicted), x: x, y: d.buckets.map(\.predicted), style: .bars),
+            ]).render())
+        }
+        let values = d.lifetimeValues.filter(\.isFinite).sorted()
+        if values.count > 1 {
+            // Histogram of the customers up to the 99th percentile (the tail would flatten everything else).
+            let cap = values[Int(Double(values.count - 1) * 0.99)]
+            let bins = 30
+            let width = max(cap, 1e-9) / Double(bins)
+            var counts = [Double](repeating: 0, count: bins)
+            for v in values where v >= 0 && v <= cap { counts[min(bins - 1, Int(v / width))] += 1 }
+            out.append(SVGChart(title: lang.text(.clvDistribution), xLabel: lang.text(.clvX), yLabel: lang.text(.customersY), series: [
+                .init(name: lang.text(.customersY), x: (0..<bins).map { (Double($0) + 0.5) * width }, y: counts, style: .line),
+            ]).render())
+            // Lorenz curve: share of value held by the most valuable share of customers.
+            let descending = Array(values.reversed())
+            let total = descending.reduce(0, +)
+            var cumulative = 0.0
+            var lx: [Double] = [0], ly: [Double] = [0]
+            let stepL = max(1, descending.count / 200)
+            for (i, v) in descending.enumerated() {
+                cumulative += v
+                if (i + 1) % stepL == 0 || i == descending.count - 1 { lx.append(Double(i + 1) / Double(descending.count)); ly.append(total > 0 ? cumulative / total : 0) }
+            }
+            var lorenz = SVGChart(title: lang.text(.lorenz), xLabel: lang.text(.customerShare), yLabel: lang.text(.valueShare), series: [
+                .init(name: lang.text(.valueShare), x: lx, y: ly),
+                .init(name: lang.text(.equality), x: [0, 1], y: [0, 1], style: .dashedLine),
+            ])
+            lorenz.marker = (0.2, "20%")
+            out.append(lorenz.render())
+        }
+        return out
+    }
+}
