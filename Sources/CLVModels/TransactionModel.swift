@@ -150,9 +150,11 @@ public struct HoldoutValidation: Sendable, Codable {
         customers = holdout.count
         var actualTotal = 0.0, predictedTotal = 0.0, absolute = 0.0, squared = 0.0
         var sums = [(n: Int, actual: Double, predicted: Double)](repeating: (0, 0, 0), count: 8)
+        // Batch scoring: terms shared by customers are computed once, on all cores.
+        let scores = model.score(frequency: frequency, recency: recency, age: age, monetaryValue: nil, horizon: length,
+                                 spend: nil, timeUnit: .day, lifetimeValue: LifetimeValueOptions())
         for i in 0..<holdout.count {
-            let x = Double(frequency[i])
-            let predicted = model.expectedTransactions(in: length, x: x, tx: recency[i], age: age[i])
+            let predicted = scores.expectedTransactions[i]
             let actual = Double(holdout[i])
             actualTotal += actual
             predictedTotal += predicted
