@@ -171,10 +171,11 @@ extension CLV {
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
                 try ModelRunner.write(try encoder.encode(summaryFile), to: (output as NSString).appendingPathComponent("summary.json"))
-                let reportData = try Self.reportData(all: all, calibration: calibration, outcome: outcome, report: report, selection: selection,
+                var reportData = try Self.reportData(all: all, calibration: calibration, outcome: outcome, report: report, selection: selection,
                                                      quality: quality, headline: headline, year: year, clv: clv,
                                                      horizonDays: horizon.days(modelUnit: timeUnit), source: input.input,
                                                      created: summaryFile.created, hasValue: year.lifetimeValue != nil)
+                Self.addModelViews(&reportData, model: model, spend: spend, table: all, timeUnit: timeUnit)
                 let page = try OutputFile(path: (output as NSString).appendingPathComponent("report.html"))
                 try page.write(HTMLReport.render(reportData, language: lang))
                 try page.commit()
@@ -224,6 +225,45 @@ extension CLV {
                 parameters: report.parameters.map { .init(name: $0.name, value: $0.value, lower: $0.lower95, upper: $0.upper95) },
                 trackingActual: actual, trackingPredicted: predicted, calibrationDay: calibrationDay, buckets: buckets,
                 lifetimeValues: hasValue ? clv : [], topCustomers: hasValue ? Array(top) : [])
+        }
+
+        /// The frequency–recency heat maps and the spend fit.
+        static func addModelViews(_ d: inout ReportData, model: any TransactionModel, spend: GammaGammaModel?, table t: SummaryTable,
+                                  timeUnit: TimeUnit) {
+            let longest = t.age.max() ?? 1
+            let maxX = min(Int(t.repeatPurchases.max() ?? 0), 30)
+            let columns = 30
+            let recency = (0..<columns).map { longest * (Double($0) + 0.5) / Double(columns) }
+            let year = 365 / timeUnit.days
+            d.gridRecency = recency
+            d.expectedGrid = (0...maxX).map { x in recency.map { r in
+                x == 0 ? (r <= longest / Double(columns) ? model.expectedTransactions(in: year, x: 0, tx: 0, age: longest) : .nan)
+                       : model.expectedTransactions(in: year, x: Double(x), tx: r, age: longest) } }
+            d.aliveGrid = (0...maxX).map { x in recency.map { r in
+                x == 0 ? (r <= longest / Double(columns) ? model.probabilityAlive(x: 0, tx: 0, age: longest) : .nan)
+                       : model.probabilityAlive(x: Double(x), tx: r, age: longest) } }
+            guard let spend, t.hasMonetary else { return }
+            var pairs: [(x: Double, m: Double)] = []
+            for i in 0..<t.count where t.repeatPurchases[i] > 0 && t.monetaryValue[i] > 0 { pairs.append((Double(t.repeatPurchases[i]), t.monetaryValue[i])) }
+            guard pairs.count > 10 else { return }
+            let sorted = pairs.map(\.m).sorted()
+            let cap = sorted[Int(Double(sorted.count - 1) * 0.99)]
+            let bins = 40
+            let width = cap / Double(bins)
+            var counts = [Double](repeating: 0, count: bins)
+            for p in pairs where p.m <= cap { counts[min(bins - 1, Int(p.m / width))] += 1 }
+            var xWeights: [Double: Double] = [:]
+            for p in pairs { xWeights[p.x, default: 0] += 1 }
+            let n = Double(pairs.count)
+            let centres = (0..<bins).map { (Double($0) + 0.5) * width }
+            let v = spend.parameters
+            d.spendBins = centres
+            d.spendObserved = counts.map { $0 / n }
+            d.spendModel = centres.map { m in
+                width * xWeights.reduce(0.0) { sum, entry in
+                    sum + entry.value / n * Foundation.exp(GammaGammaModel.logLikelihood(p: v.p, q: v.q, gamma: v.gamma, x: entry.key, m: m))
+                }
+            }
         }
 
         /// 1 = the most valuable 10% of customers … 10 = the least (ties keep file order).

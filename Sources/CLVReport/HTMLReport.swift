@@ -30,6 +30,15 @@ public struct ReportData: Sendable {
     public var buckets: [Bucket]
     public var lifetimeValues: [Double]
     public var topCustomers: [TopCustomer]
+    /// Frequency (rows) × recency (columns) grids of expected purchases and P(alive), with the recency
+    /// of each column and the longest history T.
+    public var expectedGrid: [[Double]] = []
+    public var aliveGrid: [[Double]] = []
+    public var gridRecency: [Double] = []
+    /// Histogram of repeat buyers' mean spend (bin centres and shares) and the Gamma-Gamma density (same bins).
+    public var spendBins: [Double] = []
+    public var spendObserved: [Double] = []
+    public var spendModel: [Double] = []
 
     public init(source: String, created: String, headline: [Figure], qualityLines: [String], modelName: String,
                 selectionReason: String, candidates: [Candidate], parameters: [Parameter], trackingActual: [Double],
@@ -126,6 +135,21 @@ public enum HTMLReport {
             ])
             lorenz.marker = (0.2, "20%")
             out.append(lorenz.render())
+        }
+        if !d.expectedGrid.isEmpty {
+            let columns = d.gridRecency.count
+            let xTicks = stride(from: 0, to: columns, by: max(1, columns / 5)).map { ($0, SVGChart.number(d.gridRecency[$0])) }
+            let yTicks = stride(from: 0, to: d.expectedGrid.count, by: max(1, d.expectedGrid.count / 6)).map { ($0, String($0)) }
+            out.append(SVGHeatMap(title: lang.text(.heatExpected), xLabel: lang.text(.recencyX), yLabel: lang.text(.frequencyY),
+                                  values: d.expectedGrid, xTicks: xTicks, yTicks: yTicks).render())
+            out.append(SVGHeatMap(title: lang.text(.heatAlive), xLabel: lang.text(.recencyX), yLabel: lang.text(.frequencyY),
+                                  values: d.aliveGrid, xTicks: xTicks, yTicks: yTicks).render())
+        }
+        if !d.spendBins.isEmpty {
+            out.append(SVGChart(title: lang.text(.spendFit), xLabel: lang.text(.spendX), yLabel: lang.text(.density), series: [
+                .init(name: lang.text(.observed), x: d.spendBins, y: d.spendObserved, style: .points),
+                .init(name: lang.text(.gammaGammaFit), x: d.spendBins, y: d.spendModel),
+            ]).render())
         }
         return out
     }
