@@ -155,7 +155,7 @@ extension CLV {
                 try customers.commit()
                 try ModelRunner.write(try modelFile.encoded(), to: (output as NSString).appendingPathComponent("model.json"))
                 let headline = Self.headline(all, year: year, month: month, quarter: quarter, clv: clv, hasValue: year.lifetimeValue != nil)
-                let summaryFile = AnalysisSummary(
+                var summaryFile = AnalysisSummary(
                     clvkitVersion: CLV.configuration.version, created: ISO8601DateFormatter().string(from: Date()),
                     input: input.input, dataQuality: quality, firstDate: first.description, lastDate: last.description,
                     split: .init(calibrationEnd: split?.description, holdoutEnd: split == nil ? nil : last.description, reason: splitReason,
@@ -170,12 +170,13 @@ extension CLV {
                 encoder.keyEncodingStrategy = .convertToSnakeCase
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-                try ModelRunner.write(try encoder.encode(summaryFile), to: (output as NSString).appendingPathComponent("summary.json"))
                 var reportData = try Self.reportData(all: all, calibration: calibration, outcome: outcome, report: report, selection: selection,
                                                      quality: quality, headline: headline, year: year, clv: clv,
                                                      horizonDays: horizon.days(modelUnit: timeUnit), source: input.input,
                                                      created: summaryFile.created, hasValue: year.lifetimeValue != nil)
                 Self.addModelViews(&reportData, model: model, spend: spend, table: all, timeUnit: timeUnit)
+                summaryFile.report = reportData
+                try ModelRunner.write(try encoder.encode(summaryFile), to: (output as NSString).appendingPathComponent("summary.json"))
                 let page = try OutputFile(path: (output as NSString).appendingPathComponent("report.html"))
                 try page.write(HTMLReport.render(reportData, language: lang))
                 try page.commit()
@@ -221,7 +222,7 @@ extension CLV {
             return ReportData(
                 source: source, created: created, headline: figures, qualityLines: quality.lines, modelName: report.model,
                 selectionReason: selection.reason,
-                candidates: selection.candidates.map { .init(name: $0.model, logLikelihood: $0.logLikelihood, aic: $0.aic, holdoutMAE: $0.holdoutMeanAbsoluteError) },
+                candidates: selection.candidates.map { .init(name: $0.model, logLikelihood: $0.logLikelihood, aic: $0.aic, holdoutMeanAbsoluteError: $0.holdoutMeanAbsoluteError) },
                 parameters: report.parameters.map { .init(name: $0.name, value: $0.value, lower: $0.lower95, upper: $0.upper95) },
                 trackingActual: actual, trackingPredicted: predicted, calibrationDay: calibrationDay, buckets: buckets,
                 lifetimeValues: hasValue ? clv : [], topCustomers: hasValue ? Array(top) : [])
@@ -332,4 +333,6 @@ struct AnalysisSummary: Encodable {
     let settings: Settings
     let headline: Headline
     let seconds: Double
+    /// Everything `report.html` shows, for `clv report` to render again.
+    var report: ReportData?
 }

@@ -1,18 +1,18 @@
 import Foundation
 
 /// Everything the report shows, as plain values.
-public struct ReportData: Sendable {
-    public struct Figure: Sendable { public var label: ReportText; public var value: String
+public struct ReportData: Sendable, Codable {
+    public struct Figure: Sendable, Codable { public var label: ReportText; public var value: String
         public init(_ label: ReportText, _ value: String) { self.label = label; self.value = value } }
-    public struct Candidate: Sendable { public var name: String; public var logLikelihood: Double; public var aic: Double; public var holdoutMAE: Double?
-        public init(name: String, logLikelihood: Double, aic: Double, holdoutMAE: Double?) {
-            self.name = name; self.logLikelihood = logLikelihood; self.aic = aic; self.holdoutMAE = holdoutMAE } }
-    public struct Parameter: Sendable { public var name: String; public var value: Double; public var lower: Double; public var upper: Double
+    public struct Candidate: Sendable, Codable { public var name: String; public var logLikelihood: Double; public var aic: Double; public var holdoutMeanAbsoluteError: Double?
+        public init(name: String, logLikelihood: Double, aic: Double, holdoutMeanAbsoluteError: Double?) {
+            self.name = name; self.logLikelihood = logLikelihood; self.aic = aic; self.holdoutMeanAbsoluteError = holdoutMeanAbsoluteError } }
+    public struct Parameter: Sendable, Codable { public var name: String; public var value: Double; public var lower: Double; public var upper: Double
         public init(name: String, value: Double, lower: Double, upper: Double) { self.name = name; self.value = value; self.lower = lower; self.upper = upper } }
-    public struct Bucket: Sendable { public var frequency: Int; public var customers: Int; public var actual: Double; public var predicted: Double
+    public struct Bucket: Sendable, Codable { public var frequency: Int; public var customers: Int; public var actual: Double; public var predicted: Double
         public init(frequency: Int, customers: Int, actual: Double, predicted: Double) {
             self.frequency = frequency; self.customers = customers; self.actual = actual; self.predicted = predicted } }
-    public struct TopCustomer: Sendable { public var id: String; public var clv: Double; public var pAlive: Double; public var expected: Double
+    public struct TopCustomer: Sendable, Codable { public var id: String; public var clv: Double; public var pAlive: Double; public var expected: Double
         public init(id: String, clv: Double, pAlive: Double, expected: Double) { self.id = id; self.clv = clv; self.pAlive = pAlive; self.expected = expected } }
 
     public var source: String
@@ -28,7 +28,11 @@ public struct ReportData: Sendable {
     public var trackingPredicted: [Double]
     public var calibrationDay: Int?
     public var buckets: [Bucket]
-    public var lifetimeValues: [Double]
+    /// CLV histogram (bin centres and customer counts, up to the 99th percentile) and the Lorenz curve.
+    public var clvBins: [Double] = []
+    public var clvCounts: [Double] = []
+    public var lorenzX: [Double] = []
+    public var lorenzY: [Double] = []
     public var topCustomers: [TopCustomer]
     /// Frequency (rows) × recency (columns) grids of expected purchases and P(alive), with the recency
     /// of each column and the longest history T.
@@ -47,8 +51,33 @@ public struct ReportData: Sendable {
         self.source = source; self.created = created; self.headline = headline; self.qualityLines = qualityLines
         self.modelName = modelName; self.selectionReason = selectionReason; self.candidates = candidates
         self.parameters = parameters; self.trackingActual = trackingActual; self.trackingPredicted = trackingPredicted
-        self.calibrationDay = calibrationDay; self.buckets = buckets; self.lifetimeValues = lifetimeValues
+        self.calibrationDay = calibrationDay; self.buckets = buckets
         self.topCustomers = topCustomers
+        (clvBins, clvCounts, lorenzX, lorenzY) = Self.valueDistribution(lifetimeValues)
+    }
+
+    /// The histogram (30 bins up to the 99th percentile: the tail would flatten the rest) and the Lorenz
+    /// curve (share of value held by the most valuable share of customers, ~200 points) of `values`.
+    public static func valueDistribution(_ raw: [Double]) -> ([Double], [Double], [Double], [Double]) {
+        let values = raw.filter(\.isFinite).sorted()
+        guard values.count > 1 else { return ([], [], [], []) }
+        let cap = values[Int(Double(values.count - 1) * 0.99)]
+        let bins = 30
+        let width = max(cap, 1e-9) / Double(bins)
+        var counts = [Double](repeating: 0, count: bins)
+        for v in values where v >= 0 && v <= cap { counts[min(bins - 1, Int(v / width))] += 1 }
+        let descending = Array(values.reversed())
+        let total = descending.reduce(0, +)
+        var cumulative = 0.0
+        var lx: [Double] = [0], ly: [Double] = [0]
+        let step = max(1, descending.count / 200)
+        for (i, v) in descending.enumerated() {
+            cumulative += v
+            if (i + 1) % step == 0 || i == descending.count - 1 {
+                lx.append(Double(i + 1) / Double(descending.count)); ly.append(total > 0 ? cumulative / total : 0)
+            }
+        }
+        return ((0..<bins).map { (Double($0) + 0.5) * width }, counts, lx, ly)
     }
 }
 
@@ -74,9 +103,9 @@ public enum HTMLReport {
         for f in d.headline { h += "<div class=\"card\"><div class=\"v\">\(e(f.value))</div><div class=\"l\">\(t(f.label))</div></div>" }
         h += "</div><h2>\(t(.dataQuality))</h2><ul>" + d.qualityLines.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
         h += "<h2>\(t(.model))</h2><p>\(t(.chosenModel)): <strong>\(e(d.modelName))</strong> — \(e(d.selectionReason))</p>"
-        h += "<table><tr><th>\(t(.modelComparison))</th><th>\(t(.logLikelihood))</th><th>\(t(.aic))</th><th>\(t(.holdoutMAE))</th></tr>"
+        h += "<table><tr><th>\(t(.modelComparison))</th><th>\(t(.logLikelihood))</th><th>\(t(.aic))</th><th>\(t(.holdoutMeanAbsoluteError))</th></tr>"
         for c in d.candidates {
-            h += "<tr><td>\(e(c.name))</td><td>\(n(c.logLikelihood, 1))</td><td>\(n(c.aic, 1))</td><td>\(c.holdoutMAE.map { n($0, 4) } ?? "–")</td></tr>"
+            h += "<tr><td>\(e(c.name))</td><td>\(n(c.logLikelihood, 1))</td><td>\(n(c.aic, 1))</td><td>\(c.holdoutMeanAbsoluteError.map { n($0, 4) } ?? "–")</td></tr>"
         }
         h += "</table><table><tr><th>\(t(.parameters))</th><th></th><th></th></tr>"
         for p in d.parameters { h += "<tr><td>\(e(p.name))</td><td>\(n(p.value, 4))</td><td>\(n(p.lower, 4)) – \(n(p.upper, 4))</td></tr>" }
@@ -108,29 +137,12 @@ public enum HTMLReport {
                 .init(name: lang.text(.predicted), x: x, y: d.buckets.map(\.predicted), style: .bars),
             ]).render())
         }
-        let values = d.lifetimeValues.filter(\.isFinite).sorted()
-        if values.count > 1 {
-            // Histogram of the customers up to the 99th percentile (the tail would flatten everything else).
-            let cap = values[Int(Double(values.count - 1) * 0.99)]
-            let bins = 30
-            let width = max(cap, 1e-9) / Double(bins)
-            var counts = [Double](repeating: 0, count: bins)
-            for v in values where v >= 0 && v <= cap { counts[min(bins - 1, Int(v / width))] += 1 }
+        if !d.clvBins.isEmpty {
             out.append(SVGChart(title: lang.text(.clvDistribution), xLabel: lang.text(.clvX), yLabel: lang.text(.customersY), series: [
-                .init(name: lang.text(.customersY), x: (0..<bins).map { (Double($0) + 0.5) * width }, y: counts, style: .line),
+                .init(name: lang.text(.customersY), x: d.clvBins, y: d.clvCounts, style: .line),
             ]).render())
-            // Lorenz curve: share of value held by the most valuable share of customers.
-            let descending = Array(values.reversed())
-            let total = descending.reduce(0, +)
-            var cumulative = 0.0
-            var lx: [Double] = [0], ly: [Double] = [0]
-            let stepL = max(1, descending.count / 200)
-            for (i, v) in descending.enumerated() {
-                cumulative += v
-                if (i + 1) % stepL == 0 || i == descending.count - 1 { lx.append(Double(i + 1) / Double(descending.count)); ly.append(total > 0 ? cumulative / total : 0) }
-            }
             var lorenz = SVGChart(title: lang.text(.lorenz), xLabel: lang.text(.customerShare), yLabel: lang.text(.valueShare), series: [
-                .init(name: lang.text(.valueShare), x: lx, y: ly),
+                .init(name: lang.text(.valueShare), x: d.lorenzX, y: d.lorenzY),
                 .init(name: lang.text(.equality), x: [0, 1], y: [0, 1], style: .dashedLine),
             ])
             lorenz.marker = (0.2, "20%")

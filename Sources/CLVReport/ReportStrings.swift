@@ -7,10 +7,10 @@ public enum ReportLanguage: String, Sendable, CaseIterable, Codable {
 }
 
 /// Every label of the report, in English and Simplified Chinese.
-public enum ReportText: Sendable, CaseIterable {
+public enum ReportText: String, Sendable, CaseIterable, Codable {
     case title, headline, customers, repeatCustomers, expectedActive, expectedPurchases365, historicalRevenue
     case totalCLV, meanCLV, medianCLV, top20CLVShare, top20RevenueShare, horizon, days
-    case dataQuality, model, chosenModel, modelComparison, parameters, logLikelihood, aic, holdoutMAE
+    case dataQuality, model, chosenModel, modelComparison, parameters, logLikelihood, aic, holdoutMeanAbsoluteError
     case tracking, trackingX, trackingY, actual, predicted, calibrationEnd
     case holdoutByFrequency, frequencyX, holdoutY
     case clvDistribution, clvX, customersY, lorenz, customerShare, valueShare, equality
@@ -40,7 +40,7 @@ public enum ReportText: Sendable, CaseIterable {
         case .parameters: return "Parameters (95% interval)"
         case .logLikelihood: return "Log-likelihood"
         case .aic: return "AIC"
-        case .holdoutMAE: return "Holdout MAE per customer"
+        case .holdoutMeanAbsoluteError: return "Holdout MAE per customer"
         case .tracking: return "Cumulative repeat purchases: actual vs predicted"
         case .trackingX: return "Days since the first purchase in the data"
         case .trackingY: return "Cumulative repeat purchases"
@@ -98,7 +98,7 @@ public enum ReportText: Sendable, CaseIterable {
         case .parameters: return "参数（95%置信区间）"
         case .logLikelihood: return "对数似然"
         case .aic: return "AIC"
-        case .holdoutMAE: return "验证期每客户平均绝对误差"
+        case .holdoutMeanAbsoluteError: return "验证期每客户平均绝对误差"
         case .tracking: return "累计重复购买：实际与预测"
         case .trackingX: return "自数据中首次购买起的天数"
         case .trackingY: return "累计重复购买次数"

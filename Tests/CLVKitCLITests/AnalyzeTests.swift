@@ -57,6 +57,16 @@ struct AnalyzeTests {
             #expect(page.contains(label), "\(label)")
         }
         #expect(page.contains("lang=\"zh-Hans\""))
+        // clv report renders the same page again from the saved outputs, in either language.
+        let again = try CLVCommand.run(["report", dir.path, "--lang", "zh", "-o", dir.appendingPathComponent("again.html").path])
+        #expect(again.status == 0, "\(again.stderr)")
+        let rerendered = try String(contentsOf: dir.appendingPathComponent("again.html"), encoding: .utf8)
+        #expect(rerendered == page)
+        let english = try CLVCommand.run(["report", dir.path])
+        #expect(english.status == 0)
+        let englishPage = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(englishPage.contains("Customer lifetime value report"))
+        #expect(try CLVCommand.run(["report", "/no/such/dir"]).status == 66)
     }
 
     @Test("a short history gets no holdout and the choice says so; bad data writes nothing")

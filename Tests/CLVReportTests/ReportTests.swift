@@ -50,7 +50,7 @@ struct ReportTests {
     static let data = ReportData(
         source: "orders.csv", created: "2026-11-23", headline: [.init(.customers, "3"), .init(.totalCLV, "12.50")],
         qualityLines: ["read 10 rows"], modelName: "BG/NBD", selectionReason: "lowest AIC",
-        candidates: [.init(name: "bgnbd", logLikelihood: -10, aic: 28, holdoutMAE: nil)],
+        candidates: [.init(name: "bgnbd", logLikelihood: -10, aic: 28, holdoutMeanAbsoluteError: nil)],
         parameters: [.init(name: "r", value: 0.24, lower: 0.2, upper: 0.3)],
         trackingActual: [0, 1, 3, 6], trackingPredicted: [0, 1.2, 2.9, 6.1], calibrationDay: 2,
         buckets: [.init(frequency: 0, customers: 2, actual: 0.5, predicted: 0.4)], lifetimeValues: [1, 2, 9.5],
