@@ -90,16 +90,19 @@ public struct BGNBDModel: Sendable, Hashable, Codable {
     /// Fits the model by maximum likelihood.
     /// - Throws: ``ModelError/notConverged(model:gradientNorm:iterations:logLikelihood:hint:)`` with a diagnosis.
     public static func fit(_ cells: RFMCells, options: FitOptions = FitOptions()) throws -> (model: BGNBDModel, report: FitReport) {
-        guard cells.count > 0 else { throw ModelError.invalidData("\(displayName): no customers to fit.") }
-        let meanAge = zip(cells.age, cells.weight).reduce(0) { $0 + $1.0 * $1.1 } / max(cells.customers, 1)
-        let report = try MaximumLikelihood.fit(
-            model: displayName, names: parameterNames, start: [1, max(meanAge, 1), 1, 1], options: options,
-            observations: cells.customers, distinct: cells.count,
-            logLikelihood: { totalLogLikelihood($0, cells) }, value: { totalLogLikelihood($0, cells) },
-            warmStart: cells.count > 100_000 ? { [sample = cells.subsample(every: 8)] in totalLogLikelihood($0, sample) } : nil,
-            hint: "Try --penalizer 0.001, or look for customers with an implausibly high frequency.")
+        let report = try fitBetaGeometric(cells, options: options, model: displayName, dropoutAtFirstPurchase: false)
         let v = report.vector
         return (try BGNBDModel(parameters: Parameters(r: v[0], alpha: v[1], a: v[2], b: v[3])), report)
+    }
+
+    /// Maximum-likelihood fit shared by BG/NBD and MBG/NBD (the same parameters, r, α, a, b).
+    static func fitBetaGeometric(_ cells: RFMCells, options: FitOptions, model: String,
+                                 dropoutAtFirstPurchase: Bool) throws -> FitReport {
+        try MaximumLikelihood.fit(
+            model: model, names: parameterNames, start: [1, max(cells.meanAge, 1), 1, 1], cells: cells, options: options,
+            hint: "Try --penalizer 0.001, or look for customers with an implausibly high frequency.",
+            logLikelihood: { betaGeometricLogLikelihood($0, $1, dropoutAtFirstPurchase: dropoutAtFirstPurchase) },
+            value: { betaGeometricLogLikelihood($0, $1, dropoutAtFirstPurchase: dropoutAtFirstPurchase) })
     }
 
     /// Total log-likelihood of weighted histories.

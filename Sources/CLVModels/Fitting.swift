@@ -75,6 +75,21 @@ enum MaximumLikelihood {
         return (f.value, phi.indices.map { f.gradient[$0] })
     }
 
+    /// Fits a model of RFM histories. With more than 100 000 distinct histories, a 1-in-8 subsample is
+    /// optimised first and warm-starts the full-data run.
+    /// - Parameter logLikelihood: total log-likelihood of the cells, called with both Dual and Double
+    ///   parameters (pass the model's generic `totalLogLikelihood` twice).
+    static func fit(model: String, names: [String], start: [Double], cells: RFMCells, options: FitOptions, hint: String,
+                    logLikelihood: @escaping ([Dual], RFMCells) -> Dual,
+                    value: @escaping ([Double], RFMCells) -> Double) throws -> FitReport {
+        guard cells.count > 0 else { throw ModelError.invalidData("\(model): no customers to fit.") }
+        return try fit(
+            model: model, names: names, start: start, options: options, observations: cells.customers, distinct: cells.count,
+            logLikelihood: { logLikelihood($0, cells) }, value: { value($0, cells) },
+            warmStart: cells.count > 100_000 ? { [sample = cells.subsample(every: 8)] in logLikelihood($0, sample) } : nil,
+            hint: hint)
+    }
+
     /// - Parameters:
     ///   - logLikelihood: Σ weight × log-likelihood over the data at natural-scale parameters.
     /// - Parameter warmStart: for large data, the log-likelihood of a subsample (scaled to the same number

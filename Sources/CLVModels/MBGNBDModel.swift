@@ -37,14 +37,7 @@ public struct MBGNBDModel: Sendable, Hashable, Codable {
     }
 
     public static func fit(_ cells: RFMCells, options: FitOptions = FitOptions()) throws -> (model: MBGNBDModel, report: FitReport) {
-        guard cells.count > 0 else { throw ModelError.invalidData("\(displayName): no customers to fit.") }
-        let meanAge = zip(cells.age, cells.weight).reduce(0) { $0 + $1.0 * $1.1 } / max(cells.customers, 1)
-        let report = try MaximumLikelihood.fit(
-            model: displayName, names: parameterNames, start: [1, max(meanAge, 1), 1, 1], options: options,
-            observations: cells.customers, distinct: cells.count,
-            logLikelihood: { totalLogLikelihood($0, cells) }, value: { totalLogLikelihood($0, cells) },
-            warmStart: cells.count > 100_000 ? { [sample = cells.subsample(every: 8)] in totalLogLikelihood($0, sample) } : nil,
-            hint: "Try --penalizer 0.001, or look for customers with an implausibly high frequency.")
+        let report = try BGNBDModel.fitBetaGeometric(cells, options: options, model: displayName, dropoutAtFirstPurchase: true)
         let v = report.vector
         return (try MBGNBDModel(parameters: Parameters(r: v[0], alpha: v[1], a: v[2], b: v[3])), report)
     }

@@ -95,14 +95,11 @@ public struct ParetoNBDModel: Sendable, Hashable, Codable {
 
     /// Fits the model by maximum likelihood.
     public static func fit(_ cells: RFMCells, options: FitOptions = FitOptions()) throws -> (model: ParetoNBDModel, report: FitReport) {
-        guard cells.count > 0 else { throw ModelError.invalidData("\(displayName): no customers to fit.") }
-        let meanAge = zip(cells.age, cells.weight).reduce(0) { $0 + $1.0 * $1.1 } / max(cells.customers, 1)
+        let meanAge = max(cells.meanAge, 1)
         let report = try MaximumLikelihood.fit(
-            model: displayName, names: parameterNames, start: [1, max(meanAge, 1), 1, max(meanAge, 1)], options: options,
-            observations: cells.customers, distinct: cells.count,
-            logLikelihood: { totalLogLikelihood($0, cells) }, value: { totalLogLikelihood($0, cells) },
-            warmStart: cells.count > 100_000 ? { [sample = cells.subsample(every: 8)] in totalLogLikelihood($0, sample) } : nil,
-            hint: "Try --penalizer 0.001; Pareto/NBD is hard to fit when few customers made repeat purchases.")
+            model: displayName, names: parameterNames, start: [1, meanAge, 1, meanAge], cells: cells, options: options,
+            hint: "Try --penalizer 0.001; Pareto/NBD is hard to fit when few customers made repeat purchases.",
+            logLikelihood: { totalLogLikelihood($0, $1) }, value: { totalLogLikelihood($0, $1) })
         let v = report.vector
         return (try ParetoNBDModel(parameters: Parameters(r: v[0], alpha: v[1], s: v[2], beta: v[3])), report)
     }

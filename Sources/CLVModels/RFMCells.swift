@@ -9,6 +9,8 @@ public struct RFMCells: Sendable {
     public var weight: [Double] = []
     /// Number of customers represented (the sum of the weights).
     public var customers: Double { weight.reduce(0, +) }
+    /// Mean customer age T over all customers (0 when there are none).
+    public var meanAge: Double { zip(age, weight).reduce(0) { $0 + $1.0 * $1.1 } / max(customers, 1) }
     public var count: Int { weight.count }
 
     /// Distinct values and, per cell, the index of its value: likelihood terms that depend on x, tₓ or
