@@ -7,10 +7,10 @@ Builds `clv` in release mode, generates the log as Scripts/bench/ingest_benchmar
 present), runs `clv analyze` --runs times, checks the outputs (all four files, one row per customer,
 report under 2 MB) and replaces the "analyze" section of BENCHMARKS.md.
 """
-import argparse, datetime, json, os, statistics, subprocess, sys
+import argparse, datetime, json, os, statistics, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ingest_benchmark import CLV, GENERATE, REPO, machine, run, write_section  # noqa: E402
+from ingest_benchmark import CLV, REPO, benchmark_log, build_release, machine, run, write_section  # noqa: E402
 
 
 def main():
@@ -21,11 +21,8 @@ def main():
     ap.add_argument("--write", default=os.path.join(REPO, "BENCHMARKS.md"))
     args = ap.parse_args()
     os.makedirs(args.dir, exist_ok=True)
-    subprocess.run(["swift", "build", "-c", "release", "--scratch-path", ".build-release", "--product", "clv"],
-                   cwd=REPO, check=True, stdout=subprocess.DEVNULL)
-    log = os.path.join(args.dir, f"tx-{args.customers}.csv")
-    if not os.path.exists(log):
-        run([CLV, "generate", "--customers", str(args.customers), "-o", log, "-q"] + GENERATE)
+    build_release()
+    log = benchmark_log(args.dir, args.customers)
     out = os.path.join(args.dir, "analyze-out")
     walls, rss = [], []
     for _ in range(args.runs):

@@ -11,7 +11,7 @@ Steps: build `clv` in release mode (scratch path .build-release), generate the l
 customers and that every 1000th agrees to 1e-9, and replace the "ingest" section of BENCHMARKS.md
 with the figures, the command, the machine and the date. Wall time and peak RSS come from GNU time (/usr/bin/time).
 """
-import argparse, csv, datetime, json, os, platform, re, statistics, subprocess, sys, time
+import argparse, csv, datetime, json, os, platform, re, statistics, subprocess, sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CLV = os.path.join(REPO, ".build-release", "release", "clv")
@@ -26,6 +26,20 @@ def run(cmd, env=None, stdout=subprocess.DEVNULL):
         sys.exit(f"failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr}")
     m = re.findall(r"TIME ([0-9.]+) ([0-9]+)", p.stderr)[-1]
     return float(m[0]), int(m[1]) / 1024, (p.stdout if stdout == subprocess.PIPE else None)
+
+
+def build_release():
+    """Builds `clv` in release mode into .build-release."""
+    subprocess.run(["swift", "build", "-c", "release", "--scratch-path", ".build-release", "--product", "clv"],
+                   cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+
+
+def benchmark_log(directory, customers):
+    """Path of the generated benchmark log for `customers`, generating it unless it exists."""
+    log = os.path.join(directory, f"tx-{customers}.csv")
+    if not os.path.exists(log):
+        run([CLV, "generate", "--customers", str(customers), "-o", log, "-q"] + GENERATE)
+    return log
 
 
 def machine():
@@ -51,8 +65,7 @@ def main():
     args = ap.parse_args()
     os.makedirs(args.dir, exist_ok=True)
 
-    subprocess.run(["swift", "build", "-c", "release", "--scratch-path", ".build-release", "--product", "clv"],
-                   cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    build_release()
     log = os.path.join(args.dir, f"tx-{args.customers}.csv")
     gen_seconds, _, _ = run([CLV, "generate", "--customers", str(args.customers), "-o", log, "-q"] + GENERATE)
     size = os.path.getsize(log)
