@@ -127,23 +127,25 @@ public struct BGNBDModel: Sendable, Hashable, Codable {
     /// dropout in (T, T+t], probability e^(−λtp), whose expectation (Euler's integral) gives
     /// P(alive at T) · ₂F₁(r+x, a; a+b+x; −t/(α+T)).
     public func probabilityAlive(after t: Double, x: Double, tx: Double, age: Double) -> Double {
-        guard t > 0 else { return probabilityAlive(x: x, tx: tx, age: age) }
-        let p = parameters
-        return probabilityAlive(x: x, tx: tx, age: age)
-            * SpecialFunctions.hypergeometric2F1(p.r + x, p.a, p.a + p.b + x, -t / (p.alpha + age))
+        probabilityAlive(x: x, tx: tx, age: age) * Self.survivalIfAlive(parameters, after: t, x: x, age: age)
     }
 
-    /// Expected purchases in the next `t` time units by a customer with history (x, tₓ, T) (FHL 2005, eq. 10):
-    /// P(alive) × ``expectedTransactionsIfAlive(in:x:age:)``.
-    public func expectedTransactions(in t: Double, x: Double, tx: Double, age: Double) -> Double {
-        expectedTransactionsIfAlive(in: t, x: x, age: age) * probabilityAlive(x: x, tx: tx, age: age)
+    /// P(still alive `t` after T | alive at T) = ₂F₁(r+x, a; a+b+x; −t/(α+T)). MBG/NBD's is this with b+1.
+    static func survivalIfAlive(_ p: Parameters, after t: Double, x: Double, age: Double) -> Double {
+        guard t > 0 else { return 1 }
+        return SpecialFunctions.hypergeometric2F1(p.r + x, p.a, p.a + p.b + x, -t / (p.alpha + age))
     }
 
     /// Expected purchases in the next `t` time units if the customer is still active:
     /// (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))]. Depends on x and T only.
     public func expectedTransactionsIfAlive(in t: Double, x: Double, age: Double) -> Double {
+        Self.expectedTransactionsIfAlive(parameters, in: t, x: x, age: age)
+    }
+
+    /// The formula above at parameters `p`. MBG/NBD's is this with b+1: after the first purchase its
+    /// dropout process is BG/NBD's with one more "survived" trial.
+    static func expectedTransactionsIfAlive(_ p: Parameters, in t: Double, x: Double, age: Double) -> Double {
         guard t > 0 else { return 0 }
-        let p = parameters
         let z = t / (p.alpha + age + t)
         let hyp = SpecialFunctions.hypergeometric2F1(p.r + x, p.b + x, p.a + p.b + x - 1, z)
         let head = (p.a + p.b + x - 1) / (p.a - 1)
@@ -152,11 +154,9 @@ public struct BGNBDModel: Sendable, Hashable, Codable {
     }
 
     /// Expected purchases of a new customer in their first `t` time units after the first purchase
-    /// (FHL 2005, eq. 9).
+    /// (FHL 2005, eq. 9): the conditional expectation at x = 0, T = 0, where P(alive) is 1.
     public func expectedTransactions(in t: Double) -> Double {
-        let p = parameters
-        let hyp = SpecialFunctions.hypergeometric2F1(p.r, p.b, p.a + p.b - 1, t / (p.alpha + t))
-        return (p.a + p.b - 1) / (p.a - 1) * (1 - Foundation.pow(p.alpha / (p.alpha + t), p.r) * hyp)
+        Self.expectedTransactionsIfAlive(parameters, in: t, x: 0, age: 0)
     }
 
     /// P(X(t) = n) for a new customer (FHL 2005, eq. 8).

@@ -58,24 +58,18 @@ public struct MBGNBDModel: Sendable, Hashable, Codable {
 
     /// P(alive `t` after T) = P(alive at T) · ₂F₁(r+x, a; a+b+x+1; −t/(α+T)) (given alive, p ~ Beta(a, b+x+1)).
     public func probabilityAlive(after t: Double, x: Double, tx: Double, age: Double) -> Double {
-        guard t > 0 else { return probabilityAlive(x: x, tx: tx, age: age) }
-        let p = parameters
-        return probabilityAlive(x: x, tx: tx, age: age)
-            * SpecialFunctions.hypergeometric2F1(p.r + x, p.a, p.a + p.b + x + 1, -t / (p.alpha + age))
-    }
-
-    /// Expected purchases in the next `t` time units: P(alive) × ``expectedTransactionsIfAlive(in:x:age:)``.
-    public func expectedTransactions(in t: Double, x: Double, tx: Double, age: Double) -> Double {
-        expectedTransactionsIfAlive(in: t, x: x, age: age) * probabilityAlive(x: x, tx: tx, age: age)
+        probabilityAlive(x: x, tx: tx, age: age) * BGNBDModel.survivalIfAlive(bShifted, after: t, x: x, age: age)
     }
 
     /// If still active: (a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x+1; a+b+x; t/(α+T+t))].
     public func expectedTransactionsIfAlive(in t: Double, x: Double, age: Double) -> Double {
-        guard t > 0 else { return 0 }
-        let p = parameters
-        let hyp = SpecialFunctions.hypergeometric2F1(p.r + x, p.b + x + 1, p.a + p.b + x, t / (p.alpha + age + t))
-        let decay = Foundation.exp((p.r + x) * Foundation.log((p.alpha + age) / (p.alpha + age + t)))
-        return (p.a + p.b + x) / (p.a - 1) * (1 - decay * hyp)
+        BGNBDModel.expectedTransactionsIfAlive(bShifted, in: t, x: x, age: age)
+    }
+
+    /// BG/NBD's parameters with b+1: given survival past the first purchase, the dropout probability
+    /// is Beta(a, b+x+1) after x repeats, BG/NBD's Beta(a, b+x) with b+1.
+    private var bShifted: Parameters {
+        Parameters(r: parameters.r, alpha: parameters.alpha, a: parameters.a, b: parameters.b + 1)
     }
 
     /// Expected purchases of a new customer in `t` time units: b/(a−1) · [1 − (α/(α+t))^r ₂F₁(r, b+1; a+b; t/(α+t))].

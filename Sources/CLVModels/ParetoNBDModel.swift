@@ -195,12 +195,6 @@ public struct ParetoNBDModel: Sendable, Hashable, Codable {
         return -Foundation.expm1((s - 1) * l) / (s - 1)
     }
 
-    /// Expected purchases in the next `t` time units by a customer with history (x, tₓ, T):
-    /// P(alive) × ``expectedTransactionsIfAlive(in:x:age:)``.
-    public func expectedTransactions(in t: Double, x: Double, tx: Double, age: Double) -> Double {
-        expectedTransactionsIfAlive(in: t, x: x, age: age) * probabilityAlive(x: x, tx: tx, age: age)
-    }
-
     /// If still active: (r+x)(β+T)/(α+T) · [1 − ((β+T)/(β+T+t))^(s−1)]/(s−1).
     public func expectedTransactionsIfAlive(in t: Double, x: Double, age: Double) -> Double {
         guard t > 0 else { return 0 }

@@ -35,6 +35,12 @@ public protocol TransactionModel: Sendable {
 }
 
 extension TransactionModel {
+    /// Expected purchases in the next `t` time units: P(alive) × ``expectedTransactionsIfAlive(in:x:age:)``
+    /// (FHL 2005 eq. 10 for BG/NBD; the same identity holds for every model here).
+    public func expectedTransactions(in t: Double, x: Double, tx: Double, age: Double) -> Double {
+        expectedTransactionsIfAlive(in: t, x: x, age: age) * probabilityAlive(x: x, tx: tx, age: age)
+    }
+
     public func probabilitiesAlive(frequency: [Int32], recency: [Double], age: [Double]) -> [Double] {
         let indices = Array(0..<frequency.count)
         return parallelMap(indices, minimumChunk: 8192) { i in

@@ -79,9 +79,11 @@ struct GammaGammaModelTests {
 
 @Suite("Future P(alive) and DERT")
 struct FuturePredictionTests {
-    @Test("P(alive after t) starts at P(alive), falls with t, and matches the Beta-mixture integral (BG/NBD)")
-    func futureAlive() throws {
-        let m = try BGNBDModel(parameters: .init(r: 0.243, alpha: 4.414, a: 0.793, b: 2.426))
+    @Test("P(alive after t) starts at P(alive), falls with t, and matches the Beta-mixture integral",
+          arguments: [TransactionModelKind.bgnbd, .mbgnbd])
+    func futureAlive(kind: TransactionModelKind) throws {
+        let (r0, alpha0, a, b0) = (0.243, 4.414, 0.793, 2.426)
+        let m = try kind.modelType.init(vector: [r0, alpha0, a, b0])
         let (x, tx, age) = (3.0, 20.0, 39.0)
         #expect(m.probabilityAlive(after: 0, x: x, tx: tx, age: age) == m.probabilityAlive(x: x, tx: tx, age: age))
         var previous = 1.0
@@ -89,8 +91,10 @@ struct FuturePredictionTests {
             let v = m.probabilityAlive(after: t, x: x, tx: tx, age: age)
             #expect(v < previous)
             previous = v
-            // E_p[((α+T)/(α+T+tp))^(r+x)] with p ~ Beta(a, b+x), by midpoint quadrature in u = p^a (removes the p^(a−1) singularity).
-            let (a, b, r, alpha) = (0.793, 2.426 + x, 0.243 + x, 4.414 + age)
+            // E_p[((α+T)/(α+T+tp))^(r+x)] with p ~ Beta(a, b+x) for BG/NBD, Beta(a, b+x+1) for MBG/NBD (which
+            // also survived the chance to drop out at the first purchase), by midpoint quadrature in u = p^a
+            // (removes the p^(a−1) singularity).
+            let (b, r, alpha) = (b0 + x + (kind == .mbgnbd ? 1 : 0), r0 + x, alpha0 + age)
             let n = 200_000
             var integral = 0.0
             for k in 0..<n {
