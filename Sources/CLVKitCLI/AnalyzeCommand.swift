@@ -31,10 +31,7 @@ extension CLV {
         var observationEnd: CalendarDay?
         @Option(help: "CLV horizon: 90d, 12m, 1y, 5y, …")
         var horizon: Horizon = Horizon(argument: "1y")!
-        @Option(help: "Profit margin applied to spend.")
-        var margin: Double = 1
-        @Option(help: "Annual discount rate for CLV.")
-        var discountRate: Double = 0.1
+        @OptionGroup var value: ValueOptions
         @Option(help: "L2 penalty on the parameters.")
         var penalizer: Double = 0
         @Option(name: .shortAndLong, help: "Output directory (created if needed).")
@@ -45,8 +42,8 @@ extension CLV {
         var quiet = false
 
         func validate() throws {
-            guard margin.isFinite, discountRate.isFinite, discountRate > -1, penalizer >= 0, !horizon.isInfinite else {
-                throw ValidationError("--margin must be finite, --discount-rate > -1, --penalizer ≥ 0 and --horizon finite.")
+            guard penalizer >= 0, !horizon.isInfinite else {
+                throw ValidationError("--penalizer must be ≥ 0 and --horizon finite.")
             }
             if let c = calibrationEnd, let o = observationEnd, c >= o {
                 throw ValidationError("--calibration-end (\(c)) must be before --observation-end (\(o)).")
@@ -112,7 +109,7 @@ extension CLV {
                                           selection: selection, timeUnit: timeUnit,
                                           data: ModelRunner.dataSummary(all, distinct: cells.count, source: input.input))
                 // 4. Scores.
-                let clvOptions = LifetimeValueOptions(horizonDays: horizon.days(modelUnit: timeUnit), annualDiscountRate: discountRate, margin: margin)
+                let clvOptions = value.lifetimeValue(horizonDays: horizon.days(modelUnit: timeUnit))
                 let score = { (days: Double) in
                     model.score(frequency: all.repeatPurchases, recency: all.recency, age: all.age,
                                 monetaryValue: all.hasMonetary ? all.monetaryValue : nil, horizon: days / timeUnit.days,
@@ -164,7 +161,7 @@ extension CLV {
                                  parameters: modelFile.parameters, timeUnit: timeUnit.rawValue,
                                  holdout: outcome.validations[outcome.kind]),
                     spendModel: spendEntry.map { .init(parameters: $0.parameters, frequencySpendCorrelation: $0.frequencySpendCorrelation) },
-                    settings: .init(horizonDays: horizon.days(modelUnit: timeUnit), margin: margin, annualDiscountRate: discountRate),
+                    settings: .init(horizonDays: horizon.days(modelUnit: timeUnit), margin: value.margin, annualDiscountRate: value.discountRate),
                     headline: headline, seconds: Date().timeIntervalSince(started))
                 let encoder = JSONEncoder()
                 encoder.keyEncodingStrategy = .convertToSnakeCase

@@ -102,6 +102,24 @@ struct SummaryFlags: ParsableArguments {
 }
 
 /// Where and how results are written.
+/// How customer value is counted (shared by `analyze` and `predict`).
+struct ValueOptions: ParsableArguments {
+    @Option(help: "Profit margin applied to spend.")
+    var margin: Double = 1
+    @Option(help: "Annual discount rate for CLV (0.1 = 10% a year).")
+    var discountRate: Double = 0.1
+
+    func validate() throws {
+        guard margin.isFinite, discountRate.isFinite, discountRate > -1 else {
+            throw ValidationError("--margin must be finite and --discount-rate > -1.")
+        }
+    }
+
+    func lifetimeValue(horizonDays: Double) -> LifetimeValueOptions {
+        LifetimeValueOptions(horizonDays: horizonDays, annualDiscountRate: discountRate, margin: margin)
+    }
+}
+
 struct OutputOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "Output file (written atomically); default: standard output.")
     var output: String?

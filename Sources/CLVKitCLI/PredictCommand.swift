@@ -26,18 +26,12 @@ extension CLV {
         var intervals: Int = 0
         @Option(help: "Random seed for --intervals.")
         var seed: UInt64 = 1
-        @Option(help: "Profit margin applied to spend.")
-        var margin: Double = 1
-        @Option(help: "Annual discount rate for CLV (0.1 = 10% a year).")
-        var discountRate: Double = 0.1
+        @OptionGroup var value: ValueOptions
         @Option(help: "End of observation (YYYY-MM-DD). Default: the last transaction date.")
         var observationEnd: CalendarDay?
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            guard margin.isFinite, discountRate.isFinite, discountRate > -1 else {
-                throw ValidationError("--margin must be finite and --discount-rate > -1.")
-            }
             guard intervals == 0 || (intervals >= 20 && intervals <= 10_000) else {
                 throw ValidationError("--intervals must be 0 or between 20 and 10000 draws.")
             }
@@ -62,8 +56,7 @@ extension CLV {
                     throw ValidationError("--horizon infinite needs a model with a closed-form DERT (pnbd); \(file.displayName) has none: give a finite horizon such as 5y.")
                 }
                 let h = horizon.isInfinite ? 52 * 7 / file.timeUnit.days : horizon.value(in: file.timeUnit)
-                let clvOptions = LifetimeValueOptions(horizonDays: horizon.isInfinite ? 365.2425 : horizon.days(modelUnit: file.timeUnit),
-                                                      annualDiscountRate: discountRate, margin: margin)
+                let clvOptions = value.lifetimeValue(horizonDays: horizon.isInfinite ? 365.2425 : horizon.days(modelUnit: file.timeUnit))
                 let scoring = Date()
                 let scores = model.score(frequency: t.repeatPurchases, recency: t.recency, age: t.age,
                                          monetaryValue: t.hasMonetary ? t.monetaryValue : nil, horizon: h, spend: spend,
@@ -71,10 +64,10 @@ extension CLV {
                 var lifetimeValues = scores.lifetimeValue
                 if horizon.isInfinite, let pareto = model as? ParetoNBDModel, let spendValues = scores.expectedSpend {
                     // Continuous rate per model time unit from the annual rate; DERT's Kummer U depends on T alone.
-                    let delta = Foundation.log(1 + discountRate) * file.timeUnit.days / 365.2425
+                    let delta = Foundation.log(1 + value.discountRate) * file.timeUnit.days / 365.2425
                     let dert = pareto.discountedExpectedResidualTransactions(delta: delta, frequency: t.repeatPurchases,
                                                                              recency: t.recency, age: t.age)
-                    lifetimeValues = (0..<t.count).map { margin * spendValues[$0] * dert[$0] }
+                    lifetimeValues = (0..<t.count).map { value.margin * spendValues[$0] * dert[$0] }
                 }
                 let later: [Double]? = aliveAfter.map { after in
                     let a = after.value(in: file.timeUnit)
