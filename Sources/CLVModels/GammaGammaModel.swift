@@ -63,9 +63,7 @@ public struct GammaGammaModel: Sendable, Hashable, Codable {
     public let parameters: Parameters
 
     public init(parameters: Parameters) throws {
-        for (name, v) in zip(Self.parameterNames, parameters.vector) where !(v.isFinite && v > 0) {
-            throw ModelError.invalidParameter(model: Self.displayName, name: name, value: v, requirement: "finite and > 0")
-        }
+        try ModelError.requirePositive(parameters.vector, names: Self.parameterNames, model: Self.displayName)
         self.parameters = parameters
     }
 

@@ -21,3 +21,12 @@ public enum ModelError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension ModelError {
+    /// Throws ``invalidParameter(model:name:value:requirement:)`` for the first value that is not finite and > 0.
+    static func requirePositive(_ values: [Double], names: [String], model: String) throws {
+        for (name, v) in zip(names, values) where !(v.isFinite && v > 0) {
+            throw ModelError.invalidParameter(model: model, name: name, value: v, requirement: "finite and > 0")
+        }
+    }
+}

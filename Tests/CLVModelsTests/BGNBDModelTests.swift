@@ -112,3 +112,43 @@ struct ScoringTests {
         }
     }
 }
+
+@Suite("Parameter checks")
+struct ParameterCheckTests {
+    /// Builds each model with one parameter replaced by `bad`.
+    static func build(_ model: String, _ v: [Double]) throws {
+        switch model {
+        case "bgnbd", "mbgnbd", "pnbd": _ = try TransactionModelKind(rawValue: model)!.modelType.init(vector: v)
+        case "bgbb": _ = try BGBBModel(parameters: .init(alpha: v[0], beta: v[1], gamma: v[2], delta: v[3]))
+        case "sbg": _ = try ShiftedBetaGeometricModel(parameters: .init(alpha: v[0], beta: v[1]))
+        default: _ = try GammaGammaModel(parameters: .init(p: v[0], q: v[1], gamma: v[2]))
+        }
+    }
+
+    @Test("every model refuses a parameter that is ≤ 0 or not finite, and names it",
+          arguments: [("bgnbd", 4), ("mbgnbd", 4), ("pnbd", 4), ("bgbb", 4), ("sbg", 2), ("gg", 3)])
+    func refused(model: String, count: Int) throws {
+        try Self.build(model, [Double](repeating: 2, count: count))
+        for position in 0..<count {
+            for bad in [0.0, -1, .nan, .infinity] {
+                var v = [Double](repeating: 2, count: count)
+                v[position] = bad
+                do {
+                    try Self.build(model, v)
+                    Issue.record("\(model): \(bad) at position \(position) was accepted")
+                } catch ModelError.invalidParameter(_, let name, _, _) {
+                    #expect(name == Self.names(model)[position])
+                }
+            }
+        }
+    }
+
+    static func names(_ model: String) -> [String] {
+        switch model {
+        case "bgnbd", "mbgnbd", "pnbd": return TransactionModelKind(rawValue: model)!.modelType.parameterNames
+        case "bgbb": return BGBBModel.parameterNames
+        case "sbg": return ShiftedBetaGeometricModel.parameterNames
+        default: return GammaGammaModel.parameterNames
+        }
+    }
+}
