@@ -8,6 +8,8 @@
 //   CLVIngest      transaction-log reading (CSV/TSV/whitespace, UTF-8/GBK), cleaning, RFM summaries
 //   CLVSimulation  seeded synthetic transaction logs (BG/NBD + Gamma-Gamma)
 //   CLVModels      buy-till-you-die models (BG/NBD, …), Gamma-Gamma spend, fitting, predictions
+//   CLVSegments    segmentation: RFM scores and segments, value matrix, ABC, tiers, lifecycle stages,
+//                  clustering (K-Means, two-step, SOM), composite index scoring; actions in English and Chinese
 //   CLVReport      the HTML report and its SVG charts, in English and Chinese
 //   CLVKit         umbrella re-exporting the library modules
 //   CLVKitCLI      the `clv` executable: argument parsing and wiring only
@@ -38,8 +40,10 @@ let package = Package(
         .target(name: "CLVIngest", dependencies: ["CLVCore"], swiftSettings: fast),
         .target(name: "CLVSimulation", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),
         .target(name: "CLVModels", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),
+        .target(name: "CLVSegments", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),
         .target(name: "CLVReport", swiftSettings: strict),
-        .target(name: "CLVKit", dependencies: ["CLVCore", "CLVNumerics", "CLVIngest", "CLVSimulation", "CLVModels", "CLVReport"],
+        .target(name: "CLVKit", dependencies: ["CLVCore", "CLVNumerics", "CLVIngest", "CLVSimulation", "CLVModels", "CLVSegments",
+                                               "CLVReport"],
                 swiftSettings: strict),
         .executableTarget(
             name: "CLVKitCLI",
@@ -52,6 +56,8 @@ let package = Package(
                     resources: [.copy("Golden"), .copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "CLVNumericsTests", dependencies: ["CLVNumerics", "_CLVTestSupport"], swiftSettings: strict),
         .testTarget(name: "CLVModelsTests", dependencies: ["CLVModels", "CLVSimulation", "CLVIngest", "_CLVTestSupport"],
+                    resources: [.copy("Golden")], swiftSettings: strict),
+        .testTarget(name: "CLVSegmentsTests", dependencies: ["CLVSegments", "CLVNumerics", "_CLVTestSupport"],
                     resources: [.copy("Golden")], swiftSettings: strict),
         .testTarget(name: "CLVReportTests", dependencies: ["CLVReport", "_CLVTestSupport"], swiftSettings: strict),
         .testTarget(name: "CLVSimulationTests", dependencies: ["CLVSimulation", "CLVIngest", "_CLVTestSupport"],

@@ -4,4 +4,5 @@
 @_exported import CLVModels
 @_exported import CLVNumerics
 @_exported import CLVReport
+@_exported import CLVSegments
 @_exported import CLVSimulation

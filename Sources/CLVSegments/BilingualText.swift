@@ -1,0 +1,16 @@
+/// A label or sentence in English and Simplified Chinese.
+///
+/// Segment names, profiles and recommended actions carry both languages, so one run can
+/// feed an English and a Chinese report; `text(chinese:)` picks one.
+public struct BilingualText: Sendable, Hashable, Codable {
+    public var english: String
+    public var chinese: String
+
+    public init(_ english: String, _ chinese: String) {
+        self.english = english
+        self.chinese = chinese
+    }
+
+    /// The Chinese text when `chinese` is true, else the English text.
+    public func text(chinese: Bool) -> String { chinese ? self.chinese : english }
+}
