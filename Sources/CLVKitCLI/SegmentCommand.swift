@@ -1,0 +1,343 @@
+import ArgumentParser
+import CLVKit
+import Foundation
+
+/// Segmentation methods of `clv segment`.
+enum SegmentMethod: String, ExpressibleByArgument, CaseIterable {
+    case rfm, valueMatrix = "value-matrix", abc, tiers, lifecycle
+}
+
+/// What value-based methods rank by.
+enum ValueBasis: String, ExpressibleByArgument, CaseIterable {
+    /// Net spend to date.
+    case spend
+    /// Model-based CLV over --horizon (fits the model).
+    case clv
+}
+
+/// A comma-separated list of numbers.
+struct NumberList: ExpressibleByArgument {
+    let values: [Double]
+    init?(argument: String) {
+        let parts = argument.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ $0?.isFinite == true }) else { return nil }
+        values = parts.map { $0! }
+    }
+}
+
+extension CLV {
+    struct Segment: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Segments customers (RFM, value matrix, ABC, tiers, lifecycle) and says what to do with each segment.",
+            discussion: """
+            Writes one row per customer: customer_id, segment (in --lang), segment_key, the method's own \
+            columns, and action. With --summary the output is the segment table instead (size, share of \
+            customers and of value, profile in days/orders/money, rule, action); --summary-file writes it \
+            in addition to the customer rows.
+
+            Methods:
+              rfm           R, F, M scores 1–5 (SQL NTILE: ties ordered by customer id) and the eight classic \
+            segments (重要价值客户 …): high/low on recency, frequency, monetary against the mean (--reference).
+              value-matrix  orders × average order value, split at the mean: best, frequent, spender, uncertain.
+              abc           A = top 15% of customers by value, B = next 20%, C = the rest (--abc-cuts, --abc-basis).
+              tiers         membership tiers by spend in the last --tier-window days and activity; with \
+            --compare DATE also the tier at DATE and the move (upgrade/downgrade).
+              lifecycle     new, growing, mature, at risk, churned, reactivated from recency against the \
+            customer's usual gap, P(alive) (MBG/NBD fitted unless --model none), tenure and the 90-day trend.
+
+            Examples:
+              clv segment Examples/transactions.csv --method rfm --lang zh
+              clv segment orders.csv --method abc --value clv --summary
+              clv segment orders.csv --method tiers --tier-thresholds 500,2000,8000 --compare 2025-12-31 -o tiers.csv
+            """)
+
+        @OptionGroup var input: InputOptions
+        @Option(help: "Method: \(SegmentMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var method: SegmentMethod = .rfm
+        @Option(help: "Language of segment names and actions: en or zh.")
+        var lang: ReportLanguage = .en
+        @Option(help: "Segment as of this date (YYYY-MM-DD); later rows are ignored. Default: the last transaction date.")
+        var observationEnd: CalendarDay?
+        @Option(help: "Value that abc and the segment table use: spend (net spend to date) or clv (fits a model).")
+        var value: ValueBasis = .spend
+        @Option(help: "Model for P(alive) and CLV: bgnbd, mbgnbd, pnbd or none. Default: mbgnbd for lifecycle and --value clv, else none.")
+        var model: String?
+        @Option(help: "CLV horizon with --value clv: 90d, 12m, 1y, …")
+        var horizon: Horizon = Horizon(argument: "1y")!
+        @OptionGroup var valueOptions: ValueOptions
+
+        @Option(help: "rfm: number of score bins.")
+        var bins: Int = 5
+        @Option(help: "rfm: ties in quantile scores: ntile (SQL NTILE, ordered by customer id) or keep (equal values share a score).")
+        var ties: TieRule = .ntile
+        @Option(help: "rfm: recency cut points in days instead of quantiles, e.g. 30,90,180,365 (≤ 30 days scores 5).")
+        var recencyCuts: NumberList?
+        @Option(help: "rfm: frequency cut points (orders), e.g. 2,3,5,10 (lower bounds of scores 2…5).")
+        var frequencyCuts: NumberList?
+        @Option(help: "rfm: monetary cut points, e.g. 100,300,1000,3000.")
+        var monetaryCuts: NumberList?
+        @Option(help: "rfm: monetary value: total (net spend) or average (per order).")
+        var monetary: MonetaryKind = .total
+        @Option(help: "rfm: cap monetary values at this quantile before scoring and averaging (1 = no cap).")
+        var capMonetary: Double = 0.99
+        @Option(help: "rfm, value-matrix: compare with the mean or the median.")
+        var reference: SplitReference = .mean
+        @Option(help: "rfm: the eight segments compare raw values or scores.")
+        var splitBasis: RFMSplitBasis = .values
+
+        @Option(help: "abc: cut points A,B as shares (default 0.15,0.35).")
+        var abcCuts: NumberList?
+        @Option(help: "abc: the cut points are shares of customers or of value.")
+        var abcBasis: ABCBasis = .customers
+
+        @Option(help: "tiers: spend window in days.")
+        var tierWindow: Int = 365
+        @Option(help: "tiers: silver,gold,diamond spend thresholds (default: 50th/80th/95th percentile of window spend, 2 significant digits).")
+        var tierThresholds: NumberList?
+        @Option(help: "tiers: paid tiers need a purchase within this many days.")
+        var tierInactiveDays: Double = 365
+        @Option(help: "tiers: also compute the tiers at this earlier date and report moves.")
+        var compare: CalendarDay?
+
+        @Option(help: "lifecycle: trend window in days (orders in the last N days against the N before).")
+        var trendWindow: Int = 90
+        @Option(help: "lifecycle: first purchase within this many days is new.")
+        var newDays: Double = 90
+        @Option(help: "lifecycle: churned beyond this multiple of the usual gap.")
+        var churnGapMultiple: Double = 3
+        @Option(help: "lifecycle: at risk beyond this multiple of the usual gap.")
+        var atRiskGapMultiple: Double = 1.5
+
+        @Flag(help: "Write the segment table instead of one row per customer.")
+        var summary = false
+        @Option(help: "Also write the segment table to this file (same format).")
+        var summaryFile: String?
+        @OptionGroup var output: OutputOptions
+
+        enum TieRule: String, ExpressibleByArgument, CaseIterable { case ntile, keep }
+        enum MonetaryKind: String, ExpressibleByArgument, CaseIterable { case total, average }
+
+        func validate() throws {
+            guard (2...100).contains(bins) else { throw ValidationError("--bins must be between 2 and 100.") }
+            guard capMonetary > 0, capMonetary <= 1 else { throw ValidationError("--cap-monetary must be in (0, 1].") }
+            let cuts = [recencyCuts, frequencyCuts, monetaryCuts]
+            guard cuts.allSatisfy({ $0 == nil }) || cuts.allSatisfy({ $0 != nil }) else {
+                throw ValidationError("give all three of --recency-cuts, --frequency-cuts and --monetary-cuts, or none.")
+            }
+            if let c = abcCuts, c.values.count != 2 { throw ValidationError("--abc-cuts takes two shares, e.g. 0.15,0.35.") }
+            if let t = tierThresholds, t.values.count != 3 { throw ValidationError("--tier-thresholds takes three amounts: silver,gold,diamond.") }
+            guard tierWindow > 0, trendWindow > 0 else { throw ValidationError("--tier-window and --trend-window must be positive.") }
+            if let model, model != "none", TransactionModelKind(rawValue: model) == nil {
+                throw ValidationError("--model must be bgnbd, mbgnbd, pnbd or none (got '\(model)').")
+            }
+        }
+
+        /// The model to fit, if any.
+        var modelKind: TransactionModelKind? {
+            if let model { return TransactionModelKind(rawValue: model) }
+            return method == .lifecycle || value == .clv ? .mbgnbd : nil
+        }
+
+        func note(_ text: String) { if !output.quiet { printError("clv: \(text)") } }
+
+        func run() throws {
+            try withExitCodes {
+                // Windows and trends read the log more than once: standard input is kept in a temporary file.
+                var input = input
+                var spooled: URL?
+                if input.input == "-" {
+                    let url = FileManager.default.temporaryDirectory.appendingPathComponent("clv-segment-\(getpid()).csv")
+                    try FileHandle.standardInput.readDataToEndOfFile().write(to: url)
+                    input.input = url.path
+                    spooled = url
+                }
+                defer { if let spooled { try? FileManager.default.removeItem(at: spooled) } }
+                var data = try SegmentData(input: input, observationEnd: observationEnd, quiet: output.quiet)
+                for line in data.report.lines { note(line) }
+                if let kind = modelKind {
+                    try data.addModelScores(kind, value: valueOptions, horizonDays: horizon.days(modelUnit: .day))
+                    note("model: \(kind.rawValue) fitted for P(alive)\(data.metrics.lifetimeValue != nil ? " and CLV" : "")")
+                }
+                if value == .clv && data.metrics.lifetimeValue == nil {
+                    throw ValidationError("--value clv needs amounts and a model (not --model none).")
+                }
+                if value == .spend { data.metrics.lifetimeValue = nil }
+                let result = try segment(data)
+                let chinese = lang == .zh
+                if summary {
+                    try writeSummary(result.segmentation, data.metrics, to: output.output, chinese: chinese)
+                } else {
+                    var table = TableOutput(columns: ["customer_id", "segment", "segment_key"] + result.columns + ["action"],
+                                            format: output.format, file: try OutputFile(path: output.output))
+                    for i in 0..<data.metrics.count {
+                        let s = result.segmentation.segment(of: i)
+                        try table.row([.text(data.metrics.ids[i]), .text(s.name.text(chinese: chinese)), .text(s.key)]
+                                      + result.fields(i) + [.text(s.action.text(chinese: chinese))])
+                    }
+                    try table.finish()
+                    if let summaryFile { try writeSummary(result.segmentation, data.metrics, to: summaryFile, chinese: chinese) }
+                }
+                for line in result.notes { note(line) }
+            }
+        }
+
+        /// A segmentation with its extra per-customer columns.
+        struct Result {
+            var segmentation: Segmentation
+            var columns: [String]
+            var fields: (Int) -> [Field]
+            var notes: [String] = []
+        }
+
+        func segment(_ data: SegmentData) throws -> Result {
+            let m = data.metrics
+            switch method {
+            case .rfm:
+                let binning: RFMBinning
+                if let r = recencyCuts, let f = frequencyCuts, let mc = monetaryCuts {
+                    binning = .thresholds(recencyDays: r.values, frequency: f.values, monetary: mc.values)
+                } else {
+                    binning = ties == .ntile ? .ntile(bins: bins) : .quantilesKeepingTies(bins: bins)
+                }
+                let money = monetary == .total ? m.spend : m.averageOrderValue
+                let r = try RFMSegmentation.segment(m, monetary: money, options: RFMOptions(
+                    binning: binning, monetaryCapQuantile: capMonetary < 1 ? capMonetary : nil, basis: splitBasis, reference: reference))
+                return Result(segmentation: r.segmentation,
+                              columns: ["r_score", "f_score", "m_score", "rfm_code", "recency_days", "orders", "monetary"],
+                              fields: { i in
+                                  [.integer(Int(r.recencyScore[i])), .integer(Int(r.frequencyScore[i])), .integer(Int(r.monetaryScore[i])),
+                                   .text("\(r.recencyScore[i])\(r.frequencyScore[i])\(r.monetaryScore[i])"),
+                                   .number(m.recencyDays[i]), .number(m.orders[i]), .number(money[i])]
+                              },
+                              notes: ["rfm: high/low against the \(reference.rawValue) of \(splitBasis.rawValue): recency \(fmt(r.references.recency)), frequency \(fmt(r.references.frequency)), monetary \(fmt(r.references.monetary))\(r.monetaryCap.map { "; monetary capped at \(fmt($0))" } ?? "")"])
+            case .valueMatrix:
+                let (seg, fr, ar) = try ValueMatrix.segment(m, reference: reference)
+                let aov = m.averageOrderValue
+                return Result(segmentation: seg, columns: ["orders", "average_order_value"],
+                              fields: { i in [.number(m.orders[i]), .number(aov[i])] },
+                              notes: ["value matrix: split at \(reference.rawValue) orders \(fmt(fr)) and average order value \(fmt(ar))"])
+            case .abc:
+                let cuts = abcCuts.map { ($0.values[0], $0.values[1]) } ?? (0.15, 0.35)
+                let v = m.value
+                let seg = try ABCClassification.classify(value: v, ids: m.ids, cuts: cuts, basis: abcBasis)
+                return Result(segmentation: seg, columns: ["abc_class", "value"],
+                              fields: { i in [.text(seg.segment(of: i).key), .number(v[i])] })
+            case .tiers:
+                return try tiers(data)
+            case .lifecycle:
+                return try lifecycle(data)
+            }
+        }
+
+        func tiers(_ data: SegmentData) throws -> Result {
+            let now = try data.window(days: tierWindow, endingAt: data.asOf)
+            var notes: [String] = []
+            let thresholds: (Double, Double, Double)
+            if let t = tierThresholds {
+                thresholds = (t.values[0], t.values[1], t.values[2])
+            } else if let t = MembershipTiers.suggestedThresholds(windowSpend: now.spend) {
+                thresholds = t
+                notes.append("tiers: thresholds from the data (50th/80th/95th percentile of \(tierWindow)-day spend): silver \(fmt(t.silver)), gold \(fmt(t.gold)), diamond \(fmt(t.diamond)); pass --tier-thresholds \(fmt(t.silver)),\(fmt(t.gold)),\(fmt(t.diamond)) to keep them fixed")
+            } else {
+                throw ValidationError("too few customers with spend to derive tier thresholds; give --tier-thresholds.")
+            }
+            let tiers = try MembershipTiers.standard(silver: thresholds.0, gold: thresholds.1, diamond: thresholds.2,
+                                                     maxInactiveDays: tierInactiveDays)
+            let seg = try tiers.assign(TierActivity(spend: now.spend, orders: now.orders, inactiveDays: data.metrics.recencyDays))
+            var previous: Segmentation?
+            if let compare {
+                guard compare < data.asOf else { throw ValidationError("--compare (\(compare)) must be before the as-of date \(data.asOf).") }
+                let then = try data.window(days: tierWindow, endingAt: compare)
+                // Days since the last purchase on or before the earlier date (no purchase by then: inactive).
+                var inactiveThen = [Double](repeating: .infinity, count: data.metrics.count)
+                if let earlier = try data.cumulative(at: compare).table {
+                    var index: [String: Int] = [:]
+                    index.reserveCapacity(earlier.count)
+                    for (j, id) in earlier.customerIDs.enumerated() { index[id] = j }
+                    for i in inactiveThen.indices {
+                        if let j = index[data.metrics.ids[i]] { inactiveThen[i] = Double(earlier.lastPurchase[j].days(to: compare)) }
+                    }
+                }
+                let p = try tiers.assign(TierActivity(spend: then.spend, orders: then.orders, inactiveDays: inactiveThen))
+                previous = p
+                let moves = zip(p.assignment, seg.assignment)
+                let ups = moves.filter { $1 < $0 }.count, downs = moves.filter { $1 > $0 }.count
+                notes.append("tiers: \(ups) upgrades and \(downs) downgrades since \(compare)")
+            }
+            let windowSpend = now.spend, windowOrders = now.orders
+            let rank = { (s: Segmentation, i: Int) -> Int32 in s.assignment[i] }
+            return Result(segmentation: seg,
+                          columns: ["tier", "window_spend", "window_orders", "days_since_last_purchase"]
+                              + (previous != nil ? ["previous_tier", "move"] : []),
+                          fields: { i in
+                              var f: [Field] = [.text(seg.segment(of: i).key), .number(windowSpend[i]), .number(windowOrders[i]),
+                                                .number(data.metrics.recencyDays[i])]
+                              if let p = previous {
+                                  let (old, new) = (rank(p, i), rank(seg, i))
+                                  f += [.text(p.segment(of: i).key), .text(new < old ? "upgrade" : new > old ? "downgrade" : "")]
+                              }
+                              return f
+                          }, notes: notes)
+        }
+
+        func lifecycle(_ data: SegmentData) throws -> Result {
+            let input = data.input
+            var options = LifecycleOptions()
+            options.newCustomerDays = newDays
+            options.churnGapMultiple = churnGapMultiple
+            options.atRiskGapMultiple = atRiskGapMultiple
+            let m = data.metrics
+            let recent = try data.window(days: trendWindow, endingAt: data.asOf)
+            let previous = try data.window(days: trendWindow, endingAt: data.asOf.adding(days: -trendWindow))
+            // Reactivation: churned at the start of the trend window (judged on the data up to then, without a
+            // model or trend) and bought since.
+            var reactivated: [Bool]?
+            let start = data.asOf.adding(days: -trendWindow)
+            if let first = data.report.firstDate, start >= first {
+                let (earlier, _) = try SegmentData.read(input, end: start, quiet: true)
+                let em = try CustomerMetrics(ids: earlier.customerIDs, recencyDays: zip(earlier.age, earlier.recency).map { $0 - $1 },
+                                             orders: earlier.orders.map(Double.init), spend: earlier.orders.map { _ in 0 },
+                                             tenureDays: earlier.age)
+                let stages = try LifecycleStages.assign(em, options: options)
+                reactivated = LifecycleStages.reactivated(earlier: stages, earlierIDs: em.ids, earlierOrders: em.orders,
+                                                          currentIDs: m.ids, currentOrders: m.orders)
+            }
+            let history = LifecycleHistory(recentOrders: recent.orders, previousOrders: previous.orders, reactivated: reactivated)
+            let seg = try LifecycleStages.assign(m, history: history, options: options)
+            let gaps = LifecycleStages.usualGaps(m, options: options)
+            let alive = m.probabilityAlive
+            return Result(segmentation: seg,
+                          columns: ["lifecycle_stage", "days_since_last_purchase", "usual_gap_days", "orders", "tenure_days",
+                                    "p_alive", "orders_last_\(trendWindow)d", "orders_previous_\(trendWindow)d"],
+                          fields: { i in
+                              [.text(seg.segment(of: i).key), .number(m.recencyDays[i]), .number(gaps[i]), .number(m.orders[i]),
+                               .number(m.tenureDays[i]), alive.map { .number($0[i]) } ?? .missing,
+                               .number(recent.orders[i]), .number(previous.orders[i])]
+                          })
+        }
+
+        func writeSummary(_ seg: Segmentation, _ metrics: CustomerMetrics, to path: String?, chinese: Bool) throws {
+            let rows = SegmentSummary.rows(seg, metrics: metrics)
+            var table = TableOutput(
+                columns: ["segment_key", "segment", "customers", "customer_share", "value", "value_share",
+                          "mean_recency_days", "median_recency_days", "mean_orders", "median_orders", "mean_spend",
+                          "median_spend", "mean_order_value", "mean_clv", "mean_p_alive", "rule", "action"],
+                format: output.format, file: try OutputFile(path: path))
+            for r in rows {
+                try table.row([.text(r.segment.key), .text(r.segment.name.text(chinese: chinese)), .integer(r.customers),
+                               .number(r.customerShare), .number(r.value), .number(r.valueShare),
+                               .number(r.meanRecencyDays), .number(r.medianRecencyDays), .number(r.meanOrders),
+                               .number(r.medianOrders), .number(r.meanSpend), .number(r.medianSpend), .number(r.meanOrderValue),
+                               r.meanLifetimeValue.map(Field.number) ?? .missing, r.meanProbabilityAlive.map(Field.number) ?? .missing,
+                               .text(r.segment.rule.text(chinese: chinese)), .text(r.segment.action.text(chinese: chinese))])
+            }
+            try table.finish()
+        }
+
+        func fmt(_ v: Double) -> String { ModelRunner.format(v) }
+    }
+}
+
+extension SplitReference: ExpressibleByArgument {}
+extension RFMSplitBasis: ExpressibleByArgument {}
+extension ABCBasis: ExpressibleByArgument {}

@@ -1,0 +1,88 @@
+import CLVKit
+import Foundation
+
+/// The per-customer figures `clv segment` works from: a daily summary of the log at the as-of date,
+/// and, on demand, the same customers' cumulative orders and spend at earlier dates (for windows,
+/// trends and tier moves) and model scores.
+struct SegmentData {
+    let input: InputOptions
+    let quiet: Bool
+    /// The summary at ``asOf`` (days).
+    let table: SummaryTable
+    let report: IngestReport
+    /// The end of observation: the as-of date of every figure.
+    let asOf: CalendarDay
+    var metrics: CustomerMetrics
+
+    init(input: InputOptions, observationEnd: CalendarDay?, quiet: Bool) throws {
+        self.input = input
+        self.quiet = quiet
+        let (table, report) = try SegmentData.read(input, end: observationEnd, quiet: quiet)
+        self.table = table
+        self.report = report
+        asOf = table.observationEnd
+        metrics = try CustomerMetrics(
+            ids: table.customerIDs,
+            recencyDays: zip(table.age, table.recency).map { $0 - $1 },
+            orders: table.orders.map(Double.init),
+            spend: table.hasMonetary ? table.totalSpend : table.orders.map { _ in 0 },
+            tenureDays: table.age)
+    }
+
+    static func read(_ input: InputOptions, end: CalendarDay?, quiet: Bool) throws -> (SummaryTable, IngestReport) {
+        let progress = ProgressLine("reading \(input.input)\(end.map { " up to \($0)" } ?? "")", quiet: quiet)
+        defer { progress.finish() }
+        return try TransactionLogReader.summarize(
+            path: input.input, options: input.ingestOptions,
+            summary: SummaryOptions(frequency: .day, timeUnit: .day, observationEnd: end),
+            progress: { progress.update(done: $0, total: $1) })
+    }
+
+    /// Cumulative orders and spend of this table's customers up to and including `day` (0 for customers
+    /// who had not bought yet), read from the log again.
+    func cumulative(at day: CalendarDay) throws -> (orders: [Double], spend: [Double], table: SummaryTable?) {
+        let zero = [Double](repeating: 0, count: table.count)
+        guard day < asOf else { return (metrics.orders, metrics.spend, table) }
+        guard let first = report.firstDate, day >= first else { return (zero, zero, nil) }
+        let (earlier, _) = try SegmentData.read(input, end: day, quiet: true)
+        var index: [String: Int] = [:]
+        index.reserveCapacity(earlier.count)
+        for (i, id) in earlier.customerIDs.enumerated() { index[id] = i }
+        var orders = zero, spend = zero
+        for (i, id) in table.customerIDs.enumerated() {
+            guard let j = index[id] else { continue }
+            orders[i] = Double(earlier.orders[j])
+            spend[i] = earlier.hasMonetary ? earlier.totalSpend[j] : 0
+        }
+        return (orders, spend, earlier)
+    }
+
+    /// Orders and spend in the `days` days up to `end` (difference of cumulative figures).
+    func window(days: Int, endingAt end: CalendarDay) throws -> (orders: [Double], spend: [Double]) {
+        let upper = try cumulative(at: end)
+        let lower = try cumulative(at: end.adding(days: -days))
+        return (zip(upper.orders, lower.orders).map { $0 - $1 }, zip(upper.spend, lower.spend).map { $0 - $1 })
+    }
+
+    /// Fits `kind` (weeks) and, with amounts, Gamma-Gamma; adds P(alive) and CLV to the metrics.
+    mutating func addModelScores(_ kind: TransactionModelKind, value: ValueOptions, horizonDays: Double) throws {
+        let weeks = TimeUnit.week
+        let recency = table.recency.map { $0 / weeks.days }, age = table.age.map { $0 / weeks.days }
+        let cells = try RFMCells(frequency: table.repeatPurchases.map(Double.init), recency: recency, age: age)
+        let (model, _) = try ModelRunner.fit(kind, cells, options: FitOptions())
+        var spend: GammaGammaModel?
+        if table.hasMonetary {
+            let spendCells = try GammaGammaModel.SpendCells(frequency: table.repeatPurchases.map(Double.init), meanValue: table.monetaryValue)
+            spend = try? GammaGammaModel.fit(spendCells).model
+        }
+        let scores = model.score(frequency: table.repeatPurchases, recency: recency, age: age,
+                                 monetaryValue: table.hasMonetary ? table.monetaryValue : nil,
+                                 horizon: horizonDays / weeks.days, spend: spend, timeUnit: weeks,
+                                 lifetimeValue: value.lifetimeValue(horizonDays: horizonDays))
+        guard scores.probabilityAlive.allSatisfy(\.isFinite), (scores.lifetimeValue ?? []).allSatisfy(\.isFinite) else {
+            throw ModelError.unusableModel(model: kind.rawValue, reason: "some predictions are not finite numbers; nothing was written.")
+        }
+        metrics.probabilityAlive = scores.probabilityAlive
+        metrics.lifetimeValue = scores.lifetimeValue
+    }
+}

@@ -1,0 +1,57 @@
+import CLVKit
+
+/// One field of an output row.
+enum Field {
+    case text(String)
+    case number(Double)
+    case integer(Int)
+    /// An empty CSV field, JSON `null`.
+    case missing
+}
+
+/// Writes rows with named columns as CSV (header line) or JSON Lines, in 1 MB chunks to an atomic file.
+struct TableOutput {
+    let columns: [String]
+    let format: TableFormat
+    let file: OutputFile
+    private var buffer = ByteWriter(capacity: 1 << 20)
+
+    init(columns: [String], format: TableFormat, file: OutputFile) {
+        self.columns = columns
+        self.format = format
+        self.file = file
+        if format == .csv {
+            for (k, c) in columns.enumerated() {
+                if k > 0 { buffer.append(byte: 0x2C) }
+                buffer.appendCSVField(c)
+            }
+            buffer.append(byte: 0x0A)
+        }
+    }
+
+    mutating func row(_ fields: [Field]) throws {
+        precondition(fields.count == columns.count)
+        if format == .jsonl { buffer.append(byte: 0x7B) }
+        for (k, field) in fields.enumerated() {
+            if k > 0 { buffer.append(byte: 0x2C) }
+            if format == .jsonl { buffer.appendJSONString(columns[k]); buffer.append(byte: 0x3A) }
+            switch field {
+            case let .text(s): format == .csv ? buffer.appendCSVField(s) : buffer.appendJSONString(s)
+            case let .number(v):
+                if v.isFinite { buffer.append(v) } else if format == .jsonl { buffer.append("null") }
+            case let .integer(v): buffer.append(v)
+            case .missing: if format == .jsonl { buffer.append("null") }
+            }
+        }
+        if format == .jsonl { buffer.append(byte: 0x7D) }
+        buffer.append(byte: 0x0A)
+        if buffer.count >= 1 << 20 { try file.write(buffer); buffer.removeAll() }
+    }
+
+    /// Writes what is buffered and commits the file (atomic rename).
+    mutating func finish() throws {
+        try file.write(buffer)
+        buffer.removeAll()
+        try file.commit()
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import _CLVTestSupport
+
+@Suite("clv segment, end to end")
+struct SegmentCommandTests {
+    static func rows(_ csv: String) -> [[String: String]] {
+        let lines = csv.split(separator: "\n").map(String.init)
+        guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) else { return [] }
+        return lines.dropFirst().map { line in
+            // Fields here contain no quoted commas except the last (action), which is dropped when quoted.
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            return Dictionary(uniqueKeysWithValues: zip(header, fields))
+        }
+    }
+
+    @Test(arguments: ["rfm", "value-matrix", "abc", "tiers", "lifecycle"])
+    func everyCustomerGetsOneSegment(method: String) throws {
+        let r = try CLVCommand.run(["segment", "Examples/transactions.csv", "--method", method, "--as-of", "2030-01-01", "-q"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = Self.rows(r.stdout)
+        #expect(rows.count == 2000)
+        #expect(Set(rows.map { $0["customer_id"]! }).count == 2000)
+        let s = try CLVCommand.run(["segment", "Examples/transactions.csv", "--method", method, "--as-of", "2030-01-01", "-q", "--summary"])
+        #expect(s.status == 0, "\(s.stderr)")
+        let table = Self.rows(s.stdout)
+        #expect(table.map { Int($0["customers"]!)! }.reduce(0, +) == 2000)
+        // The segment table counts exactly the keys of the customer rows.
+        var counts: [String: Int] = [:]
+        for row in rows { counts[row["segment_key"]!, default: 0] += 1 }
+        for row in table { #expect(counts[row["segment_key"]!, default: 0] == Int(row["customers"]!)!, "\(method) \(row["segment_key"]!)") }
+    }
+
+    @Test func chineseNamesAndJSONLines() throws {
+        let r = try CLVCommand.run(["segment", "Examples/transactions.csv", "--method", "rfm", "--lang", "zh", "--as-of", "2030-01-01",
+                                    "-q", "--format", "jsonl"])
+        #expect(r.status == 0)
+        let first = try JSONSerialization.jsonObject(with: Data(r.stdout.split(separator: "\n")[0].utf8)) as! [String: Any]
+        #expect(first["r_score"] is NSNumber)
+        #expect(r.stdout.contains("\"segment\":\"重要价值客户\""))
+        #expect(r.stdout.contains("重点保持"))
+    }
+
+    /// Tiers at two dates on a log whose answer is worked out by hand.
+    @Test func tierMovesBetweenTwoDates() throws {
+        let log = """
+        customer_id,date,amount
+        A,2025-01-15,600
+        B,2024-01-10,100
+        B,2025-06-01,3000
+        C,2024-03-01,200
+        """
+        let r = try CLVCommand.run(["segment", "-", "--method", "tiers", "--tier-thresholds", "100,500,2000", "--compare", "2024-12-31",
+                                    "--observation-end", "2025-06-30", "--as-of", "2030-01-01"], stdin: log)
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = Dictionary(uniqueKeysWithValues: Self.rows(r.stdout).map { ($0["customer_id"]!, $0) })
+        // Window (2024-06-30, 2025-06-30]: A 600 → gold, B 3000 → diamond, C nothing (and 486 days inactive) → regular.
+        // Window (2023-12-31, 2024-12-31]: A nothing → regular, B 100 → silver, C 200 → silver.
+        #expect(rows["A"]?["tier"] == "gold" && rows["A"]?["previous_tier"] == "regular" && rows["A"]?["move"] == "upgrade")
+        #expect(rows["B"]?["tier"] == "diamond" && rows["B"]?["previous_tier"] == "silver" && rows["B"]?["move"] == "upgrade")
+        #expect(rows["C"]?["tier"] == "regular" && rows["C"]?["previous_tier"] == "silver" && rows["C"]?["move"] == "downgrade")
+        #expect(r.stderr.contains("2 upgrades and 1 downgrades"))
+    }
+
+    /// Lifecycle stages on a log whose answer is worked out by hand (rules only, no model).
+    @Test func lifecycleStagesByHand() throws {
+        var lines = ["customer_id,date,amount",
+                     "N,2025-05-01,10",
+                     "R,2023-01-01,10", "R,2023-02-01,10", "R,2025-06-01,10",
+                     "C,2024-01-01,10", "C,2024-02-01,10", "C,2024-03-01,10",
+                     "A,2024-06-01,10", "A,2024-09-15,10", "A,2025-01-01,10",
+                     "G,2025-02-01,10", "G,2025-05-20,10"]
+        for month in 0..<18 { lines.append(String(format: "M,%04d-%02d-15,10", 2024 + month / 12, month % 12 + 1)) }
+        let r = try CLVCommand.run(["segment", "-", "--method", "lifecycle", "--model", "none", "--observation-end", "2025-06-30",
+                                    "--as-of", "2030-01-01", "-q"], stdin: lines.joined(separator: "\n"))
+        #expect(r.status == 0, "\(r.stderr)")
+        let stage = Dictionary(uniqueKeysWithValues: Self.rows(r.stdout).map { ($0["customer_id"]!, $0["lifecycle_stage"]!) })
+        // N: first bought 60 days ago. R: at 2025-04-01 silent 790 days against a 31-day gap (churned), bought since.
+        // C: silent 486 days against a 30-day gap. A: silent 180 days against a 107-day gap (> 1.5×, < 3×).
+        // G: two orders. M: monthly for 18 months, last 15 days ago.
+        #expect(stage == ["N": "new", "R": "reactivated", "C": "churned", "A": "at_risk", "G": "growing", "M": "mature"])
+    }
+
+    @Test func badOptionsAreRefused() throws {
+        let r = try CLVCommand.run(["segment", "Examples/transactions.csv", "--recency-cuts", "30,90"])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("--frequency-cuts"))
+        let t = try CLVCommand.run(["segment", "Examples/transactions.csv", "--method", "tiers", "--tier-thresholds", "500,100,900", "--as-of", "2030-01-01"])
+        #expect(t.status != 0)
+        #expect(t.stderr.contains("silver < gold < diamond"))
+    }
+}
