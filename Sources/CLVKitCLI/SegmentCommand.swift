@@ -15,6 +15,17 @@ enum ValueBasis: String, ExpressibleByArgument, CaseIterable {
     case clv
 }
 
+/// One method or several, comma-separated.
+struct MethodList: ExpressibleByArgument {
+    let methods: [SegmentMethod]
+    init?(argument: String) {
+        let parts = argument.split(separator: ",").map { SegmentMethod(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
+        methods = parts.map { $0! }
+        guard Set(methods).count == methods.count else { return nil }
+    }
+}
+
 /// A comma-separated list of numbers.
 struct NumberList: ExpressibleByArgument {
     let values: [Double]
@@ -31,9 +42,10 @@ extension CLV {
             abstract: "Segments customers (RFM, value matrix, ABC, tiers, lifecycle) and says what to do with each segment.",
             discussion: """
             Writes one row per customer: customer_id, segment (in --lang), segment_key, the method's own \
-            columns, and action. With --summary the output is the segment table instead (size, share of \
-            customers and of value, profile in days/orders/money, rule, action); --summary-file writes it \
-            in addition to the customer rows.
+            columns, and action. Several methods (--method rfm,abc) give one table whose columns carry the \
+            method as a prefix (rfm_segment, abc_segment, …). With --summary the output is the segment \
+            table instead (method, size, share of customers and of value, profile in days/orders/money, \
+            rule, action); --summary-file writes it in addition to the customer rows.
 
             Methods:
               rfm           R, F, M scores 1–5 (SQL NTILE: ties ordered by customer id) and the eight classic \
@@ -52,8 +64,8 @@ extension CLV {
             """)
 
         @OptionGroup var input: InputOptions
-        @Option(help: "Method: \(SegmentMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
-        var method: SegmentMethod = .rfm
+        @Option(help: "Method, or several separated by commas: \(SegmentMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var method: MethodList = MethodList(argument: "rfm")!
         @Option(help: "Language of segment names and actions: en or zh.")
         var lang: ReportLanguage = .en
         @Option(help: "Segment as of this date (YYYY-MM-DD); later rows are ignored. Default: the last transaction date.")
@@ -135,7 +147,7 @@ extension CLV {
         /// The model to fit, if any.
         var modelKind: TransactionModelKind? {
             if let model { return TransactionModelKind(rawValue: model) }
-            return method == .lifecycle || value == .clv ? .mbgnbd : nil
+            return method.methods.contains(.lifecycle) || value == .clv ? .mbgnbd : nil
         }
 
         func note(_ text: String) { if !output.quiet { printError("clv: \(text)") } }
@@ -162,34 +174,47 @@ extension CLV {
                     throw ValidationError("--value clv needs amounts and a model (not --model none).")
                 }
                 if value == .spend { data.metrics.lifetimeValue = nil }
-                let result = try segment(data)
+                let started = ProgressLine.now()
+                let results = try method.methods.map { try segment($0, data) }
+                if ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil {
+                    printError("timing: segment \(ProgressLine.now() - started) s for \(data.metrics.count) customers (\(method.methods.map(\.rawValue).joined(separator: ",")))")
+                }
                 let chinese = lang == .zh
+                let single = results.count == 1
                 if summary {
-                    try writeSummary(result.segmentation, data.metrics, to: output.output, chinese: chinese)
+                    try writeSummary(results, data.metrics, to: output.output, chinese: chinese)
                 } else {
-                    var table = TableOutput(columns: ["customer_id", "segment", "segment_key"] + result.columns + ["action"],
-                                            format: output.format, file: try OutputFile(path: output.output))
+                    var columns = ["customer_id"]
+                    for r in results {
+                        let p = single ? "" : r.method.rawValue.replacingOccurrences(of: "-", with: "_") + "_"
+                        columns += [p + "segment", p + "segment_key"] + r.columns + [p + "action"]
+                    }
+                    var table = TableOutput(columns: columns, format: output.format, file: try OutputFile(path: output.output))
                     for i in 0..<data.metrics.count {
-                        let s = result.segmentation.segment(of: i)
-                        try table.row([.text(data.metrics.ids[i]), .text(s.name.text(chinese: chinese)), .text(s.key)]
-                                      + result.fields(i) + [.text(s.action.text(chinese: chinese))])
+                        var fields: [Field] = [.text(data.metrics.ids[i])]
+                        for r in results {
+                            let s = r.segmentation.segment(of: i)
+                            fields += [.text(s.name.text(chinese: chinese)), .text(s.key)] + r.fields(i) + [.text(s.action.text(chinese: chinese))]
+                        }
+                        try table.row(fields)
                     }
                     try table.finish()
-                    if let summaryFile { try writeSummary(result.segmentation, data.metrics, to: summaryFile, chinese: chinese) }
+                    if let summaryFile { try writeSummary(results, data.metrics, to: summaryFile, chinese: chinese) }
                 }
-                for line in result.notes { note(line) }
+                for line in results.flatMap(\.notes) { note(line) }
             }
         }
 
         /// A segmentation with its extra per-customer columns.
         struct Result {
+            var method: SegmentMethod
             var segmentation: Segmentation
             var columns: [String]
             var fields: (Int) -> [Field]
             var notes: [String] = []
         }
 
-        func segment(_ data: SegmentData) throws -> Result {
+        func segment(_ method: SegmentMethod, _ data: SegmentData) throws -> Result {
             let m = data.metrics
             switch method {
             case .rfm:
@@ -202,7 +227,7 @@ extension CLV {
                 let money = monetary == .total ? m.spend : m.averageOrderValue
                 let r = try RFMSegmentation.segment(m, monetary: money, options: RFMOptions(
                     binning: binning, monetaryCapQuantile: capMonetary < 1 ? capMonetary : nil, basis: splitBasis, reference: reference))
-                return Result(segmentation: r.segmentation,
+                return Result(method: method, segmentation: r.segmentation,
                               columns: ["r_score", "f_score", "m_score", "rfm_code", "recency_days", "orders", "monetary"],
                               fields: { i in
                                   [.integer(Int(r.recencyScore[i])), .integer(Int(r.frequencyScore[i])), .integer(Int(r.monetaryScore[i])),
@@ -213,14 +238,14 @@ extension CLV {
             case .valueMatrix:
                 let (seg, fr, ar) = try ValueMatrix.segment(m, reference: reference)
                 let aov = m.averageOrderValue
-                return Result(segmentation: seg, columns: ["orders", "average_order_value"],
+                return Result(method: method, segmentation: seg, columns: ["orders", "average_order_value"],
                               fields: { i in [.number(m.orders[i]), .number(aov[i])] },
                               notes: ["value matrix: split at \(reference.rawValue) orders \(fmt(fr)) and average order value \(fmt(ar))"])
             case .abc:
                 let cuts = abcCuts.map { ($0.values[0], $0.values[1]) } ?? (0.15, 0.35)
                 let v = m.value
                 let seg = try ABCClassification.classify(value: v, ids: m.ids, cuts: cuts, basis: abcBasis)
-                return Result(segmentation: seg, columns: ["abc_class", "value"],
+                return Result(method: method, segmentation: seg, columns: ["abc_class", "value"],
                               fields: { i in [.text(seg.segment(of: i).key), .number(v[i])] })
             case .tiers:
                 return try tiers(data)
@@ -266,7 +291,7 @@ extension CLV {
             }
             let windowSpend = now.spend, windowOrders = now.orders
             let rank = { (s: Segmentation, i: Int) -> Int32 in s.assignment[i] }
-            return Result(segmentation: seg,
+            return Result(method: .tiers, segmentation: seg,
                           columns: ["tier", "window_spend", "window_orders", "days_since_last_purchase"]
                               + (previous != nil ? ["previous_tier", "move"] : []),
                           fields: { i in
@@ -306,7 +331,7 @@ extension CLV {
             let seg = try LifecycleStages.assign(m, history: history, options: options)
             let gaps = LifecycleStages.usualGaps(m, options: options)
             let alive = m.probabilityAlive
-            return Result(segmentation: seg,
+            return Result(method: .lifecycle, segmentation: seg,
                           columns: ["lifecycle_stage", "days_since_last_purchase", "usual_gap_days", "orders", "tenure_days",
                                     "p_alive", "orders_last_\(trendWindow)d", "orders_previous_\(trendWindow)d"],
                           fields: { i in
@@ -316,20 +341,21 @@ extension CLV {
                           })
         }
 
-        func writeSummary(_ seg: Segmentation, _ metrics: CustomerMetrics, to path: String?, chinese: Bool) throws {
-            let rows = SegmentSummary.rows(seg, metrics: metrics)
+        func writeSummary(_ results: [Result], _ metrics: CustomerMetrics, to path: String?, chinese: Bool) throws {
             var table = TableOutput(
-                columns: ["segment_key", "segment", "customers", "customer_share", "value", "value_share",
+                columns: ["method", "segment_key", "segment", "customers", "customer_share", "value", "value_share",
                           "mean_recency_days", "median_recency_days", "mean_orders", "median_orders", "mean_spend",
                           "median_spend", "mean_order_value", "mean_clv", "mean_p_alive", "rule", "action"],
                 format: output.format, file: try OutputFile(path: path))
-            for r in rows {
-                try table.row([.text(r.segment.key), .text(r.segment.name.text(chinese: chinese)), .integer(r.customers),
-                               .number(r.customerShare), .number(r.value), .number(r.valueShare),
-                               .number(r.meanRecencyDays), .number(r.medianRecencyDays), .number(r.meanOrders),
-                               .number(r.medianOrders), .number(r.meanSpend), .number(r.medianSpend), .number(r.meanOrderValue),
-                               r.meanLifetimeValue.map(Field.number) ?? .missing, r.meanProbabilityAlive.map(Field.number) ?? .missing,
-                               .text(r.segment.rule.text(chinese: chinese)), .text(r.segment.action.text(chinese: chinese))])
+            for result in results {
+                for r in SegmentSummary.rows(result.segmentation, metrics: metrics) {
+                    try table.row([.text(result.method.rawValue), .text(r.segment.key), .text(r.segment.name.text(chinese: chinese)), .integer(r.customers),
+                                   .number(r.customerShare), .number(r.value), .number(r.valueShare),
+                                   .number(r.meanRecencyDays), .number(r.medianRecencyDays), .number(r.meanOrders),
+                                   .number(r.medianOrders), .number(r.meanSpend), .number(r.medianSpend), .number(r.meanOrderValue),
+                                   r.meanLifetimeValue.map(Field.number) ?? .missing, r.meanProbabilityAlive.map(Field.number) ?? .missing,
+                                   .text(r.segment.rule.text(chinese: chinese)), .text(r.segment.action.text(chinese: chinese))])
+                }
             }
             try table.finish()
         }

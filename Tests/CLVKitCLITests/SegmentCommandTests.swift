@@ -4,14 +4,30 @@ import _CLVTestSupport
 
 @Suite("clv segment, end to end")
 struct SegmentCommandTests {
-    static func rows(_ csv: String) -> [[String: String]] {
-        let lines = csv.split(separator: "\n").map(String.init)
-        guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) else { return [] }
-        return lines.dropFirst().map { line in
-            // Fields here contain no quoted commas except the last (action), which is dropped when quoted.
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            return Dictionary(uniqueKeysWithValues: zip(header, fields))
+    /// The fields of one CSV line (RFC 4180 quoting).
+    static func fields(_ line: Substring) -> [String] {
+        var out: [String] = [], field = "", quoted = false, previousQuote = false
+        for ch in line {
+            if quoted {
+                if ch == "\"" { quoted = false; previousQuote = true } else { field.append(ch) }
+            } else if ch == "\"" {
+                if previousQuote { field.append("\"") }
+                quoted = true; previousQuote = false
+            } else if ch == "," {
+                out.append(field); field = ""; previousQuote = false
+            } else {
+                field.append(ch); previousQuote = false
+            }
         }
+        out.append(field)
+        return out
+    }
+
+    static func rows(_ csv: String) -> [[String: String]] {
+        let lines = csv.split(separator: "\n")
+        guard let first = lines.first else { return [] }
+        let header = fields(first)
+        return lines.dropFirst().map { Dictionary(zip(header, fields($0)), uniquingKeysWith: { a, _ in a }) }
     }
 
     @Test(arguments: ["rfm", "value-matrix", "abc", "tiers", "lifecycle"])
@@ -79,6 +95,23 @@ struct SegmentCommandTests {
         // C: silent 486 days against a 30-day gap. A: silent 180 days against a 107-day gap (> 1.5×, < 3×).
         // G: two orders. M: monthly for 18 months, last 15 days ago.
         #expect(stage == ["N": "new", "R": "reactivated", "C": "churned", "A": "at_risk", "G": "growing", "M": "mature"])
+    }
+
+    @Test func severalMethodsInOneTable() throws {
+        let r = try CLVCommand.run(["segment", "Examples/transactions.csv", "--method", "rfm,value-matrix,abc", "--as-of", "2030-01-01", "-q"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let header = r.stdout.prefix { $0 != "\n" }
+        #expect(header == "customer_id,rfm_segment,rfm_segment_key,r_score,f_score,m_score,rfm_code,recency_days,orders,monetary,rfm_action,value_matrix_segment,value_matrix_segment_key,orders,average_order_value,value_matrix_action,abc_segment,abc_segment_key,abc_class,value,abc_action")
+        let single = try CLVCommand.run(["segment", "Examples/transactions.csv", "--method", "abc", "--as-of", "2030-01-01", "-q"])
+        let classes = Self.rows(single.stdout).map { $0["abc_class"]! }
+        let combined = Self.rows(r.stdout).map { $0["abc_class"]! }
+        #expect(combined.count == 2000)
+        #expect(combined == classes)
+        let s = try CLVCommand.run(["segment", "Examples/transactions.csv", "--method", "rfm,abc", "--summary", "--as-of", "2030-01-01", "-q"])
+        let methods = Self.rows(s.stdout).map { $0["method"]! }
+        #expect(methods == Array(repeating: "rfm", count: 8) + ["abc", "abc", "abc"])
+        let bad = try CLVCommand.run(["segment", "Examples/transactions.csv", "--method", "rfm,rfm"])
+        #expect(bad.status == 64)
     }
 
     @Test func badOptionsAreRefused() throws {
