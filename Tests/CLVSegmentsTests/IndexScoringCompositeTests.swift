@@ -58,6 +58,18 @@ struct IndexScoringCompositeTests {
         #expect(zip(index.ranking, index.ranking.dropFirst()).allSatisfy { $0.score >= $1.score })
     }
 
+    @Test("given weights may be on any scale: they are normalised to sum 1")
+    func givenWeightsAreNormalised() throws {
+        let table = try Self.b2bTable()
+        let scaled = try IndicatorTable(
+            indicators: table.indicators.map { Indicator($0.name, direction: $0.direction, givenWeight: $0.givenWeight.map { $0 * 40 }) },
+            entities: table.entities, values: table.values)
+        let index = try CompositeIndex(table, weighting: .given)
+        let rescaled = try CompositeIndex(scaled, weighting: .given)
+        #expect(matchesPrinted(rescaled.weights, index.weights, tolerance: 1e-15))
+        #expect(matchesPrinted(rescaled.scores, index.scores, tolerance: 1e-12))
+    }
+
     @Test("tied entities share the smallest rank and the next rank skips (1, 2, 2, 4)")
     func tiesShareTheMinimumRank() throws {
         let table = try IndicatorTable(indicators: [Indicator("x", givenWeight: 1)], entities: ["a", "b", "c", "d", "e"],
@@ -119,6 +131,21 @@ struct IndexScoringCompositeTests {
         let products = index.indicators.enumerated().map { entropy.weights[$0.offset] * ahp.weight(of: $0.element.name)! }
         let total = products.reduce(0, +)
         #expect(matchesPrinted(index.weights, products.map { $0 / total }, tolerance: 1e-15))
+    }
+
+    @Test("the comparison matrix may list the indicators in any order: weights follow the names")
+    func matrixOrderDoesNotMatter() throws {
+        let golden = try IndexScoringGolden()
+        let matrix = try IndexScoringGolden.comparisonMatrix(golden.namedCase("ahp", "b2b_criteria"))
+        let order = [3, 0, 4, 2, 1]
+        let permuted = try PairwiseComparisonMatrix(names: order.map { matrix.names[$0] },
+                                                    entries: order.map { i in order.map { j in matrix.entries[i][j] } })
+        let table = try Self.b2bTable()
+        let reference = try CompositeIndex(table, weighting: .ahp(matrix))
+        let index = try CompositeIndex(table, weighting: .ahp(permuted))
+        #expect(matchesPrinted(index.weights, reference.weights, tolerance: 1e-12))
+        #expect(index.ranks == reference.ranks)
+        #expect(index.ahp?.names == permuted.names)
     }
 
     @Test("weighting errors name the indicator, the mismatched criteria or the judgment to revise")

@@ -53,7 +53,8 @@ struct IndexScoringEntropyTests {
 
     @Test("a constant indicator gets weight 0 exactly, whatever the basis; the weights sum to 1")
     func constantIndicatorGetsNoWeight() throws {
-        let data = try Self.table([[3, 7, 10, 0], [5, 7, 12, 4], [9, 7, 11, 2], [4, 7, 15, 1]],
+        // Three entities and 0.1: the shares 0.1 / 0.30000000000000004 do not round to an entropy of exactly 1.
+        let data = try Self.table([[3, 0.1, 10, 0], [5, 0.1, 12, 4], [9, 0.1, 11, 2]],
                                   directions: [.benefit, .benefit, .cost, .benefit])
         for basis in [EntropyWeights.Basis.minMax, .shiftedMinMax(epsilon: 0.01), .raw] {
             let entropy = try EntropyWeights(data, basis: basis)

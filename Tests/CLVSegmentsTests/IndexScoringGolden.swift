@@ -61,6 +61,11 @@ extension IndexScoringGolden {
     }
 }
 
+extension IndexScoringGolden: CustomTestStringConvertible {
+    /// Keeps failure messages to the compared values rather than the whole file.
+    var testDescription: String { "index_scoring.json (relative \(relative), absolute \(absolute))" }
+}
+
 /// Whether `actual` is within `tolerance` of `printed` for every element (for values printed in the literature).
 func matchesPrinted(_ actual: [Double], _ printed: [Double], tolerance: Double) -> Bool {
     actual.count == printed.count && zip(actual, printed).allSatisfy { abs($0 - $1) <= tolerance }
