@@ -116,6 +116,8 @@ struct IndexScoringAHPTests {
         }
     }
 
+    /// For n = 3 the row geometric mean is the principal eigenvector: Crawford, G. & Williams, C. (1985). A note on
+    /// the analysis of subjective judgment matrices. *Journal of Mathematical Psychology* 29, 387–405.
     @Test("weights sum to 1 and are positive; for n = 3 the geometric mean equals the eigenvector")
     func weightsSumToOne() throws {
         var rng = Xoshiro256(seed: 77)
@@ -170,6 +172,12 @@ struct IndexScoringAHPTests {
         }
         #expect(throws: IndexScoringError.matrixNotSquare(row: "b", count: 3, expected: 2)) {
             try PairwiseComparisonMatrix(names: ["a", "b"], entries: [[1, 3], [1.0 / 3, 1, 1]])
+        }
+        #expect(throws: IndexScoringError.matrixNotSquare(row: "a", count: 2, expected: 3)) {
+            try PairwiseComparisonMatrix(names: ["a", "b", "c"], upperTriangle: [[2], [3]])
+        }
+        #expect(throws: Never.self) {
+            try PairwiseComparisonMatrix(names: ["a", "b", "c"], upperTriangle: [[2, 3], [4], []])
         }
         #expect(throws: IndexScoringError.matrixRowCount(rows: 1, names: 2)) {
             try PairwiseComparisonMatrix(names: ["a", "b"], entries: [[1, 3]])

@@ -16,7 +16,8 @@ public struct AHPPriorities: Sendable, Hashable {
         /// Saaty's principal right eigenvector (power iteration).
         case principalEigenvector
         /// The row geometric-mean approximation wᵢ ∝ (Πⱼ aᵢⱼ)^(1/n); λmax is then estimated as the mean of
-        /// (A w)ᵢ / wᵢ. Equal to the eigenvector for consistent matrices and for n ≤ 3.
+        /// (A w)ᵢ / wᵢ. Equal to the eigenvector for consistent matrices and for n ≤ 3 (Crawford & Williams 1985,
+        /// *Journal of Mathematical Psychology* 29, 387–405).
         case geometricMean
     }
 

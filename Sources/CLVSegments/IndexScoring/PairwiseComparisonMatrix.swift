@@ -52,14 +52,15 @@ public struct PairwiseComparisonMatrix: Sendable, Hashable {
     }
 
     /// A matrix from the judgments above the diagonal, row by row: `upperTriangle[i]` holds aᵢ,ᵢ₊₁ … aᵢ,ₙ
-    /// (n − 1 − i values). The diagonal is 1 and each aⱼᵢ is set to 1 / aᵢⱼ.
+    /// (n − 1 − i values; the empty last row may be left out). The diagonal is 1 and each aⱼᵢ is set to 1 / aᵢⱼ.
     /// - Throws: ``IndexScoringError`` naming the row or cell at fault.
     public init(names: [String], upperTriangle: [[Double]]) throws {
         let n = names.count
         guard (1...Self.maximumOrder).contains(n) else {
             throw IndexScoringError.matrixOrder(order: n, maximum: Self.maximumOrder)
         }
-        let rows = upperTriangle.count == n ? upperTriangle : upperTriangle + (upperTriangle.count == n - 1 ? [[]] : [])
+        var rows = upperTriangle
+        if rows.count == n - 1 { rows.append([]) }  // the last row has no judgments above the diagonal
         guard rows.count == n else { throw IndexScoringError.matrixRowCount(rows: upperTriangle.count, names: n) }
         var entries = Array(repeating: Array(repeating: 1.0, count: n), count: n)
         for i in 0..<n {
