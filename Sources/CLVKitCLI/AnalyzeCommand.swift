@@ -125,11 +125,12 @@ extension CLV {
                     throw ModelError.unusableModel(model: report.model, reason: "some predictions are not finite numbers; nothing was written.")
                 }
                 let deciles = Self.valueDeciles(clv)
+                let segments = try Self.segments(all, clv: year.lifetimeValue, probabilityAlive: year.probabilityAlive)
                 // 5. Outputs.
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
                 let customers = try OutputFile(path: (output as NSString).appendingPathComponent("customers.csv"))
                 var w = ByteWriter(capacity: 1 << 20)
-                w.append("customer_id,frequency,recency,T,monetary_value,first_purchase,last_purchase,orders,total_spend,p_alive,expected_purchases_30d,expected_purchases_90d,expected_purchases_365d,expected_spend,clv,value_decile\n")
+                w.append("customer_id,frequency,recency,T,monetary_value,first_purchase,last_purchase,orders,total_spend,p_alive,expected_purchases_30d,expected_purchases_90d,expected_purchases_365d,expected_spend,clv,value_decile,r_score,f_score,m_score,rfm_segment,value_matrix_segment,abc_class,lifecycle_stage\n")
                 for i in 0..<all.count {
                     w.appendCSVField(all.customerIDs[i])
                     for v in [Double(all.repeatPurchases[i]), all.recency[i], all.age[i], all.hasMonetary ? all.monetaryValue[i] : 0] {
@@ -145,6 +146,10 @@ extension CLV {
                     w.append(byte: 0x2C); if let s = year.expectedSpend?[i] { w.append(s) }
                     w.append(byte: 0x2C); if year.lifetimeValue != nil { w.append(clv[i]) }
                     w.append(byte: 0x2C); w.append(deciles[i])
+                    for score in [segments.rfm.recencyScore[i], segments.rfm.frequencyScore[i], segments.rfm.monetaryScore[i]] {
+                        w.append(byte: 0x2C); w.append(Int(score))
+                    }
+                    for seg in segments.all { w.append(byte: 0x2C); w.append(seg.segment(of: i).key) }
                     w.append(byte: 0x0A)
                     if w.count > 1 << 20 { try customers.write(w); w.removeAll() }
                 }
@@ -172,6 +177,7 @@ extension CLV {
                                                      horizonDays: horizon.days(modelUnit: timeUnit), source: input.input,
                                                      created: summaryFile.created, hasValue: year.lifetimeValue != nil)
                 Self.addModelViews(&reportData, model: model, spend: spend, table: all, timeUnit: timeUnit)
+                reportData.segmentTables = segments.reportTables
                 summaryFile.report = reportData
                 try ModelRunner.write(try encoder.encode(summaryFile), to: (output as NSString).appendingPathComponent("summary.json"))
                 let page = try OutputFile(path: (output as NSString).appendingPathComponent("report.html"))
@@ -181,6 +187,36 @@ extension CLV {
                             headline.customers, headline.expectedActiveCustomers, headline.totalCLV, headline.meanCLV, 100 * headline.top20CLVShare))
                 note("wrote \((output as NSString).appendingPathComponent("customers.csv")), model.json, summary.json, report.html in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
             }
+        }
+
+        /// The standard segmentations of the customers of `all` (model time unit): RFM on net spend, value
+        /// matrix, ABC by CLV (spend without a spend model), lifecycle stages with P(alive) but without the
+        /// trend and reactivation rules (those need the log re-read at earlier dates: `clv segment --method lifecycle`).
+        static func segments(_ all: SummaryTable, clv: [Double]?, probabilityAlive: [Double])
+            throws -> (rfm: RFMResult, all: [Segmentation], reportTables: [ReportData.SegmentTable]) {
+            let days = all.timeUnit.days
+            let metrics = try CustomerMetrics(
+                ids: all.customerIDs, recencyDays: zip(all.age, all.recency).map { ($0 - $1) * days },
+                orders: all.orders.map(Double.init), spend: all.hasMonetary ? all.totalSpend : all.orders.map { _ in 0 },
+                tenureDays: all.age.map { $0 * days }, lifetimeValue: clv, probabilityAlive: probabilityAlive)
+            let rfm = try RFMSegmentation.segment(metrics)
+            let matrix = try ValueMatrix.segment(metrics).segmentation
+            let abc = try ABCClassification.classify(value: metrics.value, ids: metrics.ids)
+            let lifecycle = try LifecycleStages.assign(metrics)
+            let titled: [(String, String, Segmentation)] = [
+                ("RFM segments", "RFM 客户分群", rfm.segmentation), ("Customer value matrix", "客户价值矩阵", matrix),
+                ("ABC classification by \(clv != nil ? "CLV" : "spend")", "ABC 分类（按\(clv != nil ? "CLV" : "消费金额")）", abc),
+                ("Lifecycle stages", "生命周期阶段", lifecycle),
+            ]
+            let tables = titled.map { (en, zh, seg) in
+                ReportData.SegmentTable(titleEnglish: en, titleChinese: zh, rows: SegmentSummary.rows(seg, metrics: metrics).map {
+                    ReportData.SegmentRow(nameEnglish: $0.segment.name.english, nameChinese: $0.segment.name.chinese, customers: $0.customers,
+                                          customerShare: $0.customerShare, valueShare: $0.valueShare, meanRecencyDays: $0.meanRecencyDays,
+                                          meanOrders: $0.meanOrders, meanSpend: $0.meanSpend, actionEnglish: $0.segment.action.english,
+                                          actionChinese: $0.segment.action.chinese)
+                })
+            }
+            return (rfm, [rfm.segmentation, matrix, abc, lifecycle], tables)
         }
 
         /// What the report shows.

@@ -43,6 +43,33 @@ public struct ReportData: Sendable, Codable {
     public var spendBins: [Double] = []
     public var spendObserved: [Double] = []
     public var spendModel: [Double] = []
+    /// Segment tables (RFM, value matrix, ABC, lifecycle …), in both languages.
+    public var segmentTables: [SegmentTable] = []
+
+    /// One method's segments as the report shows them.
+    public struct SegmentTable: Sendable, Codable {
+        public var titleEnglish: String
+        public var titleChinese: String
+        public var rows: [SegmentRow]
+        public init(titleEnglish: String, titleChinese: String, rows: [SegmentRow]) {
+            self.titleEnglish = titleEnglish; self.titleChinese = titleChinese; self.rows = rows
+        }
+    }
+
+    /// One segment: size, value share, profile and action.
+    public struct SegmentRow: Sendable, Codable {
+        public var nameEnglish: String, nameChinese: String
+        public var customers: Int
+        public var customerShare: Double, valueShare: Double
+        public var meanRecencyDays: Double, meanOrders: Double, meanSpend: Double
+        public var actionEnglish: String, actionChinese: String
+        public init(nameEnglish: String, nameChinese: String, customers: Int, customerShare: Double, valueShare: Double,
+                    meanRecencyDays: Double, meanOrders: Double, meanSpend: Double, actionEnglish: String, actionChinese: String) {
+            self.nameEnglish = nameEnglish; self.nameChinese = nameChinese; self.customers = customers
+            self.customerShare = customerShare; self.valueShare = valueShare; self.meanRecencyDays = meanRecencyDays
+            self.meanOrders = meanOrders; self.meanSpend = meanSpend; self.actionEnglish = actionEnglish; self.actionChinese = actionChinese
+        }
+    }
 
     public init(source: String, created: String, headline: [Figure], qualityLines: [String], modelName: String,
                 selectionReason: String, candidates: [Candidate], parameters: [Parameter], trackingActual: [Double],
@@ -111,9 +138,35 @@ public enum HTMLReport {
         for p in d.parameters { h += "<tr><td>\(e(p.name))</td><td>\(n(p.value, 4))</td><td>\(n(p.lower, 4)) – \(n(p.upper, 4))</td></tr>" }
         h += "</table><div class=\"charts\">"
         for chart in charts(d, lang) { h += "<figure>\(chart)</figure>" }
-        h += "</div><h2>\(t(.topCustomers))</h2><table><tr><th>\(t(.customerID))</th><th>\(t(.clv))</th><th>\(t(.pAlive))</th><th>\(t(.expected365))</th></tr>"
+        h += "</div>" + segments(d, lang)
+        h += "<h2>\(t(.topCustomers))</h2><table><tr><th>\(t(.customerID))</th><th>\(t(.clv))</th><th>\(t(.pAlive))</th><th>\(t(.expected365))</th></tr>"
         for c in d.topCustomers { h += "<tr><td>\(e(c.id))</td><td>\(n(c.clv))</td><td>\(n(c.pAlive, 3))</td><td>\(n(c.expected, 2))</td></tr>" }
         h += "</table><p class=\"muted\">\(t(.generatedBy))</p></body></html>\n"
+        return h
+    }
+
+    /// The segments section: per method a table of segments with share bars (inline SVG), profile and action.
+    public static func segments(_ d: ReportData, _ lang: ReportLanguage) -> String {
+        guard !d.segmentTables.isEmpty else { return "" }
+        func t(_ k: ReportText) -> String { SVGChart.escape(lang.text(k)) }
+        func e(_ s: String) -> String { SVGChart.escape(s) }
+        func n(_ v: Double, _ digits: Int) -> String { v.isFinite ? String(format: "%.\(digits)f", v) : "–" }
+        let zh = lang == .zh
+        var h = "<h2>\(t(.segments))</h2><p class=\"muted\">\(t(.segmentsIntro))</p>"
+        for table in d.segmentTables {
+            h += "<h3>\(e(zh ? table.titleChinese : table.titleEnglish))</h3><table class=\"segments\"><tr><th>\(t(.segment))</th>"
+            h += "<th>\(t(.customerShareColumn))</th><th></th><th>\(t(.valueShareColumn))</th><th>\(t(.meanRecencyDays))</th>"
+            h += "<th>\(t(.meanOrders))</th><th>\(t(.meanSpend))</th><th>\(t(.action))</th></tr>"
+            for r in table.rows {
+                let cw = max(0, min(1, r.customerShare)) * 120, vw = max(0, min(1, r.valueShare)) * 120
+                let bars = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"124\" height=\"18\" role=\"img\" aria-label=\"\(n(100 * r.customerShare, 1))% / \(n(100 * r.valueShare, 1))%\">"
+                    + "<rect x=\"2\" y=\"2\" width=\"\(n(cw, 1))\" height=\"6\" fill=\"#4e79a7\"/><rect x=\"2\" y=\"10\" width=\"\(n(vw, 1))\" height=\"6\" fill=\"#f28e2b\"/></svg>"
+                h += "<tr><td>\(e(zh ? r.nameChinese : r.nameEnglish))</td><td>\(r.customers) (\(n(100 * r.customerShare, 1))%)</td><td>\(bars)</td>"
+                h += "<td>\(n(100 * r.valueShare, 1))%</td><td>\(n(r.meanRecencyDays, 0))</td><td>\(n(r.meanOrders, 2))</td><td>\(n(r.meanSpend, 2))</td>"
+                h += "<td style=\"text-align:left\">\(e(zh ? r.actionChinese : r.actionEnglish))</td></tr>"
+            }
+            h += "</table>"
+        }
         return h
     }
 

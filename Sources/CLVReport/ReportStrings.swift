@@ -16,6 +16,7 @@ public enum ReportText: String, Sendable, CaseIterable, Codable {
     case clvDistribution, clvX, customersY, lorenz, customerShare, valueShare, equality
     case topCustomers, customerID, clv, pAlive, expected365, generatedBy
     case heatExpected, heatAlive, recencyX, frequencyY, spendFit, spendX, density, observed, gammaGammaFit
+    case segments, segmentsIntro, segment, customerShareColumn, valueShareColumn, meanRecencyDays, meanOrders, meanSpend, action
 
     public var english: String {
         switch self {
@@ -72,6 +73,15 @@ public enum ReportText: String, Sendable, CaseIterable, Codable {
         case .density: return "Share of repeat buyers"
         case .observed: return "Observed"
         case .gammaGammaFit: return "Gamma-Gamma"
+        case .segments: return "Segments"
+        case .segmentsIntro: return "Every customer is in exactly one segment of each method. Bars: share of customers (blue) and of value (orange)."
+        case .segment: return "Segment"
+        case .customerShareColumn: return "Customers"
+        case .valueShareColumn: return "Value share"
+        case .meanRecencyDays: return "Days since last purchase (mean)"
+        case .meanOrders: return "Orders (mean)"
+        case .meanSpend: return "Spend (mean)"
+        case .action: return "Recommended action"
         }
     }
 
@@ -130,6 +140,15 @@ public enum ReportText: String, Sendable, CaseIterable, Codable {
         case .density: return "重复购买客户占比"
         case .observed: return "实际"
         case .gammaGammaFit: return "Gamma-Gamma 模型"
+        case .segments: return "客户分群"
+        case .segmentsIntro: return "每种方法下每位客户恰好属于一个分群。条形：客户占比（蓝）与价值占比（橙）。"
+        case .segment: return "分群"
+        case .customerShareColumn: return "客户数"
+        case .valueShareColumn: return "价值占比"
+        case .meanRecencyDays: return "距上次购买天数（均值）"
+        case .meanOrders: return "订单数（均值）"
+        case .meanSpend: return "消费金额（均值）"
+        case .action: return "建议行动"
         }
     }
 }

@@ -14,16 +14,19 @@ struct AnalyzeTests {
         #expect(files == ["customers.csv", "model.json", "report.html", "summary.json"])
         let page = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(page.hasPrefix("<!DOCTYPE html>"))
-        #expect(page.components(separatedBy: "<svg").count - 1 == 7)
+        #expect(page.components(separatedBy: "<figure><svg").count - 1 == 7)
+        // The segments section: RFM (8), value matrix (4), ABC (3), lifecycle (6) rows, each with a bar pair.
+        #expect(page.contains("<h2>Segments</h2>"))
+        #expect(page.components(separatedBy: "<td><svg").count - 1 == 21)
         #expect(page.contains("Probability alive by frequency and recency"))
         #expect(page.contains("Mean spend of repeat buyers: observed vs Gamma-Gamma"))
         #expect(page.contains("Cumulative repeat purchases: actual vs predicted"))
         #expect(!page.contains("<script") && !page.contains("http://") || page.contains("xmlns=\"http://www.w3.org/2000/svg\""))
         #expect(page.utf8.count < 2_000_000)
         let lines = try String(contentsOf: dir.appendingPathComponent("customers.csv"), encoding: .utf8).split(separator: "\n")
-        #expect(lines.first == "customer_id,frequency,recency,T,monetary_value,first_purchase,last_purchase,orders,total_spend,p_alive,expected_purchases_30d,expected_purchases_90d,expected_purchases_365d,expected_spend,clv,value_decile")
+        #expect(lines.first == "customer_id,frequency,recency,T,monetary_value,first_purchase,last_purchase,orders,total_spend,p_alive,expected_purchases_30d,expected_purchases_90d,expected_purchases_365d,expected_spend,clv,value_decile,r_score,f_score,m_score,rfm_segment,value_matrix_segment,abc_class,lifecycle_stage")
         #expect(lines.count == 2001)
-        var deciles = [Int: Int](), previous: [Double] = []
+        var deciles = [Int: Int](), previous: [Double] = [], classes: [(clv: Double, abc: Substring)] = []
         for line in lines.dropFirst() {
             let f = line.split(separator: ",", omittingEmptySubsequences: false)
             let e30 = Double(f[10])!, e90 = Double(f[11])!, e365 = Double(f[12])!
@@ -31,7 +34,13 @@ struct AnalyzeTests {
             #expect(Double(f[9])! > 0 && Double(f[9])! <= 1)
             deciles[Int(f[15])!, default: 0] += 1
             previous.append(Double(f[14])!)
+            classes.append((Double(f[14])!, f[21]))
+            #expect((1...5).contains(Int(f[16])!) && (1...5).contains(Int(f[17])!) && (1...5).contains(Int(f[18])!))
         }
+        // ABC by CLV: the top 15% (300) are A, the next 20% (400) B, and no B or C customer is worth more than an A one.
+        #expect(classes.filter { $0.abc == "A" }.count == 300 && classes.filter { $0.abc == "B" }.count == 400)
+        let lowestA = classes.filter { $0.abc == "A" }.map(\.clv).min()!
+        #expect(classes.filter { $0.abc != "A" }.allSatisfy { $0.clv <= lowestA })
         #expect(deciles.keys.sorted() == Array(1...10))
         #expect(deciles.values.allSatisfy { $0 == 200 })
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("summary.json"))) as! [String: Any]
@@ -53,7 +62,7 @@ struct AnalyzeTests {
         let r = try CLVCommand.run(["analyze", "Examples/transactions.csv", "-o", dir.path, "--lang", "zh", "--as-of", "2030-01-01", "-q"])
         #expect(r.status == 0, "\(r.stderr)")
         let page = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
-        for label in ["客户生命周期价值报告", "存活概率", "累计重复购买：实际与预测", "价值集中度（洛伦兹曲线）"] {
+        for label in ["客户生命周期价值报告", "存活概率", "累计重复购买：实际与预测", "价值集中度（洛伦兹曲线）", "客户分群", "重要价值客户", "优质型", "流失期"] {
             #expect(page.contains(label), "\(label)")
         }
         #expect(page.contains("lang=\"zh-Hans\""))
