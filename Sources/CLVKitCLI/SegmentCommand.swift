@@ -4,7 +4,12 @@ import Foundation
 
 /// Segmentation methods of `clv segment`.
 enum SegmentMethod: String, ExpressibleByArgument, CaseIterable {
-    case rfm, valueMatrix = "value-matrix", abc, tiers, lifecycle
+    case rfm, valueMatrix = "value-matrix", abc, tiers, lifecycle, index
+}
+
+/// How the composite index weights its indicators.
+enum IndexWeighting: String, ExpressibleByArgument, CaseIterable {
+    case entropy, ahp, given, entropyAHP = "entropy-ahp"
 }
 
 /// What value-based methods rank by.
@@ -56,11 +61,16 @@ extension CLV {
             --compare DATE also the tier at DATE and the move (upgrade/downgrade).
               lifecycle     new, growing, mature, at risk, churned, reactivated from recency against the \
             customer's usual gap, P(alive) (MBG/NBD fitted unless --model none), tenure and the 90-day trend.
+              index         composite index (B2B): --indicators (built in: recency_days, orders, spend, \
+            average_order_value, tenure_days, clv, p_alive, or columns of --attributes FILE; name:cost for \
+            smaller-is-better) → min–max → weights by entropy, AHP (--ahp-matrix FILE, consistency ratio < 0.1), \
+            entropy×AHP or given (--indicator-weights) → score 0–100, rank, and grades by the ABC cut points.
 
             Examples:
               clv segment Examples/transactions.csv --method rfm --lang zh
               clv segment orders.csv --method abc --value clv --summary
               clv segment orders.csv --method tiers --tier-thresholds 500,2000,8000 --compare 2025-12-31 -o tiers.csv
+              clv segment b2b.csv --method index --attributes accounts.csv --indicators orders,spend,recency_days:cost,credit_days:cost --weights ahp --ahp-matrix judgments.csv
             """)
 
         @OptionGroup var input: InputOptions
@@ -120,6 +130,19 @@ extension CLV {
         @Option(help: "lifecycle: at risk beyond this multiple of the usual gap.")
         var atRiskGapMultiple: Double = 1.5
 
+        @Option(help: "index: indicators, comma-separated; name:cost when smaller is better.")
+        var indicators: String = "recency_days:cost,orders,spend,average_order_value,tenure_days"
+        @Option(help: "index: weights by entropy, ahp, entropy-ahp or given.")
+        var weights: IndexWeighting = .entropy
+        @Option(help: "index: given weights, one per indicator.")
+        var indicatorWeights: NumberList?
+        @Option(help: "index: pairwise comparison matrix (CSV: header ,name1,name2,…; rows name,a11,a12,…; fractions like 1/3).")
+        var ahpMatrix: String?
+        @Option(help: "index: consistency ratio at or above which the AHP matrix is refused.")
+        var maxConsistencyRatio: Double = 0.1
+        @Option(help: "index: CSV of extra per-customer indicator columns (customer_id, then numbers).")
+        var attributes: String?
+
         @Flag(help: "Write the segment table instead of one row per customer.")
         var summary = false
         @Option(help: "Also write the segment table to this file (same format).")
@@ -139,6 +162,8 @@ extension CLV {
             if let c = abcCuts, c.values.count != 2 { throw ValidationError("--abc-cuts takes two shares, e.g. 0.15,0.35.") }
             if let t = tierThresholds, t.values.count != 3 { throw ValidationError("--tier-thresholds takes three amounts: silver,gold,diamond.") }
             guard tierWindow > 0, trendWindow > 0 else { throw ValidationError("--tier-window and --trend-window must be positive.") }
+            if (weights == .ahp || weights == .entropyAHP) && ahpMatrix == nil { throw ValidationError("--weights \(weights.rawValue) needs --ahp-matrix FILE.") }
+            if weights == .given && indicatorWeights == nil { throw ValidationError("--weights given needs --indicator-weights.") }
             if let model, model != "none", TransactionModelKind(rawValue: model) == nil {
                 throw ValidationError("--model must be bgnbd, mbgnbd, pnbd or none (got '\(model)').")
             }
@@ -251,7 +276,68 @@ extension CLV {
                 return try tiers(data)
             case .lifecycle:
                 return try lifecycle(data)
+            case .index:
+                return try index(data)
             }
+        }
+
+        func index(_ data: SegmentData) throws -> Result {
+            let m = data.metrics
+            let extra = try attributes.map { try AttributeFile(path: $0) }
+            var chosen: [Indicator] = [], columns: [[Double]] = []
+            for item in indicators.split(separator: ",") {
+                let parts = item.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard let name = parts.first, parts.count <= 2, parts.count == 1 || ["cost", "benefit"].contains(parts[1]) else {
+                    throw ValidationError("--indicators: '\(item)' is not name or name:cost / name:benefit.")
+                }
+                let column: [Double]
+                switch name {
+                case "recency_days": column = m.recencyDays
+                case "orders": column = m.orders
+                case "spend": column = m.spend
+                case "average_order_value": column = m.averageOrderValue
+                case "tenure_days": column = m.tenureDays
+                case "clv":
+                    guard let v = m.lifetimeValue else { throw ValidationError("the clv indicator needs --value clv.") }
+                    column = v
+                case "p_alive":
+                    guard let v = m.probabilityAlive else { throw ValidationError("the p_alive indicator needs a model (--model).") }
+                    column = v
+                default:
+                    guard let extra else { throw ValidationError("unknown indicator \(name); columns of another file need --attributes FILE.") }
+                    column = try extra.column(name, for: m.ids)
+                }
+                chosen.append(Indicator(name, direction: parts.count == 2 && parts[1] == "cost" ? .cost : .benefit))
+                columns.append(column)
+            }
+            if let w = indicatorWeights {
+                guard w.values.count == chosen.count else {
+                    throw ValidationError("--indicator-weights has \(w.values.count) weights for \(chosen.count) indicators.")
+                }
+                for k in chosen.indices { chosen[k].givenWeight = w.values[k] }
+            }
+            let rows = (0..<m.count).map { i in columns.map { $0[i] } }
+            let table = try IndicatorTable(indicators: chosen, entities: m.ids, values: rows)
+            let weighting: IndicatorWeighting
+            switch weights {
+            case .entropy: weighting = .entropy()
+            case .given: weighting = .given
+            case .ahp: weighting = .ahp(try readComparisonMatrix(ahpMatrix!))
+            case .entropyAHP: weighting = .entropyAHP(try readComparisonMatrix(ahpMatrix!))
+            }
+            let result = try CompositeIndex(table, weighting: weighting, consistencyThreshold: maxConsistencyRatio)
+            let cuts = abcCuts.map { ($0.values[0], $0.values[1]) } ?? (0.15, 0.35)
+            let seg = try IndexGrades.grade(scores: result.scores, ids: m.ids, cuts: cuts)
+            var notes = ["index weights (\(weights.rawValue)): " + zip(chosen, result.weights).map { "\($0.name) \(fmt($1))" }.joined(separator: ", ")]
+            if let ahp = result.ahp {
+                notes.append("AHP: λmax \(fmt(ahp.lambdaMax)), CI \(fmt(ahp.consistencyIndex)), CR \(fmt(ahp.consistencyRatio)) (accepted below \(fmt(maxConsistencyRatio)))")
+            }
+            return Result(method: .index, segmentation: seg,
+                          columns: ["index_score", "index_rank"] + chosen.map { "contribution_\($0.name)" },
+                          fields: { i in
+                              [.number(result.scores[i]), .integer(result.ranks[i])]
+                                  + chosen.indices.map { .number(result.contribution(entity: i, indicator: $0)) }
+                          }, notes: notes)
         }
 
         func tiers(_ data: SegmentData) throws -> Result {

@@ -52,6 +52,16 @@ func withExitCodes<T>(_ body: () throws -> T) throws -> T {
     } catch let error as ModelError {
         printError("error: \(error.description)")
         throw ExitCode(65)
+    } catch let error as SegmentationError {
+        printError("error: \(error.description)")
+        if case .invalidOption = error { throw ExitCode(64) }
+        throw ExitCode(65)
+    } catch let error as IndexScoringError {
+        printError("error: \(error.description)")
+        throw ExitCode(65)
+    } catch let error as DataFileError {
+        printError("error: \(error.description)")
+        throw ExitCode(error.unreadable ? 66 : 65)
     }
 }
 

@@ -114,6 +114,55 @@ struct SegmentCommandTests {
         #expect(bad.status == 64)
     }
 
+    static let b2bLog = """
+        customer_id,date,amount
+        A,2025-01-10,100
+        B,2025-01-10,100
+        B,2025-02-10,200
+        C,2025-01-10,50
+        C,2025-02-10,50
+        C,2025-03-10,100
+        """
+
+    /// Composite index on three accounts, worked out by hand.
+    @Test func compositeIndexByHand() throws {
+        let dir = try TestData.temporaryDirectory()
+        let attributes = dir.appendingPathComponent("accounts.csv")
+        try "customer_id,credit_days\nA,10\nB,30\nC,20\n".write(to: attributes, atomically: true, encoding: .utf8)
+        // orders 1, 2, 3 → 0, 0.5, 1; spend 100, 300, 200 → 0, 1, 0.5; credit days (cost) 10, 30, 20 → 1, 0, 0.5.
+        // Weights 0.25, 0.25, 0.5: A = 50, B = 37.5, C = 62.5.
+        let r = try CLVCommand.run(["segment", "-", "--method", "index", "--indicators", "orders,spend,credit_days:cost",
+                                    "--weights", "given", "--indicator-weights", "1,1,2", "--attributes", attributes.path,
+                                    "--as-of", "2030-01-01", "-q"], stdin: Self.b2bLog)
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = Dictionary(uniqueKeysWithValues: Self.rows(r.stdout).map { ($0["customer_id"]!, $0) })
+        for (id, score, rank) in [("A", 50.0, "2"), ("B", 37.5, "3"), ("C", 62.5, "1")] {
+            #expect(abs(Double(rows[id]!["index_score"]!)! - score) < 1e-9, "\(id)")
+            #expect(rows[id]!["index_rank"] == rank)
+        }
+        #expect(rows["C"]!["segment_key"] == "key_account")
+        // AHP: orders 3× as important as spend → weights 0.75, 0.25: A 0, B 62.5, C 87.5.
+        let matrix = dir.appendingPathComponent("judgments.csv")
+        try ",orders,spend\norders,1,3\nspend,1/3,1\n".write(to: matrix, atomically: true, encoding: .utf8)
+        let a = try CLVCommand.run(["segment", "-", "--method", "index", "--indicators", "orders,spend", "--weights", "ahp",
+                                    "--ahp-matrix", matrix.path, "--as-of", "2030-01-01"], stdin: Self.b2bLog)
+        #expect(a.status == 0, "\(a.stderr)")
+        let scores = Dictionary(uniqueKeysWithValues: Self.rows(a.stdout).map { ($0["customer_id"]!, Double($0["index_score"]!)!) })
+        #expect(abs(scores["A"]! - 0) < 1e-9 && abs(scores["B"]! - 62.5) < 1e-9 && abs(scores["C"]! - 87.5) < 1e-9)
+        #expect(a.stderr.contains("CR 0"))
+        // An inconsistent matrix is refused naming the judgment to revise; a bad attribute value names file, line and field.
+        try ",orders,spend,tenure_days\norders,1,9,1/9\nspend,1/9,1,9\ntenure_days,9,1/9,1\n".write(to: matrix, atomically: true, encoding: .utf8)
+        let bad = try CLVCommand.run(["segment", "-", "--method", "index", "--indicators", "orders,spend,tenure_days", "--weights", "ahp",
+                                      "--ahp-matrix", matrix.path, "--as-of", "2030-01-01"], stdin: Self.b2bLog)
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("a["))
+        try "customer_id,credit_days\nA,10\nB,thirty\nC,20\n".write(to: attributes, atomically: true, encoding: .utf8)
+        let badFile = try CLVCommand.run(["segment", "-", "--method", "index", "--indicators", "credit_days", "--attributes", attributes.path,
+                                          "--as-of", "2030-01-01"], stdin: Self.b2bLog)
+        #expect(badFile.status == 65)
+        #expect(badFile.stderr.contains("accounts.csv, line 3, field credit_days: 'thirty' is not a number"))
+    }
+
     @Test func badOptionsAreRefused() throws {
         let r = try CLVCommand.run(["segment", "Examples/transactions.csv", "--recency-cuts", "30,90"])
         #expect(r.status == 64)
