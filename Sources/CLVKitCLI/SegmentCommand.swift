@@ -190,7 +190,7 @@ extension CLV {
                 }
                 defer { if let spooled { try? FileManager.default.removeItem(at: spooled) } }
                 var data = try SegmentData(input: input, observationEnd: observationEnd, quiet: output.quiet)
-                for line in data.report.lines { note(line) }
+                for line in data.report.lines { note(spooled.map { line.replacingOccurrences(of: $0.path, with: "standard input") } ?? line) }
                 if let kind = modelKind {
                     try data.addModelScores(kind, value: valueOptions, horizonDays: horizon.days(modelUnit: .day))
                     note("model: \(kind.rawValue) fitted for P(alive)\(data.metrics.lifetimeValue != nil ? " and CLV" : "")")
