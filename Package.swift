@@ -10,6 +10,7 @@
 //   CLVModels      buy-till-you-die models (BG/NBD, …), Gamma-Gamma spend, fitting, predictions
 //   CLVSegments    segmentation: RFM scores and segments, value matrix, ABC, tiers, lifecycle stages,
 //                  clustering (K-Means, two-step, SOM), composite index scoring; actions in English and Chinese
+//   CLVPredict     churn / next-purchase classifiers, their evaluation metrics, model files
 //   CLVReport      the HTML report and its SVG charts, in English and Chinese
 //   CLVKit         umbrella re-exporting the library modules
 //   CLVKitCLI      the `clv` executable: argument parsing and wiring only
@@ -41,9 +42,10 @@ let package = Package(
         .target(name: "CLVSimulation", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),
         .target(name: "CLVModels", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),
         .target(name: "CLVSegments", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),
+        .target(name: "CLVPredict", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),
         .target(name: "CLVReport", swiftSettings: strict),
         .target(name: "CLVKit", dependencies: ["CLVCore", "CLVNumerics", "CLVIngest", "CLVSimulation", "CLVModels", "CLVSegments",
-                                               "CLVReport"],
+                                               "CLVPredict", "CLVReport"],
                 swiftSettings: strict),
         .executableTarget(
             name: "CLVKitCLI",
@@ -58,6 +60,8 @@ let package = Package(
         .testTarget(name: "CLVModelsTests", dependencies: ["CLVModels", "CLVSimulation", "CLVIngest", "_CLVTestSupport"],
                     resources: [.copy("Golden")], swiftSettings: strict),
         .testTarget(name: "CLVSegmentsTests", dependencies: ["CLVSegments", "CLVNumerics", "_CLVTestSupport"],
+                    resources: [.copy("Golden")], swiftSettings: strict),
+        .testTarget(name: "CLVPredictTests", dependencies: ["CLVPredict", "CLVNumerics", "_CLVTestSupport"],
                     resources: [.copy("Golden")], swiftSettings: strict),
         .testTarget(name: "CLVReportTests", dependencies: ["CLVReport", "_CLVTestSupport"], swiftSettings: strict),
         .testTarget(name: "CLVSimulationTests", dependencies: ["CLVSimulation", "CLVIngest", "_CLVTestSupport"],

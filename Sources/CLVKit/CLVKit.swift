@@ -3,6 +3,7 @@
 @_exported import CLVIngest
 @_exported import CLVModels
 @_exported import CLVNumerics
+@_exported import CLVPredict
 @_exported import CLVReport
 @_exported import CLVSegments
 @_exported import CLVSimulation

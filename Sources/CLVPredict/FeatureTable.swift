@@ -1,0 +1,96 @@
+/// Rows × named numeric columns, stored row-major in one contiguous array (row i is
+/// `values[i * columnCount ..< (i + 1) * columnCount]`).
+public struct FeatureTable: Sendable, Hashable {
+    public var names: [String]
+    public var values: [Double]
+
+    public var columnCount: Int { names.count }
+    public var rowCount: Int { names.isEmpty ? 0 : values.count / names.count }
+
+    /// A table from row-major values; `values.count` must be a multiple of `names.count`.
+    public init(names: [String], values: [Double]) throws {
+        guard !names.isEmpty, values.count % names.count == 0 else {
+            throw PredictionError.shape("\(values.count) values do not fill rows of \(names.count) columns")
+        }
+        if let k = values.firstIndex(where: { !$0.isFinite }) {
+            throw PredictionError.nonFinite(column: names[k % names.count], row: k / names.count)
+        }
+        self.names = names
+        self.values = values
+    }
+
+    /// A table from rows of equal length.
+    public init(names: [String], rows: [[Double]]) throws {
+        guard rows.allSatisfy({ $0.count == names.count }) else {
+            throw PredictionError.shape("every row must have \(names.count) values")
+        }
+        try self.init(names: names, values: rows.flatMap { $0 })
+    }
+
+    public subscript(row: Int, column: Int) -> Double { values[row * columnCount + column] }
+
+    /// Row `i` as an array.
+    public func row(_ i: Int) -> [Double] { Array(values[i * columnCount ..< (i + 1) * columnCount]) }
+
+    /// Column `j` as an array.
+    public func column(_ j: Int) -> [Double] { (0..<rowCount).map { values[$0 * columnCount + j] } }
+
+    /// The rows at `indices`, in that order.
+    public func rows(_ indices: [Int]) -> FeatureTable {
+        var out: [Double] = []
+        out.reserveCapacity(indices.count * columnCount)
+        for i in indices { out.append(contentsOf: values[i * columnCount ..< (i + 1) * columnCount]) }
+        return FeatureTable(unchecked: names, out)
+    }
+
+    init(unchecked names: [String], _ values: [Double]) {
+        self.names = names
+        self.values = values
+    }
+}
+
+/// Features with a 0/1 label per row (1 = the event: churned, or purchased).
+public struct LabeledData: Sendable, Hashable {
+    public var features: FeatureTable
+    public var labels: [UInt8]
+
+    public init(features: FeatureTable, labels: [UInt8]) throws {
+        guard labels.count == features.rowCount else {
+            throw PredictionError.shape("\(labels.count) labels for \(features.rowCount) rows")
+        }
+        guard labels.allSatisfy({ $0 <= 1 }) else { throw PredictionError.shape("labels must be 0 or 1") }
+        self.features = features
+        self.labels = labels
+    }
+
+    public var count: Int { labels.count }
+
+    /// The rows at `indices`.
+    public func subset(_ indices: [Int]) -> LabeledData {
+        LabeledData(unchecked: features.rows(indices), indices.map { labels[$0] })
+    }
+
+    init(unchecked features: FeatureTable, _ labels: [UInt8]) {
+        self.features = features
+        self.labels = labels
+    }
+}
+
+/// Why a prediction step could not run.
+public enum PredictionError: Error, Equatable, CustomStringConvertible {
+    case shape(String)
+    case nonFinite(column: String, row: Int)
+    case invalidOption(String)
+    case singleClass
+    case modelFile(String)
+
+    public var description: String {
+        switch self {
+        case let .shape(message): return message
+        case let .nonFinite(column, row): return "feature \(column) is not a finite number in row \(row + 1)"
+        case let .invalidOption(message): return message
+        case .singleClass: return "the labels hold only one class; a classifier needs both"
+        case let .modelFile(message): return message
+        }
+    }
+}
