@@ -1,4 +1,5 @@
 import CLVCore
+import CLVModels
 import CLVNumerics
 import CLVPredict
 import Testing
@@ -41,6 +42,22 @@ struct CustomerFeatureTests {
         var scrambled = rows
         for k in 0..<rows.count where rows.day[k] > day(cutoff).daysSinceEpoch { scrambled.amount[k] *= 3; scrambled.channel![k] = 1 }
         #expect(try CustomerFeatures.build(scrambled, cutoff: day(cutoff)).features == full.features)
+    }
+
+    @Test func modelScoresUseOnlyDataBeforeTheCutoff() throws {
+        let rows = syntheticRows()
+        var full = try CustomerFeatures.build(rows, cutoff: day("2023-10-15"))
+        var cut = try CustomerFeatures.build(rows.through(day("2023-10-15")), cutoff: day("2023-10-15"))
+        let model = try full.addModelScores(.bgnbd, horizonDays: 273)
+        try cut.addModelScores(.bgnbd, horizonDays: 273)
+        #expect(full.features == cut.features)
+        let names = full.features.names
+        #expect(names.suffix(2) == ["p_alive", "expected_purchases"])
+        let alive = full.features.column(names.count - 2), expected = full.features.column(names.count - 1)
+        #expect(alive.allSatisfy { $0 > 0 && $0 <= 1 } && expected.allSatisfy { $0 >= 0 })
+        // The first customer's scores are the fitted model's at its (x, tₓ, T) in weeks.
+        let i = 0, w = 7.0
+        #expect(alive[i] == model.probabilityAlive(x: full.repeatPurchases[i], tx: full.recencySpan[i] / w, age: full.age[i] / w))
     }
 
     @Test func featuresByHand() throws {
