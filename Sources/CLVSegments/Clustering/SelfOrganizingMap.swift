@@ -135,8 +135,10 @@ public struct SelfOrganizingMap: Sendable, Hashable {
     ///   - data: Rows with ``dimension`` columns.
     ///   - iterations: Steps T (or epochs, when `useEpochs`).
     ///   - useEpochs: Run T passes over all rows, decaying η and σ once per pass (MiniSom's `use_epochs`).
+    /// - Returns: The winning unit of each step (before that step's update).
     /// - Throws: ``ClusteringError`` for bad data, a column count other than ``dimension``, or T < 1.
-    public mutating func train(on data: FeatureMatrix, iterations: Int, useEpochs: Bool = false) throws {
+    @discardableResult
+    public mutating func train(on data: FeatureMatrix, iterations: Int, useEpochs: Bool = false) throws -> [Int] {
         try data.validate()
         try checkDimension(data)
         try ClusteringError.require(iterations >= 1, "iterations", Double(iterations), "≥ 1")
@@ -144,6 +146,8 @@ public struct SelfOrganizingMap: Sendable, Hashable {
         let steps = useEpochs ? n * iterations : iterations
         let total = Double(iterations)
         var influence = [Double](repeating: 0, count: unitCount)
+        var stepWinners: [Int] = []
+        stepWinners.reserveCapacity(steps)
         data.values.withUnsafeBufferPointer { x in
             for step in 0..<steps {
                 let row = x.baseAddress! + (step % n) * p
@@ -151,6 +155,7 @@ public struct SelfOrganizingMap: Sendable, Hashable {
                 let eta = learningRate(at: t, of: total)
                 let sigma = neighbourhoodRadius(at: t, of: total)
                 let winner = nearestUnits(to: row, count: 1)[0]
+                stepWinners.append(winner)
                 neighbourhood(of: winner, sigma: sigma, into: &influence)
                 weights.withUnsafeMutableBufferPointer { w in
                     for u in 0..<units {
@@ -161,6 +166,7 @@ public struct SelfOrganizingMap: Sendable, Hashable {
                 }
             }
         }
+        return stepWinners
     }
 
     /// The winning unit (nearest weight vector, first on ties) of each row.
