@@ -10,7 +10,7 @@ struct ClusteringTwoStepTests {
         let data = try ClusteringTestData.noise(rows: 3000, columns: 3, seed: 31)
         let result = try TwoStepClustering(maxSubclusters: 100).fit(data)
         #expect(result.subclusters.count <= 100)
-        #expect(result.subclusters.count >= 20)
+        #expect(result.subclusters.count >= 50, "small threshold steps keep the sub-clusters near the maximum")
         #expect(result.threshold > 0, "3000 distinct rows into 100 entries needs a raised threshold")
         #expect(result.subclusters.reduce(0) { $0 + $1.count } == 3000)
         for f in 0..<3 {

@@ -4,8 +4,9 @@
 /// A row joins the closest leaf entry (by centroid) when the merged radius stays within `threshold`,
 /// otherwise it starts a new entry; full nodes split around their two farthest entries. When the
 /// leaf entries exceed `maxLeafEntries`, the threshold is raised and the tree rebuilt from its own
-/// leaf entries (rows are not read again): the new threshold is the larger of 1.5 × the old one
-/// and the median, over leaves, of the smallest merged radius of two entries of the leaf.
+/// leaf entries (rows are not read again), until they fit: the new threshold is the larger of
+/// 1.1 × the old one and the smallest merged radius of two entries sharing a leaf. Small steps keep
+/// the number of sub-clusters near the maximum (rebuilds only reinsert at most that many entries).
 struct ClusteringFeatureTree {
     final class Node {
         var isLeaf: Bool
@@ -126,21 +127,16 @@ struct ClusteringFeatureTree {
     }
 
     private func nextThreshold() -> Double {
-        var closestPairs: [Double] = []
+        var smallest = Double.infinity
         func visit(_ node: Node) {
             guard node.isLeaf else { node.children.forEach(visit); return }
-            var best = Double.infinity
             for a in node.entries.indices {
-                for b in (a + 1)..<node.entries.count { best = Swift.min(best, node.entries[a].mergedRadius(with: node.entries[b])) }
+                for b in (a + 1)..<node.entries.count { smallest = Swift.min(smallest, node.entries[a].mergedRadius(with: node.entries[b])) }
             }
-            if best.isFinite { closestPairs.append(best) }
         }
         visit(root)
-        closestPairs.sort()
-        let median = closestPairs.isEmpty ? 0 : closestPairs[closestPairs.count / 2]
-        let raised = Swift.max(median, 1.5 * threshold)
-        if raised > threshold { return raised }
-        return closestPairs.first { $0 > threshold } ?? (threshold > 0 ? 2 * threshold : Double.leastNormalMagnitude)
+        let raised = Swift.max(smallest.isFinite ? smallest : 0, 1.1 * threshold)
+        return raised > threshold ? raised : (threshold > 0 ? 2 * threshold : Double.leastNormalMagnitude)
     }
 
     private static func closestEntry(in entries: [ClusteringFeature], to feature: ClusteringFeature) -> Int? {
