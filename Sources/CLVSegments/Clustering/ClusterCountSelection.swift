@@ -3,6 +3,7 @@
 public struct ClusterCountSelection: Sendable, Hashable {
     /// The outcome for one k.
     public struct Candidate: Sendable, Hashable {
+        /// k.
         public let clusterCount: Int
         /// k-means inertia on all rows.
         public let inertia: Double

@@ -19,6 +19,7 @@ public struct FeatureScaling: Sendable, Hashable, Codable {
 
     /// The fitted transform of one column.
     public struct Column: Sendable, Hashable, Codable {
+        /// The column name.
         public var name: String
         /// Whether `log1p` is applied before the z-score.
         public var isLogTransformed: Bool

@@ -59,9 +59,13 @@ public struct SelfOrganizingMap: Sendable, Hashable {
         public var sigma: Double
         /// Initial learning rate η₀.
         public var learningRate: Double
+        /// How η decays.
         public var learningRateDecay: LearningRateDecay
+        /// How σ decays.
         public var sigmaDecay: SigmaDecay
+        /// The neighbourhood function.
         public var neighborhood: Neighborhood
+        /// The grid layout.
         public var topology: Topology
 
         public init(sigma: Double = 1, learningRate: Double = 0.5, learningRateDecay: LearningRateDecay = .asymptotic,
