@@ -4,7 +4,27 @@ import Foundation
 
 /// Segmentation methods of `clv segment`.
 enum SegmentMethod: String, ExpressibleByArgument, CaseIterable {
-    case rfm, valueMatrix = "value-matrix", abc, tiers, lifecycle, index
+    case rfm, valueMatrix = "value-matrix", abc, tiers, lifecycle, kmeans, twoStep = "two-step", som, index
+}
+
+/// A SOM grid such as 4x3.
+struct GridSize: ExpressibleByArgument {
+    let rows: Int, columns: Int
+    init?(argument: String) {
+        let parts = argument.lowercased().split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 2, parts.allSatisfy({ (1...50).contains($0) }), parts[0] * parts[1] >= 2 else { return nil }
+        rows = parts[0]; columns = parts[1]
+    }
+}
+
+/// A range of cluster counts such as 2-8.
+struct CountRange: ExpressibleByArgument {
+    let lower: Int, upper: Int
+    init?(argument: String) {
+        let parts = argument.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 2, parts[0] >= 2, parts[1] >= parts[0], parts[1] <= 50 else { return nil }
+        lower = parts[0]; upper = parts[1]
+    }
 }
 
 /// How the composite index weights its indicators.
@@ -61,6 +81,14 @@ extension CLV {
             --compare DATE also the tier at DATE and the move (upgrade/downgrade).
               lifecycle     new, growing, mature, at risk, churned, reactivated from recency against the \
             customer's usual gap, P(alive) (MBG/NBD fitted unless --model none), tenure and the 90-day trend.
+              kmeans        K-Means (k-means++, 10 seeded restarts; above 200k customers the restarts run on a \
+            50k sample, then Lloyd on all) on standardized features (--cluster-features; log where skewed); \
+            without --k, k in --k-range by the highest silhouette (sampled above 10k customers).
+              two-step      CF-tree pre-clustering, then Ward on the sub-clusters, number of clusters by BIC \
+            and the ratio of distance changes (or --k).
+              som           Kohonen map (--som-grid, default 4x4) whose units are grouped by Ward into --k clusters (default 6).
+              Clusters are labelled from their medians (e.g. "recent, frequent, high-spend") and get the \
+            action of the RFM segment their median customer falls in.
               index         composite index (B2B): --indicators (built in: recency_days, orders, spend, \
             average_order_value, tenure_days, clv, p_alive, or columns of --attributes FILE; name:cost for \
             smaller-is-better) → min–max → weights by entropy, AHP (--ahp-matrix FILE, consistency ratio < 0.1), \
@@ -143,6 +171,19 @@ extension CLV {
         @Option(help: "index: CSV of extra per-customer indicator columns (customer_id, then numbers).")
         var attributes: String?
 
+        @Option(help: "kmeans, two-step, som: number of clusters (default: chosen from the data).")
+        var k: Int?
+        @Option(help: "kmeans, two-step: range of cluster counts to choose from.")
+        var kRange: CountRange = CountRange(argument: "2-8")!
+        @Option(help: "kmeans, two-step, som: features, from recency_days, orders, spend, average_order_value, tenure_days, clv.")
+        var clusterFeatures: String = "recency_days,orders,spend,average_order_value"
+        @Option(help: "som: map size, rows x columns.")
+        var somGrid: GridSize = GridSize(argument: "4x4")!
+        @Option(help: "som: training steps (default: the number of customers, between 10,000 and 200,000).")
+        var somIterations: Int?
+        @Option(help: "Seed of the clustering methods.")
+        var seed: UInt64 = 1
+
         @Flag(help: "Write the segment table instead of one row per customer.")
         var summary = false
         @Option(help: "Also write the segment table to this file (same format).")
@@ -164,6 +205,8 @@ extension CLV {
             guard tierWindow > 0, trendWindow > 0 else { throw ValidationError("--tier-window and --trend-window must be positive.") }
             if (weights == .ahp || weights == .entropyAHP) && ahpMatrix == nil { throw ValidationError("--weights \(weights.rawValue) needs --ahp-matrix FILE.") }
             if weights == .given && indicatorWeights == nil { throw ValidationError("--weights given needs --indicator-weights.") }
+            if let k, k < 2 { throw ValidationError("--k must be at least 2.") }
+            if let somIterations, somIterations < 1 { throw ValidationError("--som-iterations must be positive.") }
             if let model, model != "none", TransactionModelKind(rawValue: model) == nil {
                 throw ValidationError("--model must be bgnbd, mbgnbd, pnbd or none (got '\(model)').")
             }
@@ -278,7 +321,96 @@ extension CLV {
                 return try lifecycle(data)
             case .index:
                 return try index(data)
+            case .kmeans, .twoStep, .som:
+                return try clusters(method, data)
             }
+        }
+
+        /// K-Means, two-step or SOM on standardized (log where skewed) features; each cluster is labelled
+        /// from its medians and gets the action of the RFM segment its median customer falls in.
+        func clusters(_ method: SegmentMethod, _ data: SegmentData) throws -> Result {
+            let m = data.metrics
+            var names: [String] = [], columns: [[Double]] = []
+            for name in clusterFeatures.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                let column: [Double]
+                switch name {
+                case "recency_days": column = m.recencyDays
+                case "orders": column = m.orders
+                case "spend": column = m.spend
+                case "average_order_value": column = m.averageOrderValue
+                case "tenure_days": column = m.tenureDays
+                case "clv":
+                    guard let v = m.lifetimeValue else { throw ValidationError("the clv feature needs --value clv.") }
+                    column = v
+                default:
+                    throw ValidationError("unknown clustering feature \(name): use recency_days, orders, spend, average_order_value, tenure_days, clv.")
+                }
+                names.append(name)
+                columns.append(column)
+            }
+            let raw = try FeatureMatrix(columns: columns, names: names)
+            let scaling = try FeatureScaling.fit(raw)
+            let x = try scaling.transform(raw)
+            var notes = ["\(method.rawValue): features " + scaling.columns.map { "\($0.name)\($0.isLogTransformed ? " (log)" : "")" }.joined(separator: ", ")
+                         + ", z-scored"]
+            let labels: [Int]
+            switch method {
+            case .kmeans:
+                var kmeans = KMeans(clusterCount: k ?? 2, seed: seed)
+                if k == nil {
+                    let selection = try kmeans.selectClusterCount(x, among: kRange.lower...kRange.upper)
+                    kmeans.clusterCount = selection.recommendedClusterCount
+                    notes.append("kmeans: k = \(selection.recommendedClusterCount) by the highest silhouette"
+                                 + (selection.silhouetteSampleSize < m.count ? " (on a seeded sample of \(selection.silhouetteSampleSize))" : "")
+                                 + ": " + selection.candidates.map { "k=\($0.clusterCount) silhouette \(fmt($0.silhouette)) inertia \(fmt($0.inertia))" }.joined(separator: "; "))
+                }
+                let result = try kmeans.fit(x)
+                labels = result.labels
+                notes.append("kmeans: inertia \(fmt(result.inertia)), \(result.iterations) iterations")
+            case .twoStep:
+                let result = try TwoStepClustering(maxClusterCount: kRange.upper, clusterCount: k).fit(x)
+                labels = result.labels
+                notes.append("two-step: \(result.subclusters.count) sub-clusters, \(result.clusterCount) clusters (BIC first estimate \(result.firstEstimate))")
+            case .som:
+                var som = try SelfOrganizingMap(rows: somGrid.rows, columns: somGrid.columns, sampling: x, seed: seed)
+                try som.train(on: x, iterations: somIterations ?? max(10_000, min(m.count, 200_000)))
+                let units = try som.unitClusters(count: k ?? min(som.unitCount, 6))
+                labels = try som.clusterLabels(x, unitClusters: units)
+                notes.append("som: \(somGrid.rows)×\(somGrid.columns) map, quantization error \(fmt(try som.quantizationError(x))), topographic error \(fmt(try som.topographicError(x))); units grouped into \(Set(units).count) clusters by Ward")
+            default:
+                preconditionFailure("not a clustering method")
+            }
+            let roles: [ClusterProfile.Role] = names.map {
+                switch $0 {
+                case "recency_days": return .daysSinceLastPurchase
+                case "orders": return .frequency
+                case "spend": return .spend
+                case "clv": return .value
+                default: return .other
+                }
+            }
+            let profiles = try ClusterProfile.profiles(labels: labels, features: raw, value: m.value, roles: roles)
+            let overall = (0..<names.count).map { Quantiles.median(columns[$0]) }
+            var segments = profiles.map { p -> SegmentDefinition in
+                func high(_ name: String) -> Bool? { names.firstIndex(of: name).map { p.medians[$0] > overall[$0] } }
+                let recent = names.firstIndex(of: "recency_days").map { p.medians[$0] < overall[$0] } ?? true
+                let typical = RFMSegmentation.definition(recent: recent, frequent: high("orders") ?? false,
+                                                         highSpend: high("spend") ?? high("average_order_value") ?? high("clv") ?? false)
+                return SegmentDefinition(key: "cluster_\(p.cluster)", name: p.label, action: typical.action,
+                                         rule: BilingualText("cluster \(p.cluster), like \(typical.name.english)", "第 \(p.cluster) 类，接近\(typical.name.chinese)"))
+            }
+            // Clusters whose medians read alike get their number added, so names stay distinct.
+            let repeated = Dictionary(grouping: segments.indices, by: { segments[$0].name.english }).filter { $0.value.count > 1 }
+            for (_, members) in repeated {
+                for s in members {
+                    segments[s].name = BilingualText(segments[s].name.english + " (cluster \(profiles[s].cluster))",
+                                                     segments[s].name.chinese + "（第 \(profiles[s].cluster) 类）")
+                }
+            }
+            let index = Dictionary(uniqueKeysWithValues: profiles.enumerated().map { ($1.cluster, Int32($0)) })
+            let seg = Segmentation(method: method.rawValue, segments: segments, assignment: labels.map { index[$0]! })
+            return Result(method: method, segmentation: seg, columns: ["cluster"] + names,
+                          fields: { i in [.integer(labels[i])] + columns.map { .number($0[i]) } }, notes: notes)
         }
 
         func index(_ data: SegmentData) throws -> Result {

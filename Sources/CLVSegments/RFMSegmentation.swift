@@ -89,6 +89,15 @@ public enum RFMSegmentation {
               rule: .init("not recent, infrequent, low spend", "久未购买、低频、低消费")),
     ]
 
+    /// The segment of a customer (or a cluster's typical customer) that is high or low on each dimension.
+    public static func definition(recent: Bool, frequent: Bool, highSpend: Bool) -> SegmentDefinition {
+        segments[index(recent: recent, frequent: frequent, highSpend: highSpend)]
+    }
+
+    static func index(recent: Bool, frequent: Bool, highSpend: Bool) -> Int {
+        (highSpend ? 0 : 4) + (recent ? 0 : 2) + (frequent ? 0 : 1)
+    }
+
     /// Scores and segments `metrics` with `monetary` as M (default: net spend to date).
     public static func segment(_ metrics: CustomerMetrics, monetary: [Double]? = nil,
                                options: RFMOptions = RFMOptions()) throws -> RFMResult {
@@ -141,7 +150,7 @@ public enum RFMSegmentation {
             let recent = options.basis == .scores ? columns.r[i] > refs.recency : columns.r[i] < refs.recency
             let frequent = columns.f[i] > refs.frequency
             let big = columns.m[i] > refs.monetary
-            assignment[i] = (big ? 0 : 4) + (recent ? 0 : 2) + (frequent ? 0 : 1)
+            assignment[i] = Int32(index(recent: recent, frequent: frequent, highSpend: big))
         }
         return RFMResult(recencyScore: r, frequencyScore: f, monetaryScore: ms,
                          segmentation: Segmentation(method: "rfm", segments: segments, assignment: assignment),

@@ -30,14 +30,16 @@ struct SegmentCommandTests {
         return lines.dropFirst().map { Dictionary(zip(header, fields($0)), uniquingKeysWith: { a, _ in a }) }
     }
 
-    @Test(arguments: ["rfm", "value-matrix", "abc", "tiers", "lifecycle"])
-    func everyCustomerGetsOneSegment(method: String) throws {
-        let r = try CLVCommand.run(["segment", "Examples/transactions.csv", "--method", method, "--as-of", "2030-01-01", "-q"])
+    @Test(arguments: ["rfm", "value-matrix", "abc", "tiers", "lifecycle", "kmeans --k 3", "two-step", "som --som-grid 3x3 --k 4", "index"])
+    func everyCustomerGetsOneSegment(methodAndOptions: String) throws {
+        let words = methodAndOptions.split(separator: " ").map(String.init)
+        let method = words[0]
+        let r = try CLVCommand.run(["segment", "Examples/transactions.csv", "--method"] + words + ["--as-of", "2030-01-01", "-q"])
         #expect(r.status == 0, "\(r.stderr)")
         let rows = Self.rows(r.stdout)
         #expect(rows.count == 2000)
         #expect(Set(rows.map { $0["customer_id"]! }).count == 2000)
-        let s = try CLVCommand.run(["segment", "Examples/transactions.csv", "--method", method, "--as-of", "2030-01-01", "-q", "--summary"])
+        let s = try CLVCommand.run(["segment", "Examples/transactions.csv", "--method"] + words + ["--as-of", "2030-01-01", "-q", "--summary"])
         #expect(s.status == 0, "\(s.stderr)")
         let table = Self.rows(s.stdout)
         #expect(table.map { Int($0["customers"]!)! }.reduce(0, +) == 2000)
@@ -45,6 +47,23 @@ struct SegmentCommandTests {
         var counts: [String: Int] = [:]
         for row in rows { counts[row["segment_key"]!, default: 0] += 1 }
         for row in table { #expect(counts[row["segment_key"]!, default: 0] == Int(row["customers"]!)!, "\(method) \(row["segment_key"]!)") }
+    }
+
+    @Test func clustersAreReproducibleAndProfiled() throws {
+        let args = ["segment", "Examples/transactions.csv", "--method", "kmeans", "--k", "4", "--seed", "9", "--as-of", "2030-01-01", "-q"]
+        let a = try CLVCommand.run(args), b = try CLVCommand.run(args)
+        #expect(a.status == 0 && a.stdout == b.stdout)
+        let rows = Self.rows(a.stdout)
+        #expect(Set(rows.map { $0["cluster"]! }) == ["0", "1", "2", "3"])
+        // Each cluster's mean orders in the segment table are the mean over its rows.
+        let table = Self.rows(try CLVCommand.run(args + ["--summary"]).stdout)
+        for row in table {
+            let members = rows.filter { "cluster_" + $0["cluster"]! == row["segment_key"]! }
+            let mean = members.map { Double($0["orders"]!)! }.reduce(0, +) / Double(members.count)
+            #expect(abs(mean - Double(row["mean_orders"]!)!) < 1e-9)
+        }
+        let zh = try CLVCommand.run(args + ["--lang", "zh"])
+        #expect(zh.stdout.contains("近期") || zh.stdout.contains("久未购买"))
     }
 
     @Test func chineseNamesAndJSONLines() throws {
