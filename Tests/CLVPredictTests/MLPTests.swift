@@ -44,8 +44,9 @@ enum MLPData {
 
 @Suite("Multilayer perceptron")
 struct MLPTests {
+    /// Widths below and above 8 run both the SIMD blocks and the scalar tail of the dense kernels.
     @Test("The backward pass matches central finite differences of the batch loss",
-          arguments: [[5], [6, 4]])
+          arguments: [[5], [11], [10, 9]])
     func gradientMatchesFiniteDifferences(hidden: [Int]) throws {
         let layout = NetworkLayout(inputs: 3, hidden: hidden)
         var rng = Xoshiro256(seed: 11)
@@ -136,6 +137,19 @@ struct MLPTests {
             total + max(z[i], 0) + log1p(exp(-abs(z[i]))) - Double(data.labels[i]) * z[i]
         } / Double(validation.count)
         #expect(abs(loss - losses[best]) < 1e-9 * max(1, losses[best]))
+    }
+
+    @Test("Scoring raw rows applies the stored standardization")
+    func scoringAppliesStandardization() throws {
+        let base = try MLPData.xor(count: 300, seed: 13)
+        let raw = try LabeledData(features: FeatureTable(names: ["a", "b"], values: base.features.values.enumerated().map {
+            $0.offset % 2 == 0 ? 50 + 100 * $0.element : -3 + 0.01 * $0.element
+        }), labels: base.labels)
+        let model = try MultilayerPerceptron.fit(raw, options: .init(hiddenLayers: [9], maxEpochs: 5, seed: 14))
+        let standardizer = try #require(model.standardizer)
+        let bare = try MultilayerPerceptron(featureNames: model.featureNames, layers: model.layers)
+        let expected = bare.probabilities(standardizer.transform(raw.features))
+        #expect(LinearData.maxDifference(model.probabilities(raw.features), expected) < 1e-14)
     }
 
     @Test("A saved model reads back equal, scores the same, and other formats are refused")
