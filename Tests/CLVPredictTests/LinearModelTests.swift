@@ -118,6 +118,8 @@ struct LinearModelTests {
         #expect(throws: PredictionError.modelFile("expected a model of format 'clvkit.logistic-regression', found 'clvkit.linear-svm'")) {
             try JSONDecoder().decode(LogisticRegression.self, from: svmJSON)
         }
+        let given = try LogisticRegression(featureNames: ["a", "b"], coefficients: [0.5, -2], intercept: 1)
+        #expect(try JSONDecoder().decode(LogisticRegression.self, from: JSONEncoder().encode(given)) == given)
         var object = try #require(try JSONSerialization.jsonObject(with: svmJSON) as? [String: Any])
         object["version"] = 99
         #expect(throws: PredictionError.self) {

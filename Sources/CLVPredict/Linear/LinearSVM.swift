@@ -60,7 +60,8 @@ public struct LinearSVM: BinaryClassifier, Hashable, Codable {
     /// The sigmoid from decision values to probabilities.
     public let calibration: PlattScaling
     public let options: Options
-    public let diagnostics: LinearFitDiagnostics
+    /// How the fit ended (nil for a model built from known parameters).
+    public let diagnostics: LinearFitDiagnostics?
 
     public var name: String { "linear_svm" }
 
@@ -68,7 +69,7 @@ public struct LinearSVM: BinaryClassifier, Hashable, Codable {
     /// - Throws: ``PredictionError/shape(_:)`` when the counts disagree.
     public init(featureNames: [String], coefficients: [Double], intercept: Double, standardizer: Standardizer? = nil,
                 calibration: PlattScaling, options: Options = Options(),
-                diagnostics: LinearFitDiagnostics = LinearFitDiagnostics(iterations: 0, gradientNorm: .nan, objective: .nan)) throws {
+                diagnostics: LinearFitDiagnostics? = nil) throws {
         try LinearScoring.check(featureNames: featureNames, coefficients: coefficients, intercept: intercept,
                                 standardizer: standardizer)
         format = Self.formatName
@@ -94,7 +95,7 @@ public struct LinearSVM: BinaryClassifier, Hashable, Codable {
                       standardizer: try c.decodeIfPresent(Standardizer.self, forKey: .standardizer),
                       calibration: try c.decode(PlattScaling.self, forKey: .calibration),
                       options: try c.decode(Options.self, forKey: .options),
-                      diagnostics: try c.decode(LinearFitDiagnostics.self, forKey: .diagnostics))
+                      diagnostics: try c.decodeIfPresent(LinearFitDiagnostics.self, forKey: .diagnostics))
     }
 
     /// w·x + b for every row (after standardization, if any): scikit-learn's `decision_function`.

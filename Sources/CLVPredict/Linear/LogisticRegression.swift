@@ -49,7 +49,8 @@ public struct LogisticRegression: BinaryClassifier, Hashable, Codable {
     /// The scaling applied to features before the linear function, if any.
     public let standardizer: Standardizer?
     public let options: Options
-    public let diagnostics: LinearFitDiagnostics
+    /// How the fit ended (nil for a model built from known parameters).
+    public let diagnostics: LinearFitDiagnostics?
 
     public var name: String { "logistic" }
 
@@ -57,7 +58,7 @@ public struct LogisticRegression: BinaryClassifier, Hashable, Codable {
     /// - Throws: ``PredictionError/shape(_:)`` when the counts disagree.
     public init(featureNames: [String], coefficients: [Double], intercept: Double, standardizer: Standardizer? = nil,
                 options: Options = Options(),
-                diagnostics: LinearFitDiagnostics = LinearFitDiagnostics(iterations: 0, gradientNorm: .nan, objective: .nan)) throws {
+                diagnostics: LinearFitDiagnostics? = nil) throws {
         try LinearScoring.check(featureNames: featureNames, coefficients: coefficients, intercept: intercept,
                                 standardizer: standardizer)
         format = Self.formatName
@@ -81,7 +82,7 @@ public struct LogisticRegression: BinaryClassifier, Hashable, Codable {
                       intercept: try c.decode(Double.self, forKey: .intercept),
                       standardizer: try c.decodeIfPresent(Standardizer.self, forKey: .standardizer),
                       options: try c.decode(Options.self, forKey: .options),
-                      diagnostics: try c.decode(LinearFitDiagnostics.self, forKey: .diagnostics))
+                      diagnostics: try c.decodeIfPresent(LinearFitDiagnostics.self, forKey: .diagnostics))
     }
 
     /// w·x + b for every row (after standardization, if any): scikit-learn's `decision_function`.
