@@ -91,9 +91,41 @@ public enum Quantiles {
         return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
     }
 
-    /// The `p` quantile of unsorted values.
+    /// The `p` quantile of unsorted values (by selection, O(n) on average: no full sort).
     public static func quantile(_ values: [Double], _ p: Double) -> Double {
-        quantile(sorted: values.sorted(), p)
+        precondition(!values.isEmpty)
+        var a = values
+        let h = Double(a.count - 1) * min(max(p, 0), 1)
+        let lo = Int(h.rounded(.down))
+        let below = select(&a, lo)
+        guard lo + 1 < a.count, h > Double(lo) else { return below }
+        // The next order statistic is the smallest value right of position lo after the partition.
+        var above = a[lo + 1]
+        for v in a[(lo + 1)...] where v < above { above = v }
+        return below + (h - Double(lo)) * (above - below)
+    }
+
+    /// Puts the k-th smallest value (0-based) at index k, smaller or equal ones before it and larger or
+    /// equal ones after it (Hoare's selection with a median-of-three pivot), and returns it.
+    static func select(_ a: inout [Double], _ k: Int) -> Double {
+        var lo = 0, hi = a.count - 1
+        a.withUnsafeMutableBufferPointer { a in
+            while hi > lo {
+                let mid = lo + (hi - lo) / 2
+                if a[mid] < a[lo] { a.swapAt(mid, lo) }
+                if a[hi] < a[lo] { a.swapAt(hi, lo) }
+                if a[hi] < a[mid] { a.swapAt(hi, mid) }
+                let pivot = a[mid]
+                var i = lo, j = hi
+                while i <= j {
+                    while a[i] < pivot { i += 1 }
+                    while a[j] > pivot { j -= 1 }
+                    if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+                }
+                if k <= j { hi = j } else if k >= i { lo = i } else { break }
+            }
+        }
+        return a[k]
     }
 
     /// The median.

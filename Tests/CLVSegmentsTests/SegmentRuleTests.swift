@@ -43,6 +43,17 @@ struct SegmentRuleTests {
         #expect(Quantiles.capped([1, 2, 3, 100], atQuantile: 0.5) == [1, 2, 2.5, 2.5])
     }
 
+    @Test func selectionQuantileEqualsTheSortedOne() {
+        var rng = Xoshiro256(seed: 4)
+        for n in [1, 2, 3, 10, 101, 1000] {
+            let values = (0..<n).map { _ in Double(rng.next() % 17) + (rng.next() % 3 == 0 ? 0.5 : 0) }
+            let sorted = values.sorted()
+            for p in [0, 0.01, 0.25, 0.5, 0.77, 0.99, 1] {
+                #expect(Quantiles.quantile(values, p) == Quantiles.quantile(sorted: sorted, p), "n \(n) p \(p)")
+            }
+        }
+    }
+
     @Test func thresholdScoresUseInclusiveCuts() {
         #expect(ThresholdScoring.descending([0, 30, 31, 365, 366], cuts: [30, 90, 180, 365]) == [5, 5, 4, 2, 1])
         #expect(ThresholdScoring.ascending([1, 2, 4, 5, 100], cuts: [2, 3, 5, 10]) == [1, 2, 3, 4, 5])

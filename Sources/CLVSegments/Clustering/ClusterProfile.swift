@@ -69,9 +69,5 @@ public struct ClusterProfile: Sendable, Hashable {
 
     static func mean(_ x: [Double]) -> Double { x.reduce(0, +) / Double(x.count) }
 
-    static func median(_ x: [Double]) -> Double {
-        let sorted = x.sorted()
-        let mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-    }
+    static func median(_ x: [Double]) -> Double { Quantiles.median(x) }
 }
