@@ -34,22 +34,26 @@ public enum ABCClassification {
         guard cuts.a > 0, cuts.a < cuts.b, cuts.b <= 1 else {
             throw SegmentationError.invalidOption("ABC cut points must satisfy 0 < A < B ≤ 1, got \(cuts.a), \(cuts.b)")
         }
-        var order = Array(0..<n)
-        order.sort { value[$0] > value[$1] || (value[$0] == value[$1] && ids[$0] < ids[$1]) }
-        var assignment = [Int32](repeating: 2, count: n)
+        // Highest value first; equal values that straddle a class boundary are ordered by id.
+        let keyed = Ntile.sortedByValue(value, descending: true)
+        var classes = [Int32](repeating: 2, count: n)
         switch basis {
         case .customers:
             let countA = Int((Double(n) * cuts.a).rounded(.up)), countB = Int((Double(n) * cuts.b).rounded(.up))
-            for (rank, i) in order.enumerated() { assignment[i] = rank < countA ? 0 : rank < countB ? 1 : 2 }
+            for p in 0..<n { classes[p] = p < countA ? 0 : p < countB ? 1 : 2 }
         case .value:
             let total = value.reduce(0) { $0 + max($1, 0) }
             var before = 0.0
-            for i in order {
+            for p in 0..<n {
                 let share = total > 0 ? before / total : 1
-                assignment[i] = share < cuts.a ? 0 : share < cuts.b ? 1 : 2
-                before += max(value[i], 0)
+                classes[p] = share < cuts.a ? 0 : share < cuts.b ? 1 : 2
+                before += max(-keyed[p].key, 0)
             }
         }
+        let breaks = (1..<max(n, 1)).filter { classes[$0] != classes[$0 - 1] }
+        let order = Ntile.orderingTies(keyed, ids: ids, breaks: breaks)
+        var assignment = [Int32](repeating: 2, count: n)
+        for (p, i) in order.enumerated() { assignment[Int(i)] = classes[p] }
         return Segmentation(method: "abc", segments: segments, assignment: assignment)
     }
 }

@@ -39,11 +39,22 @@ public enum Ntile {
     /// Row indices in NTILE order. Sorting by value alone is enough except for runs of equal values
     /// that cross a bucket boundary; only those are ordered by id (the rest of a run may stay in any order).
     static func sortedOrder(_ values: [Double], ids: [String], descending: Bool, breaks: [Int]) -> [Int32] {
+        orderingTies(sortedByValue(values, descending: descending), ids: ids, breaks: breaks)
+    }
+
+    /// (key, row) pairs in ascending key order, ties by row; the key is the value, negated when descending.
+    static func sortedByValue(_ values: [Double], descending: Bool) -> [(key: Double, index: Int32)] {
         var keyed = values.enumerated().map { (key: descending ? -$0.element : $0.element, index: Int32($0.offset)) }
         keyed.sort { $0.key < $1.key || ($0.key == $1.key && $0.index < $1.index) }
+        return keyed
+    }
+
+    /// The rows of `keyed` with each run of equal keys that crosses one of `breaks` (sorted positions
+    /// where a new class starts) ordered by id.
+    static func orderingTies(_ keyed: [(key: Double, index: Int32)], ids: [String], breaks: [Int]) -> [Int32] {
         var order = keyed.map(\.index)
-        var isBreak = [Bool](repeating: false, count: values.count + 1)
-        for b in breaks { isBreak[b] = true }
+        var isBreak = [Bool](repeating: false, count: keyed.count + 1)
+        for b in breaks where b <= keyed.count { isBreak[b] = true }
         var start = 0
         while start < keyed.count {
             var end = start + 1
