@@ -84,7 +84,7 @@ struct MetricsConsistencyTests {
         let labels = scores.indices.map { UInt8($0 % 2) }
         let ranked = try RankedScores(labels: labels, scores: scores)
         let expected = scores.indices.sorted { a, b in scores[a] > scores[b] || (scores[a] == scores[b] && a < b) }
-        #expect(ranked.rows == expected)
+        #expect(ranked.rowIndices == expected)
         #expect(ranked.labels == expected.map { labels[$0] })
         #expect(ranked.positives == count / 2)
     }
@@ -162,6 +162,21 @@ struct MetricsConsistencyTests {
         expected.exactROCCurve = nil
         #expect(decoded == expected)
         #expect(decoded.rocCurve.thresholds.first == .infinity)
+    }
+
+    @Test func largeEvaluationAgreesWithItsParts() throws {
+        // From 100 000 rows the evaluation ranks on one core while it computes the row-wise metrics on the other.
+        let (labels, scores) = sample(count: 120_000, rate: 0.15, decimals: 1e5, seed: 17)
+        let e = try ClassifierEvaluation(name: "large", labels: labels, scores: scores, threshold: 0.45)
+        let matrix = try ConfusionMatrix(labels: labels, scores: scores, threshold: 0.45)
+        #expect(e.confusionMatrix == matrix && e.f1 == matrix.f1 && e.specificity == matrix.specificity)
+        #expect(e.rocAUC == (try ClassificationMetrics.rocAUC(labels: labels, scores: scores)))
+        #expect(e.prAUC == (try ClassificationMetrics.averagePrecision(labels: labels, scores: scores)))
+        #expect(e.brier == (try ClassificationMetrics.brierScore(labels: labels, probabilities: scores)))
+        #expect(e.logLoss == (try ClassificationMetrics.logLoss(labels: labels, probabilities: scores)))
+        #expect(e.deciles == (try LiftTable(labels: labels, scores: scores)))
+        #expect(e.calibration == (try CalibrationCurve(labels: labels, probabilities: scores)))
+        #expect(e.count == 120_000 && e.positives == labels.reduce(0) { $0 + Int($1) })
     }
 
     @Test func evaluationScoresAClassifier() throws {

@@ -1,3 +1,5 @@
+import CLVNumerics
+
 /// Everything reported about one classifier on one labelled data set: the headline metrics, the
 /// confusion matrix at a threshold, the ROC curve, the reliability curve and lift by decile.
 ///
@@ -72,8 +74,15 @@ public struct ClassifierEvaluation: Sendable, Hashable, Codable {
         guard maxROCPoints >= 2 else {
             throw PredictionError.invalidOption("a ROC curve for reports needs at least 2 points (got \(maxROCPoints))")
         }
-        let matrix = try ConfusionMatrix(labels: labels, scores: scores, threshold: threshold)
-        let ranked = try RankedScores(labels: labels, scores: scores)
+        guard threshold.isFinite else { throw PredictionError.invalidOption("the threshold \(threshold) is not a finite number") }
+        // The ranking and the row-wise metrics are independent: on large inputs they run on two cores.
+        let compute: @Sendable (Part) -> PartResult = { Self.compute($0, labels: labels, scores: scores, threshold: threshold) }
+        let parts = labels.count >= 100_000
+            ? parallelMap([Part.ranking, Part.rowWise], minimumChunk: 1, compute)
+            : [Part.ranking, Part.rowWise].map(compute)
+        guard case let .ranking(ranked) = parts[0], case let .rowWise(matrix, brier, logLoss) = parts[1] else {
+            preconditionFailure("evaluation parts out of order")
+        }
         guard ranked.positives > 0, ranked.negatives > 0 else { throw PredictionError.singleClass }
         let counts = ThresholdCounts(ranked)
         let roc = ROCCurve(counts, dropIntermediate: true)
@@ -91,8 +100,8 @@ public struct ClassifierEvaluation: Sendable, Hashable, Codable {
         self.f1 = matrix.f1
         self.accuracy = matrix.accuracy
         self.specificity = matrix.specificity
-        self.brier = ClassificationMetrics.brierScore(validLabels: labels, probabilities: scores)
-        self.logLoss = ClassificationMetrics.logLoss(validLabels: labels, probabilities: scores)
+        self.brier = brier
+        self.logLoss = logLoss
         self.confusionMatrix = matrix
         self.rocCurve = roc.downsampled(maxPoints: maxROCPoints)
         self.calibration = CalibrationCurve(labels: labels, probabilities: scores, ranked: ranked,
@@ -110,6 +119,27 @@ public struct ClassifierEvaluation: Sendable, Hashable, Codable {
         try self.init(name: classifier.name, labels: data.labels, scores: classifier.probabilities(data.features),
                       threshold: threshold, calibrationBins: calibrationBins, calibrationStrategy: calibrationStrategy,
                       maxROCPoints: maxROCPoints)
+    }
+
+    private enum Part: Sendable {
+        case ranking
+        case rowWise
+    }
+
+    private enum PartResult: Sendable {
+        case ranking(RankedScores)
+        case rowWise(ConfusionMatrix, brier: Double, logLoss: Double)
+    }
+
+    private static func compute(_ part: Part, labels: [UInt8], scores: [Double], threshold: Double) -> PartResult {
+        switch part {
+        case .ranking:
+            return .ranking(RankedScores(validLabels: labels, scores: scores))
+        case .rowWise:
+            return .rowWise(ConfusionMatrix(validLabels: labels, scores: scores, threshold: threshold),
+                            brier: ClassificationMetrics.brierScore(validLabels: labels, probabilities: scores),
+                            logLoss: ClassificationMetrics.logLoss(validLabels: labels, probabilities: scores))
+        }
     }
 
     private enum CodingKeys: String, CodingKey {

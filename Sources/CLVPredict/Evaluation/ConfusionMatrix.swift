@@ -9,9 +9,13 @@
 public struct ConfusionMatrix: Sendable, Hashable, Codable {
     /// Rows are predicted 1 when their score is ≥ this.
     public var threshold: Double
+    /// Label 1, predicted 1.
     public var truePositives: Int
+    /// Label 0, predicted 1.
     public var falsePositives: Int
+    /// Label 0, predicted 0.
     public var trueNegatives: Int
+    /// Label 1, predicted 0.
     public var falseNegatives: Int
 
     /// A matrix from its four counts.
@@ -30,6 +34,10 @@ public struct ConfusionMatrix: Sendable, Hashable, Codable {
     public init(labels: [UInt8], scores: [Double], threshold: Double) throws {
         try validateScoredLabels(labels: labels, scores: scores)
         guard threshold.isFinite else { throw PredictionError.invalidOption("the threshold \(threshold) is not a finite number") }
+        self.init(validLabels: labels, scores: scores, threshold: threshold)
+    }
+
+    init(validLabels labels: [UInt8], scores: [Double], threshold: Double) {
         var positives = 0, truePositives = 0, predictedPositive = 0
         for (label, score) in zip(labels, scores) {
             let predicted = score >= threshold ? 1 : 0

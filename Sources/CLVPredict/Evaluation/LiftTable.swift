@@ -9,7 +9,9 @@ public struct LiftTable: Sendable, Hashable, Codable {
     public struct Group: Sendable, Hashable, Codable {
         /// 1 for the highest scores.
         public var group: Int
+        /// Rows in the group.
         public var rows: Int
+        /// Rows labelled 1 in the group.
         public var positives: Int
         /// positives / rows.
         public var responseRate: Double

@@ -40,24 +40,22 @@ public struct ROCCurve: Sendable, Hashable {
 
     init(_ counts: ThresholdCounts, dropIntermediate: Bool) {
         let m = counts.count
-        let tps = counts.truePositives, fps = counts.falsePositives
-        var kept: [Int] = []
-        kept.reserveCapacity(m)
-        for i in 0 ..< m {
-            if !dropIntermediate || m <= 2 || i == 0 || i == m - 1
-                || fps[i + 1] - 2 * fps[i] + fps[i - 1] != 0 || tps[i + 1] - 2 * tps[i] + tps[i - 1] != 0 {
-                kept.append(i)
-            }
-        }
-        let allNegatives = fps[m - 1], allPositives = tps[m - 1]
+        let allNegatives = counts.falsePositives[m - 1], allPositives = counts.truePositives[m - 1]
         var fpr = [0.0], tpr = [0.0], thresholds = [Double.infinity]
-        fpr.reserveCapacity(kept.count + 1)
-        tpr.reserveCapacity(kept.count + 1)
-        thresholds.reserveCapacity(kept.count + 1)
-        for i in kept {
-            fpr.append(fps[i] / allNegatives)
-            tpr.append(tps[i] / allPositives)
-            thresholds.append(counts.thresholds[i])
+        fpr.reserveCapacity(m + 1)
+        tpr.reserveCapacity(m + 1)
+        thresholds.reserveCapacity(m + 1)
+        counts.truePositives.withUnsafeBufferPointer { tps in
+            counts.falsePositives.withUnsafeBufferPointer { fps in
+                for i in 0 ..< m {
+                    let corner = !dropIntermediate || m <= 2 || i == 0 || i == m - 1
+                        || fps[i + 1] - 2 * fps[i] + fps[i - 1] != 0 || tps[i + 1] - 2 * tps[i] + tps[i - 1] != 0
+                    guard corner else { continue }
+                    fpr.append(fps[i] / allNegatives)
+                    tpr.append(tps[i] / allPositives)
+                    thresholds.append(counts.thresholds[i])
+                }
+            }
         }
         if allNegatives <= 0 { fpr = Array(repeating: .nan, count: fpr.count) }
         if allPositives <= 0 { tpr = Array(repeating: .nan, count: tpr.count) }

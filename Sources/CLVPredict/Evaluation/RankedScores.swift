@@ -9,7 +9,7 @@ public struct RankedScores: Sendable, Hashable {
     /// The label of each ranked score.
     public let labels: [UInt8]
     /// The input row of each ranked score.
-    public let rows: [Int]
+    public let rowIndices: [Int]
     /// How many labels are 1.
     public let positives: Int
 
@@ -24,8 +24,12 @@ public struct RankedScores: Sendable, Hashable {
     /// - Complexity: O(n): a least-significant-digit radix sort on the scores' bit patterns.
     public init(labels: [UInt8], scores: [Double]) throws {
         try validateScoredLabels(labels: labels, scores: scores)
+        self.init(validLabels: labels, scores: scores)
+    }
+
+    init(validLabels labels: [UInt8], scores: [Double]) {
         let order = descendingStableOrder(scores)
-        self.rows = order
+        self.rowIndices = order
         self.scores = order.map { scores[$0] }
         self.labels = order.map { labels[$0] }
         self.positives = labels.reduce(0) { $0 + Int($1) }

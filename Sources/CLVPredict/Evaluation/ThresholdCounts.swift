@@ -12,6 +12,9 @@ struct ThresholdCounts {
 
     init(_ ranked: RankedScores) {
         let n = ranked.count
+        thresholds.reserveCapacity(n)
+        truePositives.reserveCapacity(n)
+        falsePositives.reserveCapacity(n)
         ranked.scores.withUnsafeBufferPointer { scores in
             ranked.labels.withUnsafeBufferPointer { labels in
                 var positives = 0
