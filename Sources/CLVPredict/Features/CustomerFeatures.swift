@@ -81,7 +81,7 @@ public enum CustomerFeatures {
         var channelColumns: [Int] = []
         if let channel = rows.channel {
             var uses = [Int](repeating: 0, count: rows.channelNames.count)
-            for k in 0..<rows.count where rows.day[k] <= c && rows.amount[k] >= 0 { uses[Int(channel[k])] += 1 }
+            for k in 0..<rows.count where rows.day[k] <= c && rows.amount[k] >= 0 && channel[k] >= 0 { uses[Int(channel[k])] += 1 }
             channelColumns = Array(uses.indices.filter { uses[$0] > 0 }.sorted { uses[$0] > uses[$1] || (uses[$0] == uses[$1] && $0 < $1) }
                 .prefix(options.maxChannels))
         }
@@ -116,7 +116,7 @@ public enum CustomerFeatures {
                 purchaseRows += 1
                 days.append(d)
                 quantity += rows.quantity?[k] ?? 0
-                if let ch = rows.channel?[k] { channelUses[Int(ch)] += 1 }
+                if let ch = rows.channel?[k], ch >= 0 { channelUses[Int(ch)] += 1 }
                 if d > c - w { recentDays.insert(d); recentSpend += a } else if d > c - 2 * w { previousDays.insert(d); previousSpend += a }
             }
             guard !days.isEmpty else { continue }
