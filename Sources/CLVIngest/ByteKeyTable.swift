@@ -129,6 +129,29 @@ final class ByteKeyTable {
         }
     }
 
+    /// Calls `body` with a view of every key's bytes, for reading many keys in a row without touching the
+    /// table's reference counts (several threads may read at once while nobody adds keys).
+    func withKeyBytes<R>(_ body: (KeyBytes) throws -> R) rethrows -> R {
+        try arena.withUnsafeBufferPointer { a in
+            try offsets.withUnsafeBufferPointer { o in
+                try lengths.withUnsafeBufferPointer { l in try body(KeyBytes(arena: a, offsets: o, lengths: l)) }
+            }
+        }
+    }
+
+    /// The bytes of a table's keys, by index (valid inside ``withKeyBytes(_:)``).
+    struct KeyBytes {
+        let arena: UnsafeBufferPointer<UInt8>
+        let offsets: UnsafeBufferPointer<UInt32>
+        let lengths: UnsafeBufferPointer<UInt16>
+
+        @inline(__always)
+        subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
+            let start = Int(offsets[index])
+            return UnsafeBufferPointer(rebasing: arena[start..<(start + Int(lengths[index]))])
+        }
+    }
+
     /// The key at `index` as a string.
     func string(at index: Int) -> String {
         arena.withUnsafeBufferPointer { buf in
