@@ -7,7 +7,8 @@ import Glibc
 /// million ids costs about 30 bytes per key plus the key bytes, and no `String` is built while reading.
 final class ByteKeyTable {
     private(set) var count = 0
-    private var slots: [UInt64]          // 0 = empty, else (hash tag << 32) | (index + 1)
+    /// 0 = empty, else (hash tag << 32) | (index + 1); see ``allocateSlots(_:)``.
+    private var slots: UnsafeMutableBufferPointer<UInt64>
     private var mask: Int
     private var offsets: [UInt32] = []   // into the arena (keys beyond 4 GiB of id bytes are refused)
     private var lengths: [UInt16] = []
@@ -16,12 +17,30 @@ final class ByteKeyTable {
     init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [UInt64](repeating: 0, count: size)
+        slots = Self.allocateSlots(size)
         mask = size - 1
     }
 
+    deinit { Self.deallocateSlots(slots) }
+
+    /// Zeroed slots in their own mapping, on huge pages where the kernel offers them: a probe lands
+    /// anywhere in a table of millions of slots, and with 4 KiB pages nearly every probe would also
+    /// miss the TLB.
+    private static func allocateSlots(_ count: Int) -> UnsafeMutableBufferPointer<UInt64> {
+        let bytes = count * MemoryLayout<UInt64>.stride
+        guard let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
+            preconditionFailure("cannot map \(bytes) bytes for a hash table")
+        }
+        if bytes >= 1 << 21 { _ = madvise(p, bytes, MADV_HUGEPAGE) }
+        return UnsafeMutableBufferPointer(start: p.bindMemory(to: UInt64.self, capacity: count), count: count)
+    }
+
+    private static func deallocateSlots(_ slots: UnsafeMutableBufferPointer<UInt64>) {
+        munmap(slots.baseAddress, slots.count * MemoryLayout<UInt64>.stride)
+    }
+
     /// Approximate bytes held.
-    var memoryFootprint: Int { slots.capacity * 8 + offsets.capacity * 4 + lengths.capacity * 2 + arena.capacity }
+    var memoryFootprint: Int { slots.count * 8 + offsets.capacity * 4 + lengths.capacity * 2 + arena.capacity }
 
     @inline(__always)
     static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
@@ -112,7 +131,8 @@ final class ByteKeyTable {
     private func grow() { rehash(size: slots.count * 2) }
 
     private func rehash(size: Int) {
-        slots = [UInt64](repeating: 0, count: size)
+        Self.deallocateSlots(slots)
+        slots = Self.allocateSlots(size)
         mask = size - 1
         for index in 0..<count {
             let h = withKey(index) { Self.hash($0) }
@@ -126,6 +146,29 @@ final class ByteKeyTable {
     func withKey<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         arena.withUnsafeBufferPointer { buf in
             body(UnsafeBufferPointer(rebasing: buf[Int(offsets[index])..<(Int(offsets[index]) + Int(lengths[index]))]))
+        }
+    }
+
+    /// Calls `body` with a view of every key's bytes, for reading many keys in a row without touching the
+    /// table's reference counts (several threads may read at once while nobody adds keys).
+    func withKeyBytes<R>(_ body: (KeyBytes) throws -> R) rethrows -> R {
+        try arena.withUnsafeBufferPointer { a in
+            try offsets.withUnsafeBufferPointer { o in
+                try lengths.withUnsafeBufferPointer { l in try body(KeyBytes(arena: a, offsets: o, lengths: l)) }
+            }
+        }
+    }
+
+    /// The bytes of a table's keys, by index (valid inside ``withKeyBytes(_:)``).
+    struct KeyBytes {
+        let arena: UnsafeBufferPointer<UInt8>
+        let offsets: UnsafeBufferPointer<UInt32>
+        let lengths: UnsafeBufferPointer<UInt16>
+
+        @inline(__always)
+        subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
+            let start = Int(offsets[index])
+            return UnsafeBufferPointer(rebasing: arena[start..<(start + Int(lengths[index]))])
         }
     }
 

@@ -320,24 +320,34 @@ public struct ByteWriter {
     /// A CSV field, quoted when it holds a separator, quote or line break.
     public mutating func appendCSVField(_ text: String) {
         var text = text
-        text.withUTF8 { utf8 in
-            if utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
-                append(byte: 0x22)
-                for b in utf8 {
-                    if b == 0x22 { append(byte: 0x22) }
-                    append(byte: b)
-                }
-                append(byte: 0x22)
-            } else {
-                append(bytes: utf8)
+        text.withUTF8 { appendCSVField($0) }
+    }
+
+    /// A CSV field given as UTF-8 bytes, quoted when it holds a separator, quote or line break.
+    @inline(__always)
+    public mutating func appendCSVField(_ utf8: UnsafeBufferPointer<UInt8>) {
+        if utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+            append(byte: 0x22)
+            for b in utf8 {
+                if b == 0x22 { append(byte: 0x22) }
+                append(byte: b)
             }
+            append(byte: 0x22)
+        } else {
+            append(bytes: utf8)
         }
     }
 
     /// A JSON string literal.
     public mutating func appendJSONString(_ text: String) {
+        var text = text
+        text.withUTF8 { appendJSONString($0) }
+    }
+
+    /// A JSON string literal of UTF-8 bytes.
+    public mutating func appendJSONString(_ utf8: UnsafeBufferPointer<UInt8>) {
         append(byte: 0x22)
-        for b in text.utf8 {
+        for b in utf8 {
             switch b {
             case 0x22: append("\\\"" as StaticString)
             case 0x5C: append("\\\\" as StaticString)

@@ -15,46 +15,49 @@ public enum TableFormat: String, Sendable, CaseIterable, Codable {
 /// `acquisition_channel`, `channel_count` when those columns were read).
 public enum SummaryWriter {
     /// The column names, in order.
-    public static func columns(of table: SummaryTable) -> [String] {
-        let holdout = table.holdoutFrequency != nil
-        var names = holdout ? ["customer_id", "frequency_cal", "recency_cal", "T_cal"] : ["customer_id", "frequency", "recency", "T"]
-        if table.hasMonetary { names.append(holdout ? "monetary_value_cal" : "monetary_value") }
-        if holdout {
-            names.append("frequency_holdout")
-            if table.hasMonetary { names.append("monetary_value_holdout") }
-            names.append("duration_holdout")
-        }
-        names += ["first_purchase", "last_purchase", "orders"]
-        if table.hasMonetary { names += ["total_spend", "mean_spend"] }
-        if table.totalQuantity != nil { names.append("total_quantity") }
-        if table.acquisitionChannel != nil { names += ["acquisition_channel", "channel_count"] }
-        return names
-    }
+    public static func columns(of table: SummaryTable) -> [String] { SummaryLayout(table).columns }
 
     /// Writes the table to `output`, formatting rows on all cores for large tables.
     public static func write(_ table: SummaryTable, format: TableFormat, to output: OutputFile) throws {
-        let names = columns(of: table)
+        let layout = SummaryLayout(table)
+        let names = layout.columns
+        let days = table.firstPurchase.map(\.daysSinceEpoch) + table.lastPurchase.map(\.daysSinceEpoch)
+        let dates = DateTexts(from: days.min() ?? 0, through: days.max() ?? 0)
+        try writeHeader(names, format: format, to: output)
+        try writeChunks(count: table.count, to: output) { _, range, w in
+            for i in range {
+                var id = table.customerIDs[i]
+                id.withUTF8 { bytes in
+                    append(table.row(i, customerID: bytes), layout: layout, names: names, format: format, dates: dates, to: &w)
+                }
+            }
+        }
+    }
+
+    /// Writes the header line (CSV only).
+    static func writeHeader(_ names: [String], format: TableFormat, to output: OutputFile) throws {
         if format == .csv { try output.write(names.joined(separator: ",") + "\n") }
-        let n = table.count
-        let dates = DateTexts(table)
-        let chunk = 16_384
-        let chunks = (n + chunk - 1) / chunk
+    }
+
+    /// Formats `count` items in chunks of `chunkSize` on all cores and writes the chunks in order.
+    /// `formatChunk` appends the lines of the items in `range` (chunk number `chunk`) to the writer; it is
+    /// called from several threads at once, each time for a different chunk.
+    static func writeChunks(count n: Int, chunkSize: Int = 16_384, to output: OutputFile,
+                            _ formatChunk: @Sendable (_ chunk: Int, _ range: Range<Int>, _ writer: inout ByteWriter) -> Void) throws {
+        let chunks = (n + chunkSize - 1) / chunkSize
         let parallel = 4
         // One buffer per slot, reused from batch to batch (their pages are touched once).
         let buffers = ConcurrentResults<ByteWriter>(count: parallel)
-        for k in 0..<parallel { buffers.set(k, ByteWriter(capacity: chunk * 112)) }
+        for k in 0..<parallel { buffers.set(k, ByteWriter(capacity: chunkSize * 112)) }
         var done = 0
         while done < chunks {
             let batch = min(chunks - done, parallel)
             let firstChunk = done
             DispatchQueue.concurrentPerform(iterations: batch) { k in
-                let lower = (firstChunk + k) * chunk
-                let upper = min(lower + chunk, n)
+                let lower = (firstChunk + k) * chunkSize
                 var w = buffers.take(k)
                 w.removeAll()
-                for i in lower..<upper {
-                    format == .csv ? csvRow(table, i, dates, &w) : jsonRow(table, i, names, dates, &w)
-                }
+                formatChunk(firstChunk + k, lower..<min(lower + chunkSize, n), &w)
                 buffers.set(k, w)
             }
             for k in 0..<batch {
@@ -66,8 +69,29 @@ public enum SummaryWriter {
         }
     }
 
+    /// Appends one line: CSV, or a JSON object whose keys are `names`.
+    @inline(__always)
+    static func append(_ row: SummaryRow, layout: SummaryLayout, names: [String], format: TableFormat, dates: DateTexts,
+                       to w: inout ByteWriter) {
+        if format == .csv {
+            w.appendCSVField(row.customerID)
+            values(row, layout, dates, &w, json: false) { w, _ in w.append(byte: 0x2C) }
+            w.append(byte: 0x0A)
+        } else {
+            w.append("{\"customer_id\":" as StaticString)
+            w.appendJSONString(row.customerID)
+            values(row, layout, dates, &w, json: true) { w, k in
+                w.append(byte: 0x2C)
+                w.appendJSONString(names[k])
+                w.append(byte: 0x3A)
+            }
+            w.append("}\n" as StaticString)
+        }
+    }
+
     /// Writes the values after `customer_id`; `separator` is called before each one with its column index.
-    static func values(_ t: SummaryTable, _ i: Int, _ dates: DateTexts, _ w: inout ByteWriter, json: Bool,
+    @inline(__always)
+    static func values(_ r: SummaryRow, _ layout: SummaryLayout, _ dates: DateTexts, _ w: inout ByteWriter, json: Bool,
                        separator: (inout ByteWriter, Int) -> Void) {
         var k = 1
         func next(_ w: inout ByteWriter) { separator(&w, k); k += 1 }
@@ -76,58 +100,54 @@ public enum SummaryWriter {
             dates.append(d, to: &w)
             if json { w.append(byte: 0x22) }
         }
-        next(&w); w.append(Double(t.repeatPurchases[i]))
-        next(&w); w.append(t.recency[i])
-        next(&w); w.append(t.age[i])
-        if t.hasMonetary { next(&w); w.append(money: t.monetaryValue[i]) }
-        if let hf = t.holdoutFrequency {
-            next(&w); w.append(Double(hf[i]))
-            if t.hasMonetary { next(&w); w.append(money: t.holdoutMonetaryValue![i]) }
-            next(&w); w.append(t.holdoutDuration!)
+        next(&w); w.append(Double(r.repeatPurchases))
+        next(&w); w.append(r.recency)
+        next(&w); w.append(r.age)
+        if layout.hasMonetary { next(&w); w.append(money: r.monetaryValue) }
+        if let duration = layout.holdoutDuration {
+            next(&w); w.append(Double(r.holdoutFrequency))
+            if layout.hasMonetary { next(&w); w.append(money: r.holdoutMonetaryValue) }
+            next(&w); w.append(duration)
         }
-        next(&w); day(t.firstPurchase[i], &w)
-        next(&w); day(t.lastPurchase[i], &w)
-        next(&w); w.append(Int(t.orders[i]))
-        if t.hasMonetary {
-            next(&w); w.append(money: t.totalSpend[i])
-            next(&w); w.append(money: t.orders[i] > 0 ? t.totalSpend[i] / Double(t.orders[i]) : 0)
+        next(&w); day(r.firstPurchase, &w)
+        next(&w); day(r.lastPurchase, &w)
+        next(&w); w.append(Int(r.orders))
+        if layout.hasMonetary {
+            next(&w); w.append(money: r.totalSpend)
+            next(&w); w.append(money: r.orders > 0 ? r.totalSpend / Double(r.orders) : 0)
         }
-        if let q = t.totalQuantity { next(&w); w.append(q[i]) }
-        if let ch = t.acquisitionChannel {
-            next(&w); json ? w.appendJSONString(ch[i]) : w.appendCSVField(ch[i])
-            next(&w); w.append(Int(t.channelCount![i]))
+        if layout.quantity { next(&w); w.append(r.totalQuantity) }
+        if layout.channel {
+            next(&w); json ? w.appendJSONString(r.acquisitionChannel) : w.appendCSVField(r.acquisitionChannel)
+            next(&w); w.append(Int(r.channelCount))
         }
-    }
-
-    static func csvRow(_ t: SummaryTable, _ i: Int, _ dates: DateTexts, _ w: inout ByteWriter) {
-        w.appendCSVField(t.customerIDs[i])
-        values(t, i, dates, &w, json: false) { w, _ in w.append(byte: 0x2C) }
-        w.append(byte: 0x0A)
-    }
-
-    static func jsonRow(_ t: SummaryTable, _ i: Int, _ names: [String], _ dates: DateTexts, _ w: inout ByteWriter) {
-        w.append("{\"customer_id\":" as StaticString)
-        w.appendJSONString(t.customerIDs[i])
-        values(t, i, dates, &w, json: true) { w, k in
-            w.append(byte: 0x2C)
-            w.appendJSONString(names[k])
-            w.append(byte: 0x3A)
-        }
-        w.append("}\n" as StaticString)
     }
 }
 
-/// `YYYY-MM-DD` texts of every day between a table's earliest and latest purchase, computed once.
+extension SummaryTable {
+    /// Row `i` as written, with `customerID` standing for its id.
+    func row(_ i: Int, customerID: UnsafeBufferPointer<UInt8>) -> SummaryRow {
+        var row = SummaryRow(customerID: customerID, repeatPurchases: repeatPurchases[i], recency: recency[i], age: age[i],
+                             monetaryValue: monetaryValue[i], firstPurchase: firstPurchase[i], lastPurchase: lastPurchase[i],
+                             orders: orders[i], totalSpend: totalSpend[i])
+        if let f = holdoutFrequency { row.holdoutFrequency = f[i] }
+        if let m = holdoutMonetaryValue { row.holdoutMonetaryValue = m[i] }
+        if let q = totalQuantity { row.totalQuantity = q[i] }
+        if let c = acquisitionChannel { row.acquisitionChannel = c[i] }
+        if let c = channelCount { row.channelCount = c[i] }
+        return row
+    }
+}
+
+/// `YYYY-MM-DD` texts of every day in a range (a table's earliest to latest purchase), computed once.
 struct DateTexts: @unchecked Sendable {
     let first: Int32
     let texts: [UInt8]
 
-    init(_ t: SummaryTable) {
-        let days = t.firstPurchase.map(\.daysSinceEpoch) + t.lastPurchase.map(\.daysSinceEpoch)
-        let lo = days.min() ?? 0, hi = days.max() ?? 0
+    init(from lo: Int32, through hi: Int32) {
         first = lo
         var texts: [UInt8] = []
-        if hi - lo < 200_000 {
+        if hi >= lo, hi - lo < 200_000 {
             texts.reserveCapacity(Int(hi - lo + 1) * 10)
             for d in lo...hi { texts += Array(CalendarDay(daysSinceEpoch: d).description.utf8.prefix(10)) }
         }

@@ -640,27 +640,46 @@ final class Ingestor {
 
     func run(progress: TransactionLogReader.Progress?) throws -> (SummaryTable, IngestReport) {
         let started = MonotonicClock.now()
+        let scanned = try scan(progress: progress)
+        let table = try buildTable()
+        report.seconds = MonotonicClock.now() - started
+        printTiming(started: started, scanned: scanned, finished: "table")
+        return (table, report)
+    }
+
+    /// Times of the phases, for `CLVKIT_TIMING`.
+    struct PhaseTimes {
+        var scanned = 0.0, replayed = 0.0
+    }
+
+    /// Prints the phase times to standard error when `CLVKIT_TIMING` is set.
+    func printTiming(started: Double, scanned: PhaseTimes, finished last: String) {
+        guard ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil else { return }
+        let line = String(format: "timing: pass 1 %.3f s (merge %.3f s), second pass %.3f s, %@ %.3f s; %d bytes per customer state\n",
+                          scanned.scanned - started, mergeSeconds, scanned.replayed - scanned.scanned, last,
+                          MonotonicClock.now() - scanned.replayed, StateBuffer.stride)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    /// Reads the input: the first pass (on two cores when possible), then the second pass for
+    /// out-of-order customers.
+    /// - Throws: ``IngestError/dataProblems(file:problems:total:)`` with ``ErrorPolicy/stop``.
+    func scan(progress: TransactionLogReader.Progress?) throws -> PhaseTimes {
+        var times = PhaseTimes()
         let total = input.bytes.count
         let splitDone = canSplit ? try parallelFirstPass(progress: progress) : false
         if !splitDone {
             firstPass(from: dataStart, to: total, line: dataLine, progress: progress)
         }
         progress?(total, total)
-        let scanned = MonotonicClock.now()
+        times.scanned = MonotonicClock.now()
         if report.problemCount > 0, options.onError == .stop {
             throw IngestError.dataProblems(file: input.name, problems: report.problems, total: report.problemCount)
         }
         if unorderedCustomers > 0 { replayUnordered() }
         report.customersReordered = unorderedCustomers
-        let replayed = MonotonicClock.now()
-        let table = try buildTable()
-        report.seconds = MonotonicClock.now() - started
-        if ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil {
-            let line = String(format: "timing: pass 1 %.3f s (merge %.3f s), second pass %.3f s, table %.3f s; %d bytes per customer state\n",
-                              scanned - started, mergeSeconds, replayed - scanned, MonotonicClock.now() - replayed, StateBuffer.stride)
-            FileHandle.standardError.write(Data(line.utf8))
-        }
-        return (table, report)
+        times.replayed = MonotonicClock.now()
+        return times
     }
 
     /// Second pass: collects the rows of out-of-order customers, sorts them by date and line, and
@@ -686,7 +705,19 @@ final class Ingestor {
         fingerprints = savedFingerprints
     }
 
-    private func buildTable() throws -> SummaryTable {
+    /// The observation window of the summary.
+    struct SummaryFrame {
+        var observationEnd: CalendarDay
+        var calibrationEnd: CalendarDay?
+        var holdoutEnd: CalendarDay?
+        var holdoutDuration: Double?
+        var shape: TableShape
+    }
+
+    /// Settles the observation window from the options and the dates read, and records the dates in the report.
+    /// - Throws: ``IngestError/noTransactions(file:reason:)`` when no row was read, and
+    ///   ``IngestError/invalidOption(_:)`` when the calibration end is not before the end of the data.
+    func summaryFrame() throws -> SummaryFrame {
         guard maxDay >= minDay else {
             throw IngestError.noTransactions(file: input.name, reason: report.rowsRead == 0 ? "there are no data rows" : "every row was skipped")
         }
@@ -694,35 +725,58 @@ final class Ingestor {
         let lastDate = CalendarDay(daysSinceEpoch: maxDay)
         report.firstDate = CalendarDay(daysSinceEpoch: minDay)
         report.lastDate = lastDate
-        let observationEnd: CalendarDay
-        var table: SummaryTable
+        var observationEnd = summary.observationEnd ?? lastDate
+        var holdoutEnd: CalendarDay?
+        var holdoutDuration: Double?
         if let cal = summary.calibrationEnd {
-            let holdoutEnd = summary.observationEnd ?? lastDate
-            guard cal < holdoutEnd else {
-                throw IngestError.invalidOption("the calibration end (\(cal)) must be before the last date of the data (\(holdoutEnd)), or there is no holdout.")
+            let end = summary.observationEnd ?? lastDate
+            guard cal < end else {
+                throw IngestError.invalidOption("the calibration end (\(cal)) must be before the last date of the data (\(end)), or there is no holdout.")
             }
             observationEnd = cal
-            table = SummaryTable(frequency: freq, timeUnit: unit, observationEnd: cal, calibrationEnd: cal,
-                                 hasMonetary: columns.amount >= 0)
-            table.holdoutEnd = holdoutEnd
-            table.holdoutFrequency = []
-            table.holdoutMonetaryValue = []
-            table.holdoutDuration = freq.elapsed(fromPeriod: freq.period(of: cal), toPeriod: freq.period(of: holdoutEnd), in: unit)
-        } else {
-            observationEnd = summary.observationEnd ?? lastDate
-            table = SummaryTable(frequency: freq, timeUnit: unit, observationEnd: observationEnd, calibrationEnd: nil,
-                                 hasMonetary: columns.amount >= 0)
+            holdoutEnd = end
+            holdoutDuration = freq.elapsed(fromPeriod: freq.period(of: cal), toPeriod: freq.period(of: end), in: unit)
         }
-        let observationPeriod = freq.period(of: observationEnd)
-        // The customers of this part, then those seen only in a later part: each part's columns are
-        // built on their own core, then joined in order.
+        let shape = TableShape(frequency: freq, unit: unit, observationPeriod: freq.period(of: observationEnd),
+                               quantity: columns.quantity >= 0, channel: columns.channel >= 0,
+                               holdout: summary.calibrationEnd != nil)
+        return SummaryFrame(observationEnd: observationEnd, calibrationEnd: summary.calibrationEnd, holdoutEnd: holdoutEnd,
+                            holdoutDuration: holdoutDuration, shape: shape)
+    }
+
+    /// The customers of this part, then those seen only in a later part (in the order they are listed).
+    func tableParts() -> [TablePart] {
         var parts = [TablePart(states: states, keys: customers, channels: channels, kept: nil)]
         if let p = laterPart {
             parts.append(TablePart(states: p.worker.states, keys: p.worker.customers, channels: p.worker.channels, kept: p.kept))
         }
-        let shape = TableShape(frequency: freq, unit: unit, observationPeriod: observationPeriod,
-                               quantity: columns.quantity >= 0, channel: columns.channel >= 0,
-                               holdout: summary.calibrationEnd != nil)
+        return parts
+    }
+
+    /// Adds the per-customer counts of the listed summary to the report.
+    func record(_ counts: SummaryCounts) {
+        report.returnsNetted += counts.returnsNetted
+        report.unmatchedReturns += counts.unmatchedReturns
+        report.holdoutRows += counts.holdoutRows
+        report.customersWithoutPurchases += counts.withoutPurchases
+        report.repeatCustomers += counts.repeatCustomers
+        report.customers = counts.listed
+        if columns.order >= 0 { report.orders = orders.count }
+    }
+
+    private func buildTable() throws -> SummaryTable {
+        let frame = try summaryFrame()
+        let shape = frame.shape
+        var table = SummaryTable(frequency: shape.frequency, timeUnit: shape.unit, observationEnd: frame.observationEnd,
+                                 calibrationEnd: frame.calibrationEnd, hasMonetary: columns.amount >= 0)
+        if shape.holdout {
+            table.holdoutEnd = frame.holdoutEnd
+            table.holdoutFrequency = []
+            table.holdoutMonetaryValue = []
+            table.holdoutDuration = frame.holdoutDuration
+        }
+        // Each part's columns are built on their own core, then joined in order.
+        let parts = tableParts()
         let built = ConcurrentResults<PartColumns>(count: parts.count)
         let shared = UncheckedPair(parts, shape)
         DispatchQueue.concurrentPerform(iterations: parts.count) { k in
@@ -742,16 +796,10 @@ final class Ingestor {
         if shape.quantity { table.totalQuantity = whole.quantity }
         if shape.channel { table.acquisitionChannel = whole.channelNames; table.channelCount = whole.channelCounts }
         if shape.holdout { table.holdoutFrequency = whole.holdoutFrequency; table.holdoutMonetaryValue = whole.holdoutMonetary }
-        report.returnsNetted += whole.returnsNetted
-        report.unmatchedReturns += whole.unmatchedReturns
-        report.holdoutRows += whole.holdoutRows
-        report.customersWithoutPurchases += whole.withoutPurchases
-        report.repeatCustomers += whole.repeatCustomers
-        report.customers = table.count
+        record(whole.counts)
         if summary.trackRepeatPurchases { trackRepeatPurchases(into: &table) }
-        if columns.order >= 0 { report.orders = orders.count }
         guard table.count > 0 else {
-            throw IngestError.noTransactions(file: input.name, reason: "no customer has a purchase on or before \(observationEnd)")
+            throw IngestError.noTransactions(file: input.name, reason: "no customer has a purchase on or before \(frame.observationEnd)")
         }
         return table
     }
@@ -811,42 +859,84 @@ struct TablePart {
     /// Which of the states to list (nil: all).
     let kept: [Bool]?
 
+    /// Settles the waiting returns of customer `k` and returns its line, or nil when it is not listed
+    /// (no purchase in the summary window, or listed by another part); counts it either way.
+    @inline(__always)
+    func row(_ k: Int, _ shape: TableShape, channelNames: [String], counts: inout SummaryCounts,
+             customerID: UnsafeBufferPointer<UInt8>) -> SummaryRow? {
+        guard kept?[k] ?? true else { return nil }
+        states[k].finish()
+        let s = states[k]
+        counts.returnsNetted += Int(s.returnsNetted)
+        counts.unmatchedReturns += Int(s.returnsUnmatched)
+        counts.holdoutRows += Int(s.holdoutRows)
+        guard s.periodCount > 0 else { counts.withoutPurchases += 1; return nil }
+        let repeats = s.periodCount - 1
+        if repeats > 0 { counts.repeatCustomers += 1 }
+        counts.listed += 1
+        var row = SummaryRow(
+            customerID: customerID, repeatPurchases: repeats,
+            recency: shape.frequency.elapsed(fromPeriod: s.firstPeriod, toPeriod: s.lastPeriod, in: shape.unit),
+            age: shape.frequency.elapsed(fromPeriod: s.firstPeriod, toPeriod: shape.observationPeriod, in: shape.unit),
+            monetaryValue: repeats > 0 ? (s.totalSum - s.firstPeriodSum) / Double(repeats) : 0,
+            firstPurchase: CalendarDay(daysSinceEpoch: s.firstDay), lastPurchase: CalendarDay(daysSinceEpoch: s.lastDay),
+            orders: s.orderCount, totalSpend: s.totalSum, totalQuantity: s.quantity)
+        if shape.channel {
+            row.acquisitionChannel = s.acquisitionChannel >= 0 ? channelNames[Int(s.acquisitionChannel)] : ""
+            row.channelCount = Int32(s.channelMask.nonzeroBitCount)
+        }
+        if shape.holdout {
+            row.holdoutFrequency = s.holdoutPeriods
+            row.holdoutMonetaryValue = s.holdoutRows > 0 ? s.holdoutSum / Double(s.holdoutRows) : 0
+        }
+        return row
+    }
+
+    /// The channel names, by index.
+    var channelNames: [String] { (0..<channels.count).map { channels.string(at: $0) } }
+
     /// Settles waiting returns and builds this part's columns, in first-appearance order.
     func columns(_ shape: TableShape) -> PartColumns {
         var out = PartColumns()
-        let names = (0..<channels.count).map { channels.string(at: $0) }
+        let names = channelNames
         var n = 0
         for k in states.indices where (kept?[k] ?? true) && states[k].periodCount > 0 { n += 1 }
         out.reserve(n, shape)
-        for k in states.indices where kept?[k] ?? true {
-            states[k].finish()
-            let s = states[k]
-            out.returnsNetted += Int(s.returnsNetted)
-            out.unmatchedReturns += Int(s.returnsUnmatched)
-            out.holdoutRows += Int(s.holdoutRows)
-            guard s.periodCount > 0 else { out.withoutPurchases += 1; continue }
-            let repeats = s.periodCount - 1
-            if repeats > 0 { out.repeatCustomers += 1 }
+        for k in states.indices {
+            guard let row = row(k, shape, channelNames: names, counts: &out.counts, customerID: UnsafeBufferPointer(start: nil, count: 0))
+            else { continue }
             out.ids.append(keys.string(at: k))
-            out.repeats.append(repeats)
-            out.recency.append(shape.frequency.elapsed(fromPeriod: s.firstPeriod, toPeriod: s.lastPeriod, in: shape.unit))
-            out.age.append(shape.frequency.elapsed(fromPeriod: s.firstPeriod, toPeriod: shape.observationPeriod, in: shape.unit))
-            out.monetary.append(repeats > 0 ? (s.totalSum - s.firstPeriodSum) / Double(repeats) : 0)
-            out.first.append(CalendarDay(daysSinceEpoch: s.firstDay))
-            out.last.append(CalendarDay(daysSinceEpoch: s.lastDay))
-            out.orders.append(s.orderCount)
-            out.spend.append(s.totalSum)
-            if shape.quantity { out.quantity.append(s.quantity) }
+            out.repeats.append(row.repeatPurchases)
+            out.recency.append(row.recency)
+            out.age.append(row.age)
+            out.monetary.append(row.monetaryValue)
+            out.first.append(row.firstPurchase)
+            out.last.append(row.lastPurchase)
+            out.orders.append(row.orders)
+            out.spend.append(row.totalSpend)
+            if shape.quantity { out.quantity.append(row.totalQuantity) }
             if shape.channel {
-                out.channelNames.append(s.acquisitionChannel >= 0 ? names[Int(s.acquisitionChannel)] : "")
-                out.channelCounts.append(Int32(s.channelMask.nonzeroBitCount))
+                out.channelNames.append(row.acquisitionChannel)
+                out.channelCounts.append(row.channelCount)
             }
             if shape.holdout {
-                out.holdoutFrequency.append(s.holdoutPeriods)
-                out.holdoutMonetary.append(s.holdoutRows > 0 ? s.holdoutSum / Double(s.holdoutRows) : 0)
+                out.holdoutFrequency.append(row.holdoutFrequency)
+                out.holdoutMonetary.append(row.holdoutMonetaryValue)
             }
         }
         return out
+    }
+}
+
+/// Per-customer counts that go into the report.
+struct SummaryCounts {
+    var returnsNetted = 0, unmatchedReturns = 0, holdoutRows = 0, withoutPurchases = 0, repeatCustomers = 0
+    /// Customers listed in the summary.
+    var listed = 0
+
+    static func += (a: inout SummaryCounts, b: SummaryCounts) {
+        a.returnsNetted += b.returnsNetted; a.unmatchedReturns += b.unmatchedReturns; a.holdoutRows += b.holdoutRows
+        a.withoutPurchases += b.withoutPurchases; a.repeatCustomers += b.repeatCustomers; a.listed += b.listed
     }
 }
 
@@ -863,7 +953,7 @@ struct PartColumns {
     var channelCounts: [Int32] = []
     var holdoutFrequency: [Int32] = []
     var holdoutMonetary: [Double] = []
-    var returnsNetted = 0, unmatchedReturns = 0, holdoutRows = 0, withoutPurchases = 0, repeatCustomers = 0
+    var counts = SummaryCounts()
 
     mutating func reserve(_ n: Int, _ shape: TableShape) {
         ids.reserveCapacity(n); repeats.reserveCapacity(n); recency.reserveCapacity(n); age.reserveCapacity(n)
@@ -880,8 +970,7 @@ struct PartColumns {
         first += o.first; last += o.last; orders += o.orders; spend += o.spend; quantity += o.quantity
         channelNames += o.channelNames; channelCounts += o.channelCounts
         holdoutFrequency += o.holdoutFrequency; holdoutMonetary += o.holdoutMonetary
-        returnsNetted += o.returnsNetted; unmatchedReturns += o.unmatchedReturns; holdoutRows += o.holdoutRows
-        withoutPurchases += o.withoutPurchases; repeatCustomers += o.repeatCustomers
+        counts += o.counts
     }
 }
 

@@ -28,16 +28,15 @@ extension CLV {
         func run() throws {
             try withExitCodes {
                 let progress = ProgressLine("reading \(input.input)", quiet: output.quiet)
-                let (table, report) = try TransactionLogReader.summarize(
-                    path: input.input, options: input.ingestOptions, summary: summary.summaryOptions,
-                    progress: { progress.update(done: $0, total: $1) })
-                progress.finish()
-                let writeStart = ProgressLine.now()
+                // The lines go straight from the per-customer statistics to the file (no table in between).
                 let out = try OutputFile(path: output.output)
-                try SummaryWriter.write(table, format: output.format, to: out)
+                let report = try TransactionLogReader.writeSummary(
+                    path: input.input, options: input.ingestOptions, summary: summary.summaryOptions,
+                    format: output.format, to: out, progress: { progress.update(done: $0, total: $1) })
+                progress.finish()
                 try out.commit()
                 if ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil {
-                    printError("timing: open+ingest \(report.seconds) s (report), write \(ProgressLine.now() - writeStart) s")
+                    printError("timing: open+ingest+write \(report.seconds) s (report)")
                 }
                 if let reportJSON {
                     let file = try OutputFile(path: reportJSON)

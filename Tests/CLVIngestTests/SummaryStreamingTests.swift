@@ -1,0 +1,138 @@
+import CLVCore
+import CLVIngest
+import CLVNumerics
+import Foundation
+import Testing
+
+/// A log with every column the summary can list: ids that need CSV quoting, channels, quantities,
+/// returns and zero amounts, in date order, by customer, or shuffled.
+struct RichLog {
+    let text: String
+
+    init(seed: UInt64, order: String, customers: Int = 150) {
+        var rng = Xoshiro256(seed: seed)
+        let channels = ["web", "store", "app, mobile", "电话"]
+        var rows: [(id: String, day: Int, line: String)] = []
+        for c in 0..<customers {
+            // Some ids hold a comma or a quote, which CSV output must quote and JSON must escape.
+            let id = c % 17 == 0 ? "\"C\(c), \"\"VIP\"\"\"" : "C\(c)"
+            var day = 19_700 + Int(rng.next() % 300)
+            for _ in 0..<(Int(rng.next() % 8) + 1) {
+                let u = rng.nextOpenUnit()
+                let cents = u < 0.15 ? -Int(rng.next() % 5000) - 1 : (u < 0.2 ? 0 : Int(rng.next() % 20000) + 1)
+                let sign = cents < 0 ? "-" : ""
+                let amount = "\(sign)\(abs(cents) / 100).\(String(format: "%02d", abs(cents) % 100))"
+                let channel = channels[Int(rng.next() % 4)]
+                let quoted = channel.contains(",") ? "\"\(channel)\"" : channel
+                let line = "\(id),\(CalendarDay(daysSinceEpoch: Int32(day))),\(amount),\(rng.next() % 5),\(quoted)"
+                rows.append((id, day, line))
+                if rng.nextOpenUnit() < 0.6 { day += Int(rng.next() % 40) }
+            }
+        }
+        switch order {
+        case "date": rows.sort { ($0.day, $0.id) < ($1.day, $1.id) }
+        case "customer": break
+        default: rows.shuffle(using: &rng)
+        }
+        text = "customer_id,date,amount,qty,channel\n" + rows.map(\.line).joined(separator: "\n") + "\n"
+    }
+}
+
+@Suite("Writing the summary straight from the reader")
+struct SummaryStreamingTests {
+    static func temporaryPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("clvkit-\(UUID().uuidString)-\(name)").path
+    }
+
+    /// The bytes and report of summarising `text` into a table and writing it with ``SummaryWriter``.
+    static func viaTable(_ text: String, _ options: IngestOptions, _ summary: SummaryOptions,
+                         _ format: TableFormat) throws -> ([UInt8], IngestReport) {
+        let path = temporaryPath("table")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let input = try MappedInput.fromBytes(Array(text.utf8), name: "log.csv")
+        let (table, report) = try TransactionLogReader.summarize(input, options: options, summary: summary)
+        let out = try OutputFile(path: path)
+        try SummaryWriter.write(table, format: format, to: out)
+        try out.commit()
+        return (Array(try Data(contentsOf: URL(fileURLWithPath: path))), report)
+    }
+
+    /// The bytes and report of writing the summary of `text` straight from the reader.
+    static func direct(_ text: String, _ options: IngestOptions, _ summary: SummaryOptions,
+                       _ format: TableFormat) throws -> ([UInt8], IngestReport) {
+        let path = temporaryPath("direct")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let input = try MappedInput.fromBytes(Array(text.utf8), name: "log.csv")
+        let out = try OutputFile(path: path)
+        let report = try TransactionLogReader.writeSummary(input, options: options, summary: summary, format: format, to: out)
+        try out.commit()
+        return (Array(try Data(contentsOf: URL(fileURLWithPath: path))), report)
+    }
+
+    /// Whether two outputs are equal (a plain `==` in `#expect` would diff megabytes on failure).
+    static func sameBytes(_ a: [UInt8], _ b: [UInt8]) -> Bool { a == b }
+
+    @Test("the same bytes and report as building the table and writing it, in every layout",
+          arguments: [(1, "date"), (2, "customer"), (3, "shuffled")] as [(UInt64, String)])
+    func sameAsTable(seed: UInt64, order: String) throws {
+        let text = RichLog(seed: seed, order: order).text
+        let summaries = [
+            SummaryOptions(),
+            SummaryOptions(frequency: .week, timeUnit: .week, calibrationEnd: CalendarDay(daysSinceEpoch: 19_850)),
+            SummaryOptions(frequency: .month, timeUnit: .year, observationEnd: CalendarDay(daysSinceEpoch: 19_900)),
+        ]
+        let mappings = [
+            ColumnMapping(),
+            ColumnMapping(quantity: .name("qty"), channel: .name("channel")),
+            ColumnMapping(amount: nil, useAmount: false),
+        ]
+        for summary in summaries {
+            for mapping in mappings {
+                for threshold in [1, Int.max] {
+                    for format in TableFormat.allCases {
+                        var options = IngestOptions(columns: mapping, asOf: CalendarDay(iso: "2030-01-01")!)
+                        options.parallelThreshold = threshold
+                        let (expected, expectedReport) = try Self.viaTable(text, options, summary, format)
+                        let (written, report) = try Self.direct(text, options, summary, format)
+                        #expect(Self.sameBytes(written, expected), "\(summary) \(mapping) threshold \(threshold) \(format)")
+                        var a = report, b = expectedReport
+                        a.seconds = 0
+                        b.seconds = 0
+                        #expect(a == b)
+                        #expect(report.customers > 0)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("more customers than one formatting chunk are written in order")
+    func manyChunks() throws {
+        var text = "customer_id,date,amount\n"
+        for i in 0..<40_000 { text += "id\(i),2024-0\(i % 9 + 1)-1\(i % 10),\(i % 97).5\n" }
+        for i in stride(from: 0, to: 40_000, by: 7) { text += "id\(i),2024-10-01,3\n" }
+        for threshold in [1, Int.max] {
+            var options = IngestOptions(asOf: CalendarDay(iso: "2030-01-01")!)
+            options.parallelThreshold = threshold
+            let (expected, _) = try Self.viaTable(text, options, SummaryOptions(), .csv)
+            let (written, report) = try Self.direct(text, options, SummaryOptions(), .csv)
+            #expect(report.customers == 40_000)
+            #expect(Self.sameBytes(written, expected))
+        }
+    }
+
+    @Test("no purchase in the summary window: an error, and no file")
+    func nothingToWrite() throws {
+        let text = "customer_id,date,amount\nA,2024-05-01,-3\nB,2024-05-02,-4\n"
+        let path = Self.temporaryPath("none")
+        let input = try MappedInput.fromBytes(Array(text.utf8), name: "log.csv")
+        do {
+            let out = try OutputFile(path: path)
+            #expect(throws: IngestError.self) {
+                _ = try TransactionLogReader.writeSummary(input, options: IngestOptions(asOf: CalendarDay(iso: "2030-01-01")!),
+                                                          format: .csv, to: out)
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+}
