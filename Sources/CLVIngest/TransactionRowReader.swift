@@ -60,7 +60,14 @@ extension Ingestor {
         report.firstDate = CalendarDay(daysSinceEpoch: minDay)
         report.lastDate = CalendarDay(daysSinceEpoch: maxDay)
         let ids = (0..<customers.count).map { customers.string(at: $0) }
-        report.customers = ids.count
+        // Customers with purchases on two or more days, as the summary counts them.
+        var firstDay = [Int32](repeating: .min, count: ids.count), repeats = [Bool](repeating: false, count: ids.count)
+        for k in customer.indices where amount[k] >= 0 {
+            let c = Int(customer[k])
+            if firstDay[c] == .min { firstDay[c] = day[k] } else if day[k] != firstDay[c] { repeats[c] = true }
+        }
+        report.customers = firstDay.filter { $0 != .min }.count
+        report.repeatCustomers = repeats.filter { $0 }.count
         let rows = TransactionRows(customerIDs: ids, customer: customer, day: day, amount: amount,
                                    quantity: hasQuantity ? quantity : nil,
                                    channelNames: hasChannel ? (0..<channels.count).map { channels.string(at: $0) } : [],

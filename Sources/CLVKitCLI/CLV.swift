@@ -12,5 +12,5 @@ struct CLV: ParsableCommand {
         66 input file missing; 73 cannot write output.
         """,
         version: "0.1.0",
-        subcommands: [Analyze.self, Report.self, Summary.self, Segment.self, Fit.self, Predict.self, Validate.self, Generate.self])
+        subcommands: [Analyze.self, Report.self, Summary.self, Segment.self, Features.self, Churn.self, Fit.self, Predict.self, Validate.self, Generate.self])
 }

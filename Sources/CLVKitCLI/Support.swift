@@ -56,6 +56,10 @@ func withExitCodes<T>(_ body: () throws -> T) throws -> T {
         printError("error: \(error.description)")
         if case .invalidOption = error { throw ExitCode(64) }
         throw ExitCode(65)
+    } catch let error as PredictionError {
+        printError("error: \(error.description)")
+        if case .invalidOption = error { throw ExitCode(64) }
+        throw ExitCode(65)
     } catch let error as IndexScoringError {
         printError("error: \(error.description)")
         throw ExitCode(65)

@@ -1,0 +1,268 @@
+import ArgumentParser
+import CLVKit
+import Foundation
+
+/// A comma-separated list of classifiers.
+struct ClassifierList: ExpressibleByArgument {
+    let kinds: [ClassifierKind]
+    init?(argument: String) {
+        let parts = argument.split(separator: ",").map { ClassifierKind(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
+        kinds = parts.map { $0! }
+    }
+}
+
+extension CLV {
+    struct Churn: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Churn and next-purchase classifiers: evaluate them honestly, train one, score customers.",
+            discussion: """
+            Features at a cutoff come only from the rows on or before it (see `clv features`); the label \
+            is whether the customer buys in the --horizon after it. Time-based validation: classifiers \
+            train on cutoff − horizon (and --rolling earlier cutoffs, --step apart), whose outcomes are \
+            known by the cutoff, and are tested on the customers at the cutoff.
+
+            Examples:
+              clv churn evaluate orders.csv --cutoff 2025-03-31 --horizon 39w --format json
+              clv churn train orders.csv --classifier logistic -o churn-model.json
+              clv churn predict orders.csv --model-file churn-model.json -o churn-scores.csv
+            """,
+            subcommands: [Evaluate.self, Train.self, Predict.self])
+    }
+}
+
+extension CLV.Churn {
+    struct Evaluate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Trains every classifier before the cutoff and compares them, and the P(alive) baseline, on the customers at the cutoff.",
+            discussion: """
+            Reports per model name, roc_auc, pr_auc (average precision), precision, recall, f1, accuracy, \
+            specificity, brier, log_loss at --threshold, the confusion matrix, the ROC curve, calibration \
+            and lift/gains by decile (JSON), or a table. The baseline scores customers by 1 − P(alive) \
+            (churn) or P(alive) (purchase) of the model fitted before the cutoff.
+            """)
+
+        @OptionGroup var input: InputOptions
+        @Option(help: "Cutoff date (YYYY-MM-DD): features up to it, outcomes in the horizon after it.")
+        var cutoff: CalendarDay
+        @OptionGroup var churn: ChurnOptions
+        @Option(help: "Classifiers: \(ClassifierKind.allCases.map(\.rawValue).joined(separator: ",")).")
+        var classifiers: ClassifierList = ClassifierList(argument: ClassifierKind.allCases.map(\.rawValue).joined(separator: ","))!
+        @Option(help: "Training cutoffs: cutoff − horizon and this many − 1 earlier ones.")
+        var rolling: Int = 1
+        @Option(help: "Distance between rolling training cutoffs.")
+        var step: Horizon = Horizon(argument: "90d")!
+        @Option(help: "Probability at or above which a customer is predicted positive.")
+        var threshold: Double = 0.5
+        @Flag(help: "Weight the classes equally (for rare events).")
+        var balanced = false
+        @Option(help: "k-fold cross-validated ROC-AUC on the training rows too (0: off).")
+        var folds: Int = 0
+        @Flag(help: "Permutation feature importance on the test customers (ROC-AUC drop, 3 shuffles).")
+        var importance = false
+        @Option(help: "Seed of the classifiers, folds and shuffles.")
+        var seed: UInt64 = 1
+        @Option(help: "Output: table or json.")
+        var format: ReportFormat = .table
+        @Option(name: .shortAndLong, help: "Output file (atomic); default: standard output.")
+        var output: String?
+        @Option(help: "Also write an HTML page with ROC, gains and calibration charts.")
+        var report: String?
+        @Option(help: "Language of the HTML page: en or zh.")
+        var lang: ReportLanguage = .en
+        @Flag(name: .shortAndLong, help: "No progress or notes on stderr.")
+        var quiet = false
+
+        enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+        func validate() throws {
+            guard rolling >= 1, (2...20).contains(folds) || folds == 0 else { throw ValidationError("--rolling must be ≥ 1 and --folds 0 or 2…20.") }
+            guard threshold > 0, threshold <= 1 else { throw ValidationError("--threshold must be in (0, 1].") }
+        }
+
+        func note(_ text: String) { if !quiet { printError("clv: \(text)") } }
+
+        struct Output: Encodable {
+            var cutoff: String, horizonDays: Int, target: String
+            var trainingCutoffs: [String], trainingRows: Int, trainingPositives: Int
+            var testRows: Int, testPositives: Int
+            var models: [ClassifierEvaluation]
+            var trainingSeconds: [String: Double]
+            var crossValidatedRocAuc: [String: [Double]]?
+            var importance: [String: [PermutationImportance.Entry]]?
+        }
+
+        func run() throws {
+            try withExitCodes {
+                let (rows, ingest) = try readRows(input, quiet: quiet)
+                for line in ingest.lines { note(line) }
+                let dataEnd = ingest.lastDate!
+                let h = churn.horizonDays
+                guard cutoff.adding(days: h) <= dataEnd else {
+                    throw ValidationError("the outcome window after --cutoff \(cutoff) ends \(cutoff.adding(days: h)), after the data end (\(dataEnd)): choose an earlier cutoff or a shorter --horizon.")
+                }
+                let builder = FeatureBuilder(rows: rows, dataEnd: dataEnd, options: churn.featureOptions, modelScores: churn.modelKind)
+                let stepDays = Int(step.days(modelUnit: .day).rounded())
+                let trainingCutoffs = (0..<rolling).map { cutoff.adding(days: -h - $0 * stepDays) }
+                let training = try FeatureBuilder.stack(try trainingCutoffs.map { try builder.set(at: $0) })
+                var testSet = try builder.set(at: cutoff)
+                let test = try LabeledData(features: FeatureBuilder.align(testSet.features, to: training.features.names), labels: testSet.labels!)
+                let positives = training.labels.reduce(0) { $0 + Int($1) }
+                guard positives > 0, positives < training.count else { throw PredictionError.singleClass }
+                note("training: \(training.count) rows at \(trainingCutoffs.map(\.description).joined(separator: ", ")), \(positives) positives; test: \(test.count) customers at \(cutoff)")
+                var evaluations: [ClassifierEvaluation] = []
+                var seconds: [String: Double] = [:], cv: [String: [Double]] = [:], importances: [String: [PermutationImportance.Entry]] = [:]
+                for kind in classifiers.kinds {
+                    let started = ProgressLine.now()
+                    let model = try kind.train(training, seed: seed, balanced: balanced)
+                    seconds[kind.rawValue] = ProgressLine.now() - started
+                    evaluations.append(try ClassifierEvaluation(name: kind.rawValue, labels: test.labels,
+                                                                scores: model.probabilities(test.features), threshold: threshold))
+                    if folds > 0 {
+                        cv[kind.rawValue] = try CrossValidation.foldAUCs(training, folds: folds, seed: seed) {
+                            try kind.train($0, seed: seed, balanced: balanced)
+                        }
+                    }
+                    if importance { importances[kind.rawValue] = try PermutationImportance.compute(model, on: test, repeats: 3, seed: seed) }
+                    note("\(kind.rawValue): trained in \(String(format: "%.2f", seconds[kind.rawValue]!)) s, ROC-AUC \(String(format: "%.4f", evaluations.last!.rocAUC))")
+                }
+                // The model-based baseline.
+                if churn.modelKind == nil { try testSet.addModelScores(.mbgnbd, horizonDays: h) }
+                let alive = testSet.features.column(testSet.features.names.firstIndex(of: "p_alive")!)
+                let baseline = churn.target == .churn ? alive.map { 1 - $0 } : alive
+                evaluations.append(try ClassifierEvaluation(name: "p_alive_baseline", labels: test.labels, scores: baseline, threshold: threshold))
+                let out = Output(cutoff: cutoff.description, horizonDays: h, target: churn.target.rawValue,
+                                 trainingCutoffs: trainingCutoffs.map(\.description), trainingRows: training.count,
+                                 trainingPositives: positives, testRows: test.count, testPositives: test.labels.reduce(0) { $0 + Int($1) },
+                                 models: evaluations, trainingSeconds: seconds, crossValidatedRocAuc: folds > 0 ? cv : nil,
+                                 importance: importance ? importances : nil)
+                let file = try OutputFile(path: output)
+                switch format {
+                case .json:
+                    let encoder = JSONEncoder()
+                    encoder.keyEncodingStrategy = .convertToSnakeCase
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+                    try file.write(Array(try encoder.encode(out)) + [0x0A])
+                case .table:
+                    var text = "model               roc_auc  pr_auc   precision recall   f1       accuracy brier\n"
+                    for e in evaluations {
+                        text += e.name.padding(toLength: 20, withPad: " ", startingAt: 0)
+                        text += [e.rocAUC, e.prAUC, e.precision, e.recall, e.f1, e.accuracy, e.brier].map { String(format: "%-9.4f", $0) }.joined() + "\n"
+                    }
+                    try file.write(text)
+                }
+                try file.commit()
+                if let report {
+                    let page = try OutputFile(path: report)
+                    let models = evaluations.map { e in
+                        ChurnReportPage.Model(
+                            name: e.name,
+                            metrics: ["roc_auc": e.rocAUC, "pr_auc": e.prAUC, "precision": e.precision, "recall": e.recall, "f1": e.f1,
+                                      "accuracy": e.accuracy, "brier": e.brier],
+                            rocX: e.rocCurve.falsePositiveRates, rocY: e.rocCurve.truePositiveRates,
+                            gainsX: e.deciles.groups.map { Double($0.cumulativeRows) / Double(e.count) }, gainsY: e.deciles.groups.map(\.cumulativeGain),
+                            calibrationPredicted: e.calibration.meanPredicted, calibrationObserved: e.calibration.fractionPositive)
+                    }
+                    try page.write(ChurnReportPage.render(models: models, subtitle: "\(input.input) · cutoff \(cutoff) · horizon \(h) days · \(churn.target.rawValue)", language: lang))
+                    try page.commit()
+                }
+            }
+        }
+    }
+
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Trains one classifier on the latest cutoff whose outcome is known and saves it as versioned JSON.")
+
+        @OptionGroup var input: InputOptions
+        @OptionGroup var churn: ChurnOptions
+        @Option(help: "Classifier: \(ClassifierKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var classifier: ClassifierKind = .logistic
+        @Option(help: "Training cutoff (default: the data end − horizon, the latest with a known outcome).")
+        var cutoff: CalendarDay?
+        @Option(help: "Also train on this many − 1 earlier cutoffs.")
+        var rolling: Int = 1
+        @Option(help: "Distance between rolling cutoffs.")
+        var step: Horizon = Horizon(argument: "90d")!
+        @Flag(help: "Weight the classes equally.")
+        var balanced = false
+        @Option var seed: UInt64 = 1
+        @Option(name: .shortAndLong, help: "Model file to write (atomic).")
+        var output: String
+        @Flag(name: .shortAndLong) var quiet = false
+
+        func run() throws {
+            try withExitCodes {
+                let (rows, ingest) = try readRows(input, quiet: quiet)
+                let dataEnd = ingest.lastDate!
+                let h = churn.horizonDays
+                let last = cutoff ?? dataEnd.adding(days: -h)
+                guard last.adding(days: h) <= dataEnd else {
+                    throw ValidationError("the outcome after --cutoff \(last) is not known until \(last.adding(days: h)); the data end \(dataEnd).")
+                }
+                let stepDays = Int(step.days(modelUnit: .day).rounded())
+                let cutoffs = (0..<max(rolling, 1)).map { last.adding(days: -$0 * stepDays) }
+                let builder = FeatureBuilder(rows: rows, dataEnd: dataEnd, options: churn.featureOptions, modelScores: churn.modelKind)
+                let data = try FeatureBuilder.stack(try cutoffs.map { try builder.set(at: $0) })
+                let model = try classifier.train(data, seed: seed, balanced: balanced)
+                let header = ChurnModelHeader(classifier: classifier, target: churn.target, horizonDays: h, trendDays: churn.trendDays,
+                                              maxChannels: churn.maxChannels, modelScores: churn.modelKind?.rawValue,
+                                              features: data.features.names, trainingCutoffs: cutoffs.map(\.description),
+                                              trainingRows: data.count, trainingPositives: data.labels.reduce(0) { $0 + Int($1) })
+                let file = try OutputFile(path: output)
+                try file.write(Array(try classifier.encode(model, header: header)) + [0x0A])
+                try file.commit()
+                if !quiet { printError("clv: \(classifier.rawValue) trained on \(data.count) rows (\(header.trainingPositives) positives) at \(cutoffs.map(\.description).joined(separator: ", ")); wrote \(output)") }
+            }
+        }
+    }
+
+    struct Predict: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Scores every customer with a saved churn model: probability and risk decile (1 = highest).")
+
+        @OptionGroup var input: InputOptions
+        @Option(help: "Model file from `clv churn train`.")
+        var modelFile: String
+        @Option(help: "Score as of this date (default: the data end).")
+        var cutoff: CalendarDay?
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            try withExitCodes {
+                guard let data = FileManager.default.contents(atPath: modelFile) else {
+                    throw DataFileError("cannot read the model file \(modelFile).", unreadable: true)
+                }
+                let header: ChurnModelHeader
+                do {
+                    header = try JSONDecoder().decode(ChurnModelFileHeaderOnly.self, from: data).header
+                } catch {
+                    throw DataFileError("\(modelFile) is not a CLVKit churn model: \(error)")
+                }
+                guard header.format == ChurnModelHeader.format, header.version == ChurnModelHeader.version else {
+                    throw DataFileError("\(modelFile): format \(header.format) version \(header.version); this clv reads \(ChurnModelHeader.format) version \(ChurnModelHeader.version).")
+                }
+                let model = try header.classifier.decode(data)
+                let (rows, ingest) = try readRows(input, quiet: output.quiet)
+                let at = cutoff ?? ingest.lastDate!
+                let builder = FeatureBuilder(rows: rows, dataEnd: at, options: header.featureOptions,
+                                             modelScores: header.modelScores.flatMap(TransactionModelKind.init))
+                let set = try builder.set(at: at)
+                let features = try FeatureBuilder.align(set.features, to: header.features)
+                let p = model.probabilities(features)
+                let order = p.indices.sorted { p[$0] > p[$1] || (p[$0] == p[$1] && $0 < $1) }
+                var decile = [Int](repeating: 0, count: p.count)
+                for (rank, i) in order.enumerated() { decile[i] = rank * 10 / max(p.count, 1) + 1 }
+                let column = header.target == .churn ? "churn_probability" : "purchase_probability"
+                var table = TableOutput(columns: ["customer_id", column, "risk_decile"], format: output.format, file: try OutputFile(path: output.output))
+                for i in p.indices { try table.row([.text(set.customerIDs[i]), .number(p[i]), .integer(decile[i])]) }
+                try table.finish()
+                if !output.quiet { printError("clv: scored \(p.count) customers as of \(at) with \(header.classifier.rawValue) (\(modelFile))") }
+            }
+        }
+    }
+}
+
+/// Reads only the header of a churn model file.
+struct ChurnModelFileHeaderOnly: Decodable { var header: ChurnModelHeader }

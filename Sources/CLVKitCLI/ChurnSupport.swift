@@ -1,0 +1,155 @@
+import ArgumentParser
+import CLVKit
+import Foundation
+
+/// The classifiers `clv churn` trains.
+enum ClassifierKind: String, ExpressibleByArgument, CaseIterable, Codable {
+    case logistic, svm = "linear-svm", mlp
+
+    /// Trains this classifier on `data` (seeded; `balanced` weights the classes equally).
+    func train(_ data: LabeledData, seed: UInt64, balanced: Bool) throws -> any BinaryClassifier {
+        let weighting: ClassWeighting = balanced ? .balanced : .unweighted
+        switch self {
+        case .logistic: return try LogisticRegression.fit(data, options: .init(C: 1, classWeighting: weighting, standardize: true))
+        case .svm: return try LinearSVM.fit(data, options: .init(C: 1, classWeighting: weighting, standardize: true))
+        case .mlp: return try MultilayerPerceptron.fit(data, options: .init(hiddenLayers: [32], maxEpochs: 30, earlyStopping: true, seed: seed,
+                                                                             classWeighting: weighting))
+        }
+    }
+
+    func encode(_ model: any BinaryClassifier, header: ChurnModelHeader) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        switch model {
+        case let m as LogisticRegression: return try encoder.encode(ChurnModelFile(header: header, model: m))
+        case let m as LinearSVM: return try encoder.encode(ChurnModelFile(header: header, model: m))
+        case let m as MultilayerPerceptron: return try encoder.encode(ChurnModelFile(header: header, model: m))
+        default: throw PredictionError.modelFile("cannot save a \(model.name) model")
+        }
+    }
+
+    func decode(_ data: Data) throws -> any BinaryClassifier {
+        let decoder = JSONDecoder()
+        switch self {
+        case .logistic: return try decoder.decode(ChurnModelFile<LogisticRegression>.self, from: data).model
+        case .svm: return try decoder.decode(ChurnModelFile<LinearSVM>.self, from: data).model
+        case .mlp: return try decoder.decode(ChurnModelFile<MultilayerPerceptron>.self, from: data).model
+        }
+    }
+}
+
+/// What a saved churn model needs to rebuild its features.
+struct ChurnModelHeader: Codable {
+    static let format = "clvkit-churn-model"
+    static let version = 1
+    var format = ChurnModelHeader.format
+    var version = ChurnModelHeader.version
+    var classifier: ClassifierKind
+    var target: PredictionTarget
+    var horizonDays: Int
+    var trendDays: Int
+    var maxChannels: Int
+    /// The buy-till-you-die model whose scores are features, if any.
+    var modelScores: String?
+    var features: [String]
+    var trainingCutoffs: [String]
+    var trainingRows: Int
+    var trainingPositives: Int
+
+    var featureOptions: FeatureOptions {
+        FeatureOptions(horizonDays: horizonDays, target: target, trendDays: trendDays, maxChannels: maxChannels)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format, version, classifier, target, features
+        case horizonDays = "horizon_days", trendDays = "trend_days", maxChannels = "max_channels", modelScores = "model_scores"
+        case trainingCutoffs = "training_cutoffs", trainingRows = "training_rows", trainingPositives = "training_positives"
+    }
+}
+
+/// A saved churn model: the header and the classifier's own versioned JSON under `model`.
+struct ChurnModelFile<Model: Codable>: Codable {
+    var header: ChurnModelHeader
+    var model: Model
+}
+
+/// Builds feature sets the same way for training, evaluation and scoring.
+struct FeatureBuilder {
+    let rows: TransactionRows
+    let dataEnd: CalendarDay
+    let options: FeatureOptions
+    let modelScores: TransactionModelKind?
+
+    /// Features at `cutoff` (with model scores from data before it).
+    func set(at cutoff: CalendarDay) throws -> CustomerFeatureSet {
+        var set = try CustomerFeatures.build(rows, cutoff: cutoff, dataEnd: dataEnd, options: options)
+        if let modelScores { try set.addModelScores(modelScores, horizonDays: options.horizonDays) }
+        return set
+    }
+
+    /// `table`'s columns in the order `names`; channel-share columns the data lack are 0 (a channel not used then).
+    static func align(_ table: FeatureTable, to names: [String]) throws -> FeatureTable {
+        if table.names == names { return table }
+        let index = Dictionary(uniqueKeysWithValues: table.names.enumerated().map { ($1, $0) })
+        for name in names where index[name] == nil && !name.hasPrefix("channel_share_") {
+            throw PredictionError.shape("the data have no feature \(name) (the model was trained with it)")
+        }
+        let source = names.map { index[$0] }
+        var values = [Double]()
+        values.reserveCapacity(table.rowCount * names.count)
+        for i in 0..<table.rowCount {
+            for j in source { values.append(j.map { table[i, $0] } ?? 0) }
+        }
+        return try FeatureTable(names: names, values: values)
+    }
+
+    /// Labelled rows stacked over several cutoffs, columns aligned to the first set's.
+    static func stack(_ sets: [CustomerFeatureSet]) throws -> LabeledData {
+        guard let first = sets.first else { throw PredictionError.shape("no training cutoffs") }
+        var values: [Double] = [], labels: [UInt8] = []
+        for s in sets {
+            guard let l = s.labels else { throw PredictionError.shape("the outcome after \(s.cutoff) is not in the data yet") }
+            values += try align(s.features, to: first.features.names).values
+            labels += l
+        }
+        return try LabeledData(features: FeatureTable(names: first.features.names, values: values), labels: labels)
+    }
+}
+
+/// Options shared by the `clv churn` subcommands and `clv features`.
+struct ChurnOptions: ParsableArguments {
+    @Option(help: "Label horizon after the cutoff: 90d, 13w, 6m, …")
+    var horizon: Horizon = Horizon(argument: "39w")!
+    @Option(help: "Label: churn (no purchase in the horizon) or purchase (at least one).")
+    var target: PredictionTarget = .churn
+    @Option(help: "Trend window in days (purchases in the last N days against the N before).")
+    var trendDays: Int = 90
+    @Option(help: "Channel-mix columns for at most this many channels.")
+    var maxChannels: Int = 5
+    @Option(help: "Buy-till-you-die model whose P(alive) and expected purchases are features: bgnbd, mbgnbd, pnbd or none.")
+    var modelScores: String = "mbgnbd"
+
+    func validate() throws {
+        guard !horizon.isInfinite, horizon.days(modelUnit: .day) >= 1 else { throw ValidationError("--horizon must be at least a day.") }
+        guard trendDays >= 1, maxChannels >= 0 else { throw ValidationError("--trend-days must be positive and --max-channels ≥ 0.") }
+        guard modelScores == "none" || TransactionModelKind(rawValue: modelScores) != nil else {
+            throw ValidationError("--model-scores must be bgnbd, mbgnbd, pnbd or none.")
+        }
+    }
+
+    var horizonDays: Int { Int(horizon.days(modelUnit: .day).rounded()) }
+    var featureOptions: FeatureOptions {
+        FeatureOptions(horizonDays: horizonDays, target: target, trendDays: trendDays, maxChannels: maxChannels)
+    }
+    var modelKind: TransactionModelKind? { TransactionModelKind(rawValue: modelScores) }
+}
+
+extension PredictionTarget: ExpressibleByArgument {}
+
+/// Reads the log's rows (for features), with progress.
+func readRows(_ input: InputOptions, quiet: Bool) throws -> (TransactionRows, IngestReport) {
+    let progress = ProgressLine("reading \(input.input)", quiet: quiet)
+    defer { progress.finish() }
+    return try TransactionLogReader.rows(path: input.input, options: input.ingestOptions,
+                                         progress: { progress.update(done: $0, total: $1) })
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import _CLVTestSupport
+
+@Suite("clv churn and clv features, end to end")
+struct ChurnCommandTests {
+    static let log = "Examples/transactions.csv"
+
+    @Test func evaluateReportsEveryModelAndTheBaseline() throws {
+        let dir = try TestData.temporaryDirectory()
+        let page = dir.appendingPathComponent("churn.html").path
+        let r = try CLVCommand.run(["churn", "evaluate", Self.log, "--cutoff", "2024-09-30", "--horizon", "13w", "--as-of", "2030-01-01",
+                                    "--classifiers", "logistic,linear-svm", "--format", "json", "--report", page, "--lang", "zh", "-q"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let models = json["models"] as! [[String: Any]]
+        #expect(models.map { $0["name"] as! String } == ["logistic", "linear-svm", "p_alive_baseline"])
+        for m in models {
+            for key in ["roc_auc", "pr_auc", "precision", "recall", "f1", "accuracy", "brier"] {
+                let v = try #require(m[key] as? Double, "\(key)")
+                #expect(v >= 0 && v <= 1, "\(key) = \(v)")
+            }
+            let deciles = (m["deciles"] as! [String: Any])["groups"] as! [[String: Any]]
+            #expect(deciles.count == 10)
+            #expect(abs((deciles.last!["cumulative_gain"] as! Double) - 1) < 1e-12)
+        }
+        // Training outcomes end at the cutoff: cutoff − 91 days.
+        #expect(json["training_cutoffs"] as? [String] == ["2024-07-01"])
+        #expect(json["test_rows"] as? Int == 2000)
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.contains("ROC 曲线") && html.components(separatedBy: "<svg").count - 1 == 3)
+    }
+
+    @Test func trainSavesAVersionedModelThatPredictScores() throws {
+        let dir = try TestData.temporaryDirectory()
+        let model = dir.appendingPathComponent("churn.json").path
+        let t = try CLVCommand.run(["churn", "train", Self.log, "--classifier", "logistic", "--horizon", "13w", "-o", model, "--as-of", "2030-01-01", "-q"])
+        #expect(t.status == 0, "\(t.stderr)")
+        let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: model))) as! [String: Any]
+        let header = saved["header"] as! [String: Any]
+        #expect(header["format"] as? String == "clvkit-churn-model" && header["version"] as? Int == 1)
+        #expect(header["training_cutoffs"] as? [String] == ["2025-03-31"], "data end 2025-06-30 − 91 days")
+        let p = try CLVCommand.run(["churn", "predict", Self.log, "--model-file", model, "--as-of", "2030-01-01", "-q"])
+        #expect(p.status == 0, "\(p.stderr)")
+        let lines = p.stdout.split(separator: "\n")
+        #expect(lines.first == "customer_id,churn_probability,risk_decile" && lines.count == 2001)
+        var deciles = Set<Int>()
+        for line in lines.dropFirst() {
+            let f = line.split(separator: ",")
+            let prob = Double(f[1])!
+            #expect(prob >= 0 && prob <= 1)
+            deciles.insert(Int(f[2])!)
+        }
+        #expect(deciles == Set(1...10))
+        // A model file of another version is refused with a clear message.
+        let text = try String(contentsOfFile: model, encoding: .utf8).replacingOccurrences(of: "\"version\" : 1", with: "\"version\" : 99")
+        try text.write(toFile: model, atomically: true, encoding: .utf8)
+        let bad = try CLVCommand.run(["churn", "predict", Self.log, "--model-file", model, "--as-of", "2030-01-01"])
+        #expect(bad.status == 65 && bad.stderr.contains("version 99"))
+    }
+
+    @Test func featuresAtRollingCutoffs() throws {
+        let r = try CLVCommand.run(["features", Self.log, "--cutoff", "2025-03-31", "--horizon", "13w", "--rolling", "2", "--step", "90d",
+                                    "--as-of", "2030-01-01", "-q"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        let header = lines[0].split(separator: ",").map(String.init)
+        #expect(Array(header.prefix(4)) == ["customer_id", "cutoff", "label", "recency_days"])
+        #expect(header.contains("channel_share_web") && header.suffix(2) == ["p_alive", "expected_purchases"])
+        let cutoffs = Set(lines.dropFirst().map { $0.split(separator: ",")[1] })
+        #expect(cutoffs == ["2024-12-31", "2025-03-31"])
+        // Too late a cutoff for evaluation is refused.
+        let late = try CLVCommand.run(["churn", "evaluate", Self.log, "--cutoff", "2025-06-01", "--as-of", "2030-01-01"])
+        #expect(late.status == 64 && late.stderr.contains("after the data end"))
+    }
+}
