@@ -27,7 +27,7 @@ extension CLV {
               clv churn train orders.csv --classifier logistic -o churn-model.json
               clv churn predict orders.csv --model-file churn-model.json -o churn-scores.csv
             """,
-            subcommands: [Evaluate.self, Train.self, Predict.self])
+            subcommands: [Evaluate.self, Train.self, Predict.self, Alerts.self, Deviations.self, SimilarValue.self])
     }
 }
 

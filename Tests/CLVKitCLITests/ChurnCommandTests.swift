@@ -73,4 +73,27 @@ struct ChurnCommandTests {
         let late = try CLVCommand.run(["churn", "evaluate", Self.log, "--cutoff", "2025-06-01", "--as-of", "2030-01-01"])
         #expect(late.status == 64 && late.stderr.contains("after the data end"))
     }
+
+    @Test func alertsDeviationsAndSimilarValue() throws {
+        let a = try CLVCommand.run(["churn", "alerts", Self.log, "--as-of", "2030-01-01", "-q"])
+        #expect(a.status == 0, "\(a.stderr)")
+        let alerts = a.stdout.split(separator: "\n").dropFirst()
+        #expect(alerts.count > 100)
+        // Every overdue alert's value is above the multiple, and its reason names the days.
+        for line in alerts where line.contains(",overdue,") {
+            let f = line.split(separator: ",")
+            #expect(Double(f[2])! > 2)
+        }
+        let strict = try CLVCommand.run(["churn", "alerts", Self.log, "--as-of", "2030-01-01", "-q", "--overdue-multiple", "1000000",
+                                         "--spend-drop", "1.01", "--frequency-drop", "1.01"])
+        #expect(strict.stdout.split(separator: "\n").count == 1, "nothing passes impossible thresholds")
+        let d = try CLVCommand.run(["churn", "deviations", Self.log, "--as-of", "2030-01-01", "-q", "--format", "jsonl"])
+        #expect(d.status == 0, "\(d.stderr)")
+        let z = try d.stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(!z.isEmpty && z.allSatisfy { abs($0["z_score"] as! Double) >= 2 })
+        let s = try CLVCommand.run(["churn", "similar-value", Self.log, "--as-of", "2030-01-01", "--k", "5"])
+        #expect(s.status == 0, "\(s.stderr)")
+        #expect(s.stdout.split(separator: "\n").count == 2001)
+        #expect(s.stderr.contains("similar customers: MAE") && s.stderr.contains("model: MAE"))
+    }
 }

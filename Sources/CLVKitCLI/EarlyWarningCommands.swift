@@ -1,0 +1,171 @@
+import ArgumentParser
+import CLVKit
+import Foundation
+
+extension CLV.Churn {
+    struct Alerts: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Key-indicator alerts: overdue against the customer's own rhythm, spend drop, frequency drop.",
+            discussion: """
+            One row per alert: customer_id, indicator (overdue, spend_drop, frequency_drop), value, threshold, \
+            reason. The trend windows are the last --trend-days before the as-of date and the ones before.
+            """)
+        @OptionGroup var input: InputOptions
+        @Option(help: "Evaluate as of this date (default: the data end).")
+        var cutoff: CalendarDay?
+        @Option(help: "Trend window in days.")
+        var trendDays: Int = 90
+        @Option(help: "Alert when silent for more than this multiple of the usual gap.")
+        var overdueMultiple: Double = 2
+        @Option(help: "Alert when spend fell by at least this share between the trend windows.")
+        var spendDrop: Double = 0.5
+        @Option(help: "Alert when purchase days fell by at least this share between the trend windows.")
+        var frequencyDrop: Double = 0.5
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            try withExitCodes {
+                let (rows, ingest) = try readRows(input, quiet: output.quiet)
+                let at = cutoff ?? ingest.lastDate!
+                let set = try CustomerFeatures.build(rows, cutoff: at, dataEnd: at, options: FeatureOptions(horizonDays: 1, trendDays: trendDays))
+                let alerts = try KeyIndicatorAlerts.alerts(set, rules: AlertRules(overdueMultiple: overdueMultiple, spendDrop: spendDrop,
+                                                                                   frequencyDrop: frequencyDrop))
+                var table = TableOutput(columns: ["customer_id", "indicator", "value", "threshold", "reason"], format: output.format,
+                                        file: try OutputFile(path: output.output))
+                for a in alerts {
+                    try table.row([.text(a.customer), .text(a.indicator.rawValue), .number(a.value), .number(a.threshold), .text(a.reason)])
+                }
+                try table.finish()
+                if !output.quiet {
+                    let counts = Dictionary(grouping: alerts, by: \.indicator).mapValues(\.count)
+                    printError("clv: \(alerts.count) alerts for \(Set(alerts.map(\.customer)).count) of \(set.customerIDs.count) customers as of \(at): "
+                               + Alert.Indicator.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", "))
+                }
+            }
+        }
+    }
+
+    struct Deviations: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Customers whose purchases in the recent window deviate from their own history or from the model.",
+            discussion: """
+            Expected purchase days in the last --window: from the customer's own rate before the window, and \
+            from MBG/NBD fitted on the data before the window. Reports |z| ≥ --threshold with z = (actual − \
+            expected)/√expected, largest first, skipping expectations below --minimum-expected.
+            """)
+        @OptionGroup var input: InputOptions
+        @Option(help: "Recent window.")
+        var window: Horizon = Horizon(argument: "90d")!
+        @Option(help: "End of the window (default: the data end).")
+        var cutoff: CalendarDay?
+        @Option(help: "Report |z| at or above this.")
+        var threshold: Double = 2
+        @Option(help: "Skip customers expected to make fewer purchase days than this.")
+        var minimumExpected: Double = 0.5
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            try withExitCodes {
+                let (rows, ingest) = try readRows(input, quiet: output.quiet)
+                let end = cutoff ?? ingest.lastDate!
+                let w = Int(window.days(modelUnit: .day).rounded())
+                let start = end.adding(days: -w)
+                var before = try CustomerFeatures.build(rows, cutoff: start, dataEnd: end, options: FeatureOptions(horizonDays: w))
+                try before.addModelScores(.mbgnbd, horizonDays: w)
+                let now = try CustomerFeatures.build(rows, cutoff: end, dataEnd: end, options: FeatureOptions(horizonDays: 1))
+                let names = before.features.names
+                let days = before.features.column(names.firstIndex(of: "purchase_days")!)
+                let tenure = before.features.column(names.firstIndex(of: "tenure_days")!)
+                let expectedModel = before.features.column(names.firstIndex(of: "expected_purchases")!)
+                let nowIndex = Dictionary(uniqueKeysWithValues: now.customerIDs.enumerated().map { ($1, $0) })
+                let nowDays = now.features.column(now.features.names.firstIndex(of: "purchase_days")!)
+                let actual = before.customerIDs.indices.map { i in nowIndex[before.customerIDs[i]].map { nowDays[$0] - days[i] } ?? 0 }
+                let own = DeviationDetection.ownHistoryExpectation(purchaseDaysBefore: days, historyDaysBefore: tenure, windowDays: Double(w))
+                let found = try DeviationDetection.deviations(customers: before.customerIDs, actual: actual, expected: own, basis: .ownHistory,
+                                                              threshold: threshold, minimumExpected: minimumExpected)
+                    + DeviationDetection.deviations(customers: before.customerIDs, actual: actual, expected: expectedModel, basis: .model,
+                                                    threshold: threshold, minimumExpected: minimumExpected)
+                var table = TableOutput(columns: ["customer_id", "basis", "actual", "expected", "z_score", "reason"], format: output.format,
+                                        file: try OutputFile(path: output.output))
+                for d in found {
+                    try table.row([.text(d.customer), .text(d.basis.rawValue), .number(d.actual), .number(d.expected), .number(d.zScore), .text(d.reason)])
+                }
+                try table.finish()
+                if !output.quiet { printError("clv: \(found.count) deviations in \(start) … \(end) among \(before.customerIDs.count) customers") }
+            }
+        }
+    }
+
+    struct SimilarValue: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "similar-value",
+            abstract: "Similar-customer value prediction (k nearest neighbours), evaluated against the model-based value on a holdout.",
+            discussion: """
+            References: the customers at cutoff − horizon with their features then and their realized spend \
+            in the following horizon. Each customer at the cutoff gets the mean realized spend of its --k \
+            nearest references (standardized features). The model-based value is MBG/NBD expected purchases \
+            × Gamma-Gamma expected spend, fitted before the cutoff. Both are compared with the realized \
+            spend after the cutoff (when the data reach it); per-customer predictions go to --output.
+            """)
+        @OptionGroup var input: InputOptions
+        @Option(help: "Cutoff (default: the data end − horizon, so the prediction can be checked).")
+        var cutoff: CalendarDay?
+        @Option(help: "Value horizon.")
+        var horizon: Horizon = Horizon(argument: "26w")!
+        @Option(help: "Neighbours.")
+        var k: Int = 20
+        @Option(help: "Reference customers sampled at most (the search is exact among them).")
+        var maxReferences: Int = 20_000
+        @Option var seed: UInt64 = 1
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            try withExitCodes {
+                let (rows, ingest) = try readRows(input, quiet: output.quiet)
+                let dataEnd = ingest.lastDate!
+                let h = Int(horizon.days(modelUnit: .day).rounded())
+                let at = cutoff ?? dataEnd.adding(days: -h)
+                let options = FeatureOptions(horizonDays: h)
+                // Realized net spend of each customer in (from, from + h].
+                func spend(after from: CalendarDay, ids: [String]) -> [Double] {
+                    var total = [Double](repeating: 0, count: rows.customerIDs.count)
+                    let (lo, hi) = (from.daysSinceEpoch, from.daysSinceEpoch + Int32(h))
+                    for k in 0..<rows.count where rows.day[k] > lo && rows.day[k] <= hi { total[Int(rows.customer[k])] += rows.amount[k] }
+                    let index = Dictionary(uniqueKeysWithValues: rows.customerIDs.enumerated().map { ($1, $0) })
+                    return ids.map { total[index[$0]!] }
+                }
+                let referenceSet = try CustomerFeatures.build(rows, cutoff: at.adding(days: -h), dataEnd: dataEnd, options: options)
+                let querySet = try CustomerFeatures.build(rows, cutoff: at, dataEnd: dataEnd, options: options)
+                let knn = try SimilarCustomerValue(reference: referenceSet.features, values: spend(after: at.adding(days: -h), ids: referenceSet.customerIDs),
+                                                   k: k, maxReferences: maxReferences, seed: seed)
+                let predicted = try knn.predict(FeatureBuilder.align(querySet.features, to: referenceSet.features.names))
+                // Model-based value: expected purchases × expected spend per purchase.
+                var scored = querySet
+                try scored.addModelScores(.mbgnbd, horizonDays: h)
+                let names = scored.features.names
+                let expected = scored.features.column(names.firstIndex(of: "expected_purchases")!)
+                let perDay = scored.features.column(names.firstIndex(of: "spend_per_purchase_day")!)
+                let cells = try GammaGammaModel.SpendCells(frequency: querySet.repeatPurchases, meanValue: perDay.map { max($0, 0) })
+                let gg = try? GammaGammaModel.fit(cells).model
+                let modelValue = querySet.customerIDs.indices.map { i in
+                    expected[i] * (gg?.expectedSpend(x: querySet.repeatPurchases[i], meanValue: max(perDay[i], 0)) ?? max(perDay[i], 0))
+                }
+                let known = at.adding(days: h) <= dataEnd
+                let realized = known ? spend(after: at, ids: querySet.customerIDs) : nil
+                var table = TableOutput(columns: ["customer_id", "similar_customer_value", "model_value", "realized_value"], format: output.format,
+                                        file: try OutputFile(path: output.output))
+                for i in querySet.customerIDs.indices {
+                    try table.row([.text(querySet.customerIDs[i]), .number(predicted[i]), .number(modelValue[i]), realized.map { .number($0[i]) } ?? .missing])
+                }
+                try table.finish()
+                if !output.quiet, let realized {
+                    for (name, p) in [("similar customers", predicted), ("model", modelValue)] {
+                        let a = ValueAccuracy(predicted: p, realized: realized)
+                        printError(String(format: "clv: %@: MAE %.2f, RMSE %.2f, correlation %.3f, top 10%% by prediction hold %.0f%% of realized value",
+                                          name, a.meanAbsoluteError, a.rootMeanSquaredError, a.correlation, 100 * a.topDecileValueShare))
+                    }
+                }
+            }
+        }
+    }
+}
