@@ -82,11 +82,9 @@ public struct DecisionTree: BinaryClassifier {
         let weights = try options.classWeights.rowWeights(labels: data.labels, sampleWeights: sampleWeights)
         let columns = PresortedColumns(data.features)
         let include = weights.map { $0 > 0 }
-        let workspace = include.allSatisfy({ $0 })
-            ? TreeWorkspace(columns: columns, include: nil, lanes: ProcessInfo.processInfo.activeProcessorCount)
-            : include.withUnsafeBufferPointer {
-                TreeWorkspace(columns: columns, include: $0, lanes: ProcessInfo.processInfo.activeProcessorCount)
-            }
+        let workspace = include.withUnsafeBufferPointer {
+            TreeWorkspace(columns: columns, include: include.allSatisfy { $0 } ? nil : $0)
+        }
         let targets = data.labels.map(Double.init)
         let tree = weights.withUnsafeBufferPointer { weight in
             targets.withUnsafeBufferPointer { target in

@@ -114,20 +114,15 @@ public struct GradientBoostedTrees: BinaryClassifier {
         let initialScore = Foundation.log(prior / (1 - prior))
 
         let columns = PresortedColumns(data.features)
-        let lanes = ProcessInfo.processInfo.activeProcessorCount
         let include = weights.map { $0 > 0 }
-        let sorted = include.withUnsafeBufferPointer { include in
-            TreeWorkspace(columns: columns, include: include.allSatisfy { $0 } ? nil : include, lanes: lanes)
-        }
         let workspace = include.withUnsafeBufferPointer { include in
-            TreeWorkspace(columns: columns, include: include.allSatisfy { $0 } ? nil : include, lanes: lanes)
+            TreeWorkspace(columns: columns, include: include.allSatisfy { $0 } ? nil : include)
         }
         var score = [Double](repeating: initialScore, count: data.count)
         var residual = [Double](repeating: 0, count: data.count)
         var trees: [FittedTree] = []
         trees.reserveCapacity(options.stageCount)
-        for stage in 0..<options.stageCount {
-            if stage > 0 { workspace.reset(from: sorted) }
+        for _ in 0..<options.stageCount {
             for i in 0..<data.count { residual[i] = negativeGradient(label: labels[i], score: score[i]) }
             var (tree, leaves) = weights.withUnsafeBufferPointer { weight in
                 residual.withUnsafeBufferPointer { target in
@@ -138,9 +133,10 @@ public struct GradientBoostedTrees: BinaryClassifier {
                 }
             }
             for leaf in leaves {
+                let rows = workspace.rows(feature: 0, depth: leaf.depth)
                 var total = 0.0, gradient = 0.0, hessian = 0.0
                 for p in leaf.start..<leaf.end {
-                    let r = Int(workspace.rows[p])
+                    let r = Int(rows[p])
                     let w = weights[r], probability = labels[r] - residual[r]
                     total += w
                     gradient += w * residual[r]
@@ -149,7 +145,7 @@ public struct GradientBoostedTrees: BinaryClassifier {
                 let denominator = hessian / total
                 let step = abs(denominator) < 1e-150 ? 0 : (gradient / total) / denominator
                 tree.value[leaf.node] = step
-                for p in leaf.start..<leaf.end { score[Int(workspace.rows[p])] += options.learningRate * step }
+                for p in leaf.start..<leaf.end { score[Int(rows[p])] += options.learningRate * step }
             }
             trees.append(tree)
         }

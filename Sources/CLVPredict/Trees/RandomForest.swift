@@ -172,7 +172,7 @@ public struct RandomForest: BinaryClassifier {
                         treeWeight.withUnsafeBufferPointer { weight in
                             // A bootstrap that drew only one class still grows a (single-leaf) tree.
                             var grower = TreeGrower<GiniCriterion>(
-                                workspace: TreeWorkspace(columns: columns, include: include, lanes: 1),
+                                workspace: TreeWorkspace(columns: columns, include: include),
                                 weight: weight, target: target.buffer, limits: options.limits,
                                 maxFeatures: maxFeatures, random: random, parallel: false)
                             return grower.grow().tree

@@ -1,9 +1,10 @@
 import CLVNumerics
 import Dispatch
 
-/// A leaf of a grown tree and its rows: `workspace.rows[start..<end]` (feature 0's segment).
+/// A leaf of a grown tree and its rows: `workspace.rows(feature: 0, depth: depth)[start..<end]`.
 struct TreeLeafSegment: Sendable {
     var node: Int
+    var depth: Int
     var start: Int
     var end: Int
 }
@@ -67,10 +68,9 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
         var feature: [Int] = [], threshold: [Double] = [], left: [Int] = [], right: [Int] = []
         var value: [Double] = [], sampleCount: [Int] = [], weighted: [Double] = [], impurity: [Double] = []
         var leaves: [TreeLeafSegment] = []
-        let root = stats(feature: 0, start: 0, end: workspace.count)
+        let root = stats(feature: 0, start: 0, end: workspace.count, depth: 0)
         let totalWeight = root.weight
         var stack = [Pending(start: 0, end: workspace.count, depth: 0, parent: -1, isLeft: true, stats: root)]
-        let epsilon = Double.ulpOfOne
 
         while let item = stack.popLast() {
             let node = feature.count
@@ -83,23 +83,25 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
             impurity.append(s.impurity)
 
             var chosen: (split: Split, left: Stats, right: Stats)?
-            let isLeaf = item.depth >= (limits.maxDepth ?? Int.max) || s.count < limits.minSamplesSplit
-                || s.count < 2 * limits.minSamplesLeaf || s.singleTarget || s.impurity <= epsilon
-            if !isLeaf, let split = bestSplit(start: item.start, end: item.end, stats: s, pairs: pairs) {
-                let l = stats(feature: split.feature, start: item.start, end: split.position)
-                let r = stats(feature: split.feature, start: split.position, end: item.end)
+            if !mustBeLeaf(s, depth: item.depth),
+               let split = bestSplit(start: item.start, end: item.end, depth: item.depth, stats: s, pairs: pairs) {
+                let l = stats(feature: split.feature, start: item.start, end: split.position, depth: item.depth)
+                let r = stats(feature: split.feature, start: split.position, end: item.end, depth: item.depth)
                 let decrease = (s.weight / totalWeight)
                     * (s.impurity - r.weight / s.weight * r.impurity - l.weight / s.weight * l.impurity)
-                if !(decrease + epsilon < limits.minImpurityDecrease) { chosen = (split, l, r) }
+                if !(decrease + Double.ulpOfOne < limits.minImpurityDecrease) { chosen = (split, l, r) }
             }
             guard let (split, leftStats, rightStats) = chosen else {
-                leaves.append(TreeLeafSegment(node: node, start: item.start, end: item.end))
+                leaves.append(TreeLeafSegment(node: node, depth: item.depth, start: item.start, end: item.end))
                 continue
             }
             feature[node] = split.feature
             threshold[node] = split.threshold
-            markLeft(feature: split.feature, start: item.start, position: split.position, end: item.end)
-            workspace.partition(start: item.start, end: item.end, except: split.feature,
+            markLeft(feature: split.feature, start: item.start, position: split.position, end: item.end,
+                     depth: item.depth)
+            let childrenSplit = !mustBeLeaf(leftStats, depth: item.depth + 1) || !mustBeLeaf(rightStats, depth: item.depth + 1)
+            workspace.partition(start: item.start, end: item.end, leftCount: split.position - item.start,
+                                depth: item.depth, sorted: split.feature, allFeatures: childrenSplit,
                                 parallel: parallel && (item.end - item.start) * workspace.featureCount >= 200_000)
             stack.append(Pending(start: split.position, end: item.end, depth: item.depth + 1, parent: node,
                                  isLeft: false, stats: rightStats))
@@ -110,8 +112,14 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
         return (tree, leaves)
     }
 
-    private func stats(feature f: Int, start: Int, end: Int) -> Stats {
-        let rows = workspace.rows + f * workspace.count
+    /// The stopping rules that do not need a split search.
+    private func mustBeLeaf(_ s: Stats, depth: Int) -> Bool {
+        depth >= (limits.maxDepth ?? Int.max) || s.count < limits.minSamplesSplit
+            || s.count < 2 * limits.minSamplesLeaf || s.singleTarget || s.impurity <= Double.ulpOfOne
+    }
+
+    private func stats(feature f: Int, start: Int, end: Int, depth: Int) -> Stats {
+        let rows = workspace.rows(feature: f, depth: depth)
         var w = 0.0, s = 0.0, ss = 0.0
         var lowest = Double.infinity, highest = -Double.infinity
         for p in start..<end {
@@ -127,17 +135,16 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
                      impurity: Criterion.impurity(weight: w, sum: s, sumOfSquares: ss))
     }
 
-    private func markLeft(feature f: Int, start: Int, position: Int, end: Int) {
-        let rows = workspace.rows + f * workspace.count
+    private func markLeft(feature f: Int, start: Int, position: Int, end: Int, depth: Int) {
+        let rows = workspace.rows(feature: f, depth: depth)
         for p in start..<position { workspace.goesLeft[Int(rows[p])] = 1 }
         for p in position..<end { workspace.goesLeft[Int(rows[p])] = 0 }
     }
 
     /// The best split of one feature's segment, or nil when no candidate is valid.
-    private func bestSplit(feature f: Int, start: Int, end: Int, stats: Stats,
+    private func bestSplit(feature f: Int, start: Int, end: Int, depth: Int, stats: Stats,
                            pairs: UnsafeMutablePointer<SIMD2<Double>>) -> Split? {
-        let base = f * workspace.count
-        let rows = workspace.rows + base, values = workspace.values + base
+        let rows = workspace.rows(feature: f, depth: depth), values = workspace.values(feature: f, depth: depth)
         let minLeaf = limits.minSamplesLeaf
         let lastLeft = end - minLeaf
         let tolerance = Self.equalValueTolerance
@@ -150,11 +157,17 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
             if p - start < minLeaf { continue }
             if p > lastLeft { break }
             if values[p] <= values[p - 1] + tolerance { continue }
-            let proxy = Criterion.proxy(leftWeight: accumulated.x, leftSum: accumulated.y,
-                                        rightWeight: stats.weight - accumulated.x, rightSum: stats.sum - accumulated.y)
-            if proxy > best {
-                best = proxy
-                bestPosition = p
+            let (numerator, denominator) = Criterion.proxyParts(
+                leftWeight: accumulated.x, leftSum: accumulated.y,
+                rightWeight: stats.weight - accumulated.x, rightSum: stats.sum - accumulated.y)
+            // Divide only when the candidate can be the best: the margin keeps the outcome that of
+            // comparing the divided proxies (proxies are ≥ 0).
+            if numerator >= best * denominator * (1 - 1e-9) {
+                let proxy = numerator / denominator
+                if proxy > best {
+                    best = proxy
+                    bestPosition = p
+                }
             }
         }
         guard bestPosition > 0 else { return nil }
@@ -162,23 +175,23 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
                      threshold: values[bestPosition - 1] / 2 + values[bestPosition] / 2)
     }
 
-    private func isConstant(feature f: Int, start: Int, end: Int) -> Bool {
-        let values = workspace.values + f * workspace.count
+    private func isConstant(feature f: Int, start: Int, end: Int, depth: Int) -> Bool {
+        let values = workspace.values(feature: f, depth: depth)
         return values[end - 1] <= values[start] + Self.equalValueTolerance
     }
 
     /// The best split over the candidate features of a node.
-    private mutating func bestSplit(start: Int, end: Int, stats: Stats,
+    private mutating func bestSplit(start: Int, end: Int, depth: Int, stats: Stats,
                                     pairs: UnsafeMutablePointer<SIMD2<Double>>) -> Split? {
         let featureCount = workspace.featureCount
         if maxFeatures < featureCount {
-            return bestSplitOfRandomFeatures(start: start, end: end, stats: stats, pairs: pairs)
+            return bestSplitOfRandomFeatures(start: start, end: end, depth: depth, stats: stats, pairs: pairs)
         }
         let useThreads = parallel && (end - start) * featureCount >= 100_000
         if !useThreads {
             var best: Split?
-            for f in 0..<featureCount where !isConstant(feature: f, start: start, end: end) {
-                if let split = bestSplit(feature: f, start: start, end: end, stats: stats, pairs: pairs),
+            for f in 0..<featureCount where !isConstant(feature: f, start: start, end: end, depth: depth) {
+                if let split = bestSplit(feature: f, start: start, end: end, depth: depth, stats: stats, pairs: pairs),
                    split.proxy > (best?.proxy ?? -.infinity) {
                     best = split
                 }
@@ -193,8 +206,9 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
         let grower = self
         DispatchQueue.concurrentPerform(iterations: featureCount) { f in
             let pairs = UnsafeMutablePointer(mutating: shared.buffer.baseAddress!)
-            if !grower.isConstant(feature: f, start: start, end: end) {
-                out.buffer[f] = grower.bestSplit(feature: f, start: start, end: end, stats: stats, pairs: pairs)
+            if !grower.isConstant(feature: f, start: start, end: end, depth: depth) {
+                out.buffer[f] = grower.bestSplit(feature: f, start: start, end: end, depth: depth, stats: stats,
+                                                 pairs: pairs)
             }
         }
         var best: Split?
@@ -206,7 +220,7 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
 
     /// scikit-learn's sampling of `max_features`: features are drawn without replacement until
     /// `maxFeatures` have been drawn and at least one of them was not constant in the node.
-    private mutating func bestSplitOfRandomFeatures(start: Int, end: Int, stats: Stats,
+    private mutating func bestSplitOfRandomFeatures(start: Int, end: Int, depth: Int, stats: Stats,
                                                     pairs: UnsafeMutablePointer<SIMD2<Double>>) -> Split? {
         var order = Array(0..<workspace.featureCount)
         var drawn = 0, nonConstant = 0
@@ -216,9 +230,9 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
             order.swapAt(drawn, pick)
             let f = order[drawn]
             drawn += 1
-            if isConstant(feature: f, start: start, end: end) { continue }
+            if isConstant(feature: f, start: start, end: end, depth: depth) { continue }
             nonConstant += 1
-            if let split = bestSplit(feature: f, start: start, end: end, stats: stats, pairs: pairs),
+            if let split = bestSplit(feature: f, start: start, end: end, depth: depth, stats: stats, pairs: pairs),
                split.proxy > (best?.proxy ?? -.infinity) {
                 best = split
             }

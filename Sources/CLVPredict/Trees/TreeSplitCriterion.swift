@@ -1,9 +1,13 @@
 /// How a tree scores a candidate split from the weight and the weighted target sum on each side.
 ///
-/// `proxy` only has to rank the splits of one node as the impurity decrease does; `impurity` is the
-/// node impurity itself (stored in the nodes and used for `minImpurityDecrease`).
+/// The proxy only has to rank the splits of one node as the impurity decrease does; it comes as a
+/// fraction over one common denominator so that a scan can skip the division for the many candidates
+/// that are clearly worse than the best so far. `impurity` is the node impurity itself (stored in the
+/// nodes and used for `minImpurityDecrease`).
 protocol TreeSplitCriterion: Sendable {
-    static func proxy(leftWeight: Double, leftSum: Double, rightWeight: Double, rightSum: Double) -> Double
+    /// The proxy as numerator / denominator, the denominator > 0.
+    static func proxyParts(leftWeight: Double, leftSum: Double, rightWeight: Double, rightSum: Double)
+        -> (numerator: Double, denominator: Double)
     static func impurity(weight: Double, sum: Double, sumOfSquares: Double) -> Double
 }
 
@@ -13,10 +17,11 @@ protocol TreeSplitCriterion: Sendable {
 /// plus the node weight, a constant within the node.
 enum GiniCriterion: TreeSplitCriterion {
     @inline(__always)
-    static func proxy(leftWeight: Double, leftSum: Double, rightWeight: Double, rightSum: Double) -> Double {
+    static func proxyParts(leftWeight: Double, leftSum: Double, rightWeight: Double, rightSum: Double)
+        -> (numerator: Double, denominator: Double) {
         let leftZeros = leftWeight - leftSum, rightZeros = rightWeight - rightSum
-        return (leftSum * leftSum + leftZeros * leftZeros) / leftWeight
-            + (rightSum * rightSum + rightZeros * rightZeros) / rightWeight
+        let left = leftSum * leftSum + leftZeros * leftZeros, right = rightSum * rightSum + rightZeros * rightZeros
+        return (left * rightWeight + right * leftWeight, leftWeight * rightWeight)
     }
 
     @inline(__always)
@@ -33,8 +38,9 @@ enum GiniCriterion: TreeSplitCriterion {
 /// W_L·W_R / W · (mean_L − mean_R)² (`friedman_mse`) does.
 enum SquaredErrorCriterion: TreeSplitCriterion {
     @inline(__always)
-    static func proxy(leftWeight: Double, leftSum: Double, rightWeight: Double, rightSum: Double) -> Double {
-        leftSum * leftSum / leftWeight + rightSum * rightSum / rightWeight
+    static func proxyParts(leftWeight: Double, leftSum: Double, rightWeight: Double, rightSum: Double)
+        -> (numerator: Double, denominator: Double) {
+        (leftSum * leftSum * rightWeight + rightSum * rightSum * leftWeight, leftWeight * rightWeight)
     }
 
     @inline(__always)

@@ -1,33 +1,33 @@
 import Dispatch
 
-/// The rows one tree trains on (those with positive weight), in presorted order per feature, plus
-/// scratch space. Node segments `start..<end` are the same for every feature; a split partitions
-/// each feature's segment, stably, into the left rows followed by the right rows.
+/// The rows one tree trains on (those with positive weight), in presorted order per feature.
+///
+/// A node's rows are the segment `start..<end` of every feature's list, in the list of its depth:
+/// the presorted lists for the root (never written, so boosting stages reuse them), then two sets of
+/// lists for odd and even depths. A split copies its node's segments from the node's lists into the
+/// children's lists, left rows first, each side still sorted. Segments of nodes waiting on the stack
+/// are disjoint from those being written, so two sets suffice.
 final class TreeWorkspace: @unchecked Sendable {
     /// Rows in the tree (positive weight).
     let count: Int
     let featureCount: Int
-    let rows: UnsafeMutablePointer<Int32>
-    let values: UnsafeMutablePointer<Double>
     /// 1 if the table row goes to the left child of the split being applied.
     let goesLeft: UnsafeMutablePointer<UInt8>
-    private let scratchRows: UnsafeMutablePointer<Int32>
-    private let scratchValues: UnsafeMutablePointer<Double>
-    private let scratchLanes: Int
+    private let rowLists: [UnsafeMutablePointer<Int32>]
+    private let valueLists: [UnsafeMutablePointer<Double>]
 
-    /// The rows of `columns` with `include[row] == true`, keeping the presorted order.
-    init(columns: PresortedColumns, include: UnsafeBufferPointer<Bool>?, lanes: Int) {
+    /// The rows of `columns` with `include[row] == true` (all rows if nil), in presorted order.
+    init(columns: PresortedColumns, include: UnsafeBufferPointer<Bool>?) {
         let n = columns.rowCount, features = columns.featureCount
         let count = include.map { $0.reduce(0) { $0 + ($1 ? 1 : 0) } } ?? n
         self.count = count
         featureCount = features
-        rows = .allocate(capacity: max(1, count * features))
-        values = .allocate(capacity: max(1, count * features))
+        let size = max(1, count * features)
+        rowLists = (0..<3).map { _ in .allocate(capacity: size) }
+        valueLists = (0..<3).map { _ in .allocate(capacity: size) }
         goesLeft = .allocate(capacity: max(1, n))
         goesLeft.initialize(repeating: 0, count: max(1, n))
-        scratchLanes = max(1, lanes)
-        scratchRows = .allocate(capacity: max(1, count * scratchLanes))
-        scratchValues = .allocate(capacity: max(1, count * scratchLanes))
+        let (rows, values) = (rowLists[0], valueLists[0])
         if let include {
             for f in 0..<features {
                 var q = f * count
@@ -38,48 +38,54 @@ final class TreeWorkspace: @unchecked Sendable {
                 }
             }
         } else {
-            rows.update(from: columns.rows, count: n * features)
-            values.update(from: columns.values, count: n * features)
+            rows.initialize(from: columns.rows, count: n * features)
+            values.initialize(from: columns.values, count: n * features)
         }
-    }
-
-    /// Puts every feature's rows back in the presorted order of `source` (a workspace over the same rows).
-    func reset(from source: TreeWorkspace) {
-        rows.update(from: source.rows, count: count * featureCount)
-        values.update(from: source.values, count: count * featureCount)
     }
 
     deinit {
-        rows.deallocate(); values.deallocate(); goesLeft.deallocate()
-        scratchRows.deallocate(); scratchValues.deallocate()
+        for list in rowLists { list.deallocate() }
+        for list in valueLists { list.deallocate() }
+        goesLeft.deallocate()
     }
 
-    /// Splits segment `start..<end` of every feature except `sorted` (already in left/right order) into
-    /// the rows with `goesLeft` set, then the others; `lanes` > 1 spreads the features over threads.
-    func partition(start: Int, end: Int, except sorted: Int, parallel: Bool) {
-        let features = (0..<featureCount).filter { $0 != sorted }
-        let lanes = parallel ? min(scratchLanes, features.count) : 1
-        let work: @Sendable (Int) -> Void = { lane in
-            let scratchR = self.scratchRows + lane * self.count
-            let scratchV = self.scratchValues + lane * self.count
-            var k = lane
-            while k < features.count {
-                let base = features[k] * self.count
-                let rows = self.rows + base, values = self.values + base
-                var l = start, s = 0
-                for p in start..<end {
-                    let row = rows[p], value = values[p]
-                    let left = Int(self.goesLeft[Int(row)])
-                    rows[l] = row; values[l] = value
-                    scratchR[s] = row; scratchV[s] = value
-                    l += left
-                    s += 1 - left
-                }
-                (rows + l).update(from: scratchR, count: s)
-                (values + l).update(from: scratchV, count: s)
-                k += lanes
+    private func list(_ depth: Int) -> Int { depth == 0 ? 0 : 1 + depth % 2 }
+
+    /// Feature `f`'s sorted rows for the nodes at `depth` (index with the node's segment).
+    func rows(feature f: Int, depth: Int) -> UnsafeMutablePointer<Int32> { rowLists[list(depth)] + f * count }
+
+    /// Feature `f`'s sorted values for the nodes at `depth`.
+    func values(feature f: Int, depth: Int) -> UnsafeMutablePointer<Double> { valueLists[list(depth)] + f * count }
+
+    /// Copies the segment `start..<end` of a node at `depth` into the lists of depth + 1: the
+    /// `leftCount` rows with `goesLeft` set first, then the others, each side in the same order;
+    /// `sorted` is already in that order (its split feature) and is copied as is. With `allFeatures`
+    /// false only feature 0 is copied, enough for children that will be leaves.
+    func partition(start: Int, end: Int, leftCount: Int, depth: Int, sorted: Int, allFeatures: Bool, parallel: Bool) {
+        let features = allFeatures ? featureCount : 1
+        let work: @Sendable (Int) -> Void = { f in
+            let fromRows = self.rows(feature: f, depth: depth), fromValues = self.values(feature: f, depth: depth)
+            let toRows = self.rows(feature: f, depth: depth + 1), toValues = self.values(feature: f, depth: depth + 1)
+            if f == sorted {
+                (toRows + start).update(from: fromRows + start, count: end - start)
+                (toValues + start).update(from: fromValues + start, count: end - start)
+                return
+            }
+            var l = start, r = start + leftCount
+            for p in start..<end {
+                let row = fromRows[p], value = fromValues[p]
+                let left = Int(self.goesLeft[Int(row)])
+                let destination = left != 0 ? l : r
+                toRows[destination] = row
+                toValues[destination] = value
+                l += left
+                r += 1 - left
             }
         }
-        if lanes > 1 { DispatchQueue.concurrentPerform(iterations: lanes, execute: work) } else { work(0) }
+        if parallel && features > 1 {
+            DispatchQueue.concurrentPerform(iterations: features, execute: work)
+        } else {
+            for f in 0..<features { work(f) }
+        }
     }
 }
