@@ -114,6 +114,24 @@ struct ForestTests {
         #expect(treeMaxAbsDifference(forest.probabilities(data.test.features), tree.probabilities(data.test.features)) <= 1e-15)
     }
 
+    /// The block scorer (adjacent children, all rows of a block stepping together, blocks on several
+    /// threads) against walking each tree node by node, on 5000 rows, some of them exactly on thresholds.
+    @Test("block scoring equals walking each tree")
+    func blockScoringEqualsWalking() throws {
+        let data = try ForestData()
+        let forest = try RandomForest.fit(data.train, options: .init(treeCount: 25, seed: 3))
+        var rows = (0..<5000).map { data.test.features.row($0 % data.test.count) }
+        for i in stride(from: 0, to: rows.count, by: 7) {
+            let tree = forest.trees[i % forest.trees.count]
+            rows[i][tree.feature[0]] = tree.threshold[0]
+        }
+        let table = try FeatureTable(names: data.test.features.names, rows: rows)
+        let walked = rows.map { row in forest.trees.reduce(0.0) { $0 + $1.value[$1.leaf(for: row)] } / 25 }
+        #expect(forest.probabilities(table) == walked)
+        let tree = forest.trees[0]
+        #expect(tree.predictions(table) == rows.map { tree.value[tree.leaf(for: $0)] })
+    }
+
     @Test("max features as scikit-learn resolves it", arguments: [
         (RandomForest.MaxFeatures.sqrt, 20, 4), (.sqrt, 8, 2), (.sqrt, 1, 1), (.log2, 20, 4), (.log2, 1, 1),
         (.all, 7, 7), (.count(3), 7, 3), (.fraction(0.5), 7, 3), (.fraction(0.01), 7, 1),
