@@ -58,6 +58,17 @@ struct TreeTests {
         #expect(model.probabilities(try FeatureTable(names: ["x"], rows: [[6.5], [6.5000001], [-100]])) == [0, 1, 0])
     }
 
+    /// Worked example: sorted, the values are −7.5, −2 | −1, −0, 0, 3 with labels 1, 1 | 0, 0, 0, 0, so
+    /// the only pure split is halfway between −2 and −1; −0 and 0 are one value.
+    @Test("negative values and signed zeros sort as numbers")
+    func negativeValues() throws {
+        let data = try LabeledData(features: FeatureTable(names: ["x"], rows: [[0.0], [-1], [-7.5], [3], [-0.0], [-2]]),
+                                   labels: [0, 0, 1, 0, 0, 1])
+        let tree = try DecisionTree.fit(data).tree
+        #expect(tree.feature == [0, -1, -1] && tree.threshold[0] == -1.5 && tree.value == [2.0 / 6, 1, 0])
+        #expect(tree.sampleCount == [6, 2, 4])
+    }
+
     @Test("equally good features: the first column wins")
     func tieBreak() throws {
         let rows: [[Double]] = [[1, 1], [2, 2], [3, 3], [4, 4]]

@@ -61,9 +61,8 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
 
     /// Grows the tree; node values are the weighted target means (class-1 shares for 0/1 targets).
     mutating func grow() -> (tree: FittedTree, leaves: [TreeLeafSegment]) {
-        let pairs = UnsafeMutablePointer<SIMD2<Double>>.allocate(capacity: max(1, weight.count))
+        let pairs = TreeRowData(weight: weight, target: target)
         defer { pairs.deallocate() }
-        for r in 0..<weight.count { pairs[r] = SIMD2(weight[r], weight[r] * target[r]) }
 
         var feature: [Int] = [], threshold: [Double] = [], left: [Int] = [], right: [Int] = []
         var value: [Double] = [], sampleCount: [Int] = [], weighted: [Double] = [], impurity: [Double] = []
@@ -143,7 +142,22 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
 
     /// The best split of one feature's segment, or nil when no candidate is valid.
     private func bestSplit(feature f: Int, start: Int, end: Int, depth: Int, stats: Stats,
-                           pairs: UnsafeMutablePointer<SIMD2<Double>>) -> Split? {
+                           pairs: TreeRowData) -> Split? {
+        switch pairs {
+        case let .general(data):
+            return bestSplit(feature: f, start: start, end: end, depth: depth, stats: stats,
+                             rowSums: TreeGeneralRows(pairs: data))
+        case let .countedLabels(data):
+            return bestSplit(feature: f, start: start, end: end, depth: depth, stats: stats,
+                             rowSums: TreeCountedLabelRows(packed: data))
+        case let .unitWeights(data):
+            return bestSplit(feature: f, start: start, end: end, depth: depth, stats: stats,
+                             rowSums: TreeUnitWeightRows(targets: data))
+        }
+    }
+
+    private func bestSplit<Rows: TreeRowAccumulator>(feature f: Int, start: Int, end: Int, depth: Int, stats: Stats,
+                                                     rowSums: Rows) -> Split? {
         let rows = workspace.rows(feature: f, depth: depth), values = workspace.values(feature: f, depth: depth)
         let minLeaf = limits.minSamplesLeaf
         let lastLeft = end - minLeaf
@@ -152,7 +166,7 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
         var accumulated = SIMD2<Double>(0, 0)
         var p = start
         while p < end - 1 {
-            accumulated += pairs[Int(rows[p])]
+            rowSums.add(Int(rows[p]), to: &accumulated)
             p += 1
             if p - start < minLeaf { continue }
             if p > lastLeft { break }
@@ -182,7 +196,7 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
 
     /// The best split over the candidate features of a node.
     private mutating func bestSplit(start: Int, end: Int, depth: Int, stats: Stats,
-                                    pairs: UnsafeMutablePointer<SIMD2<Double>>) -> Split? {
+                                    pairs: TreeRowData) -> Split? {
         let featureCount = workspace.featureCount
         if maxFeatures < featureCount {
             return bestSplitOfRandomFeatures(start: start, end: end, depth: depth, stats: stats, pairs: pairs)
@@ -202,10 +216,8 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
         results.initialize(repeating: nil, count: featureCount)
         defer { results.deinitialize(count: featureCount); results.deallocate() }
         let out = TreeSharedBuffer(UnsafeMutableBufferPointer(start: results, count: featureCount))
-        let shared = TreeConstBuffer(UnsafeBufferPointer(start: pairs, count: weight.count))
         let grower = self
         DispatchQueue.concurrentPerform(iterations: featureCount) { f in
-            let pairs = UnsafeMutablePointer(mutating: shared.buffer.baseAddress!)
             if !grower.isConstant(feature: f, start: start, end: end, depth: depth) {
                 out.buffer[f] = grower.bestSplit(feature: f, start: start, end: end, depth: depth, stats: stats,
                                                  pairs: pairs)
@@ -221,7 +233,7 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
     /// scikit-learn's sampling of `max_features`: features are drawn without replacement until
     /// `maxFeatures` have been drawn and at least one of them was not constant in the node.
     private mutating func bestSplitOfRandomFeatures(start: Int, end: Int, depth: Int, stats: Stats,
-                                                    pairs: UnsafeMutablePointer<SIMD2<Double>>) -> Split? {
+                                                    pairs: TreeRowData) -> Split? {
         var order = Array(0..<workspace.featureCount)
         var drawn = 0, nonConstant = 0
         var best: Split?
