@@ -61,8 +61,8 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
 
     /// Grows the tree; node values are the weighted target means (class-1 shares for 0/1 targets).
     mutating func grow() -> (tree: FittedTree, leaves: [TreeLeafSegment]) {
-        let pairs = TreeRowData(weight: weight, target: target)
-        defer { pairs.deallocate() }
+        let rowData = TreeRowData(weight: weight, target: target)
+        defer { rowData.deallocate() }
 
         var feature: [Int] = [], threshold: [Double] = [], left: [Int] = [], right: [Int] = []
         var value: [Double] = [], sampleCount: [Int] = [], weighted: [Double] = [], impurity: [Double] = []
@@ -83,7 +83,7 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
 
             var chosen: (split: Split, left: Stats, right: Stats)?
             if !mustBeLeaf(s, depth: item.depth),
-               let split = bestSplit(start: item.start, end: item.end, depth: item.depth, stats: s, pairs: pairs) {
+               let split = bestSplit(start: item.start, end: item.end, depth: item.depth, stats: s, rowData: rowData) {
                 let l = stats(feature: split.feature, start: item.start, end: split.position, depth: item.depth)
                 let r = stats(feature: split.feature, start: split.position, end: item.end, depth: item.depth)
                 let decrease = (s.weight / totalWeight)
@@ -142,8 +142,8 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
 
     /// The best split of one feature's segment, or nil when no candidate is valid.
     private func bestSplit(feature f: Int, start: Int, end: Int, depth: Int, stats: Stats,
-                           pairs: TreeRowData) -> Split? {
-        switch pairs {
+                           rowData: TreeRowData) -> Split? {
+        switch rowData {
         case let .general(data):
             return bestSplit(feature: f, start: start, end: end, depth: depth, stats: stats,
                              rowSums: TreeGeneralRows(pairs: data))
@@ -196,16 +196,16 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
 
     /// The best split over the candidate features of a node.
     private mutating func bestSplit(start: Int, end: Int, depth: Int, stats: Stats,
-                                    pairs: TreeRowData) -> Split? {
+                                    rowData: TreeRowData) -> Split? {
         let featureCount = workspace.featureCount
         if maxFeatures < featureCount {
-            return bestSplitOfRandomFeatures(start: start, end: end, depth: depth, stats: stats, pairs: pairs)
+            return bestSplitOfRandomFeatures(start: start, end: end, depth: depth, stats: stats, rowData: rowData)
         }
         let useThreads = parallel && (end - start) * featureCount >= 100_000
         if !useThreads {
             var best: Split?
             for f in 0..<featureCount where !isConstant(feature: f, start: start, end: end, depth: depth) {
-                if let split = bestSplit(feature: f, start: start, end: end, depth: depth, stats: stats, pairs: pairs),
+                if let split = bestSplit(feature: f, start: start, end: end, depth: depth, stats: stats, rowData: rowData),
                    split.proxy > (best?.proxy ?? -.infinity) {
                     best = split
                 }
@@ -220,7 +220,7 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
         DispatchQueue.concurrentPerform(iterations: featureCount) { f in
             if !grower.isConstant(feature: f, start: start, end: end, depth: depth) {
                 out.buffer[f] = grower.bestSplit(feature: f, start: start, end: end, depth: depth, stats: stats,
-                                                 pairs: pairs)
+                                                 rowData: rowData)
             }
         }
         var best: Split?
@@ -233,7 +233,7 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
     /// scikit-learn's sampling of `max_features`: features are drawn without replacement until
     /// `maxFeatures` have been drawn and at least one of them was not constant in the node.
     private mutating func bestSplitOfRandomFeatures(start: Int, end: Int, depth: Int, stats: Stats,
-                                                    pairs: TreeRowData) -> Split? {
+                                                    rowData: TreeRowData) -> Split? {
         var order = Array(0..<workspace.featureCount)
         var drawn = 0, nonConstant = 0
         var best: Split?
@@ -244,7 +244,7 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
             drawn += 1
             if isConstant(feature: f, start: start, end: end, depth: depth) { continue }
             nonConstant += 1
-            if let split = bestSplit(feature: f, start: start, end: end, depth: depth, stats: stats, pairs: pairs),
+            if let split = bestSplit(feature: f, start: start, end: end, depth: depth, stats: stats, rowData: rowData),
                split.proxy > (best?.proxy ?? -.infinity) {
                 best = split
             }
