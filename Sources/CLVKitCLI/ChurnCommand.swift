@@ -248,9 +248,14 @@ extension CLV.Churn {
                 let at = cutoff ?? ingest.lastDate!
                 let builder = FeatureBuilder(rows: rows, dataEnd: at, options: header.featureOptions,
                                              modelScores: header.modelScores.flatMap(TransactionModelKind.init))
+                let featuresStarted = ProgressLine.now()
                 let set = try builder.set(at: at)
                 let features = try FeatureBuilder.align(set.features, to: header.features)
+                let scoring = ProgressLine.now()
                 let p = model.probabilities(features)
+                if ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil {
+                    printError("timing: score \(ProgressLine.now() - scoring) s for \(p.count) customers (\(header.classifier.rawValue)); features \(scoring - featuresStarted) s")
+                }
                 let order = p.indices.sorted { p[$0] > p[$1] || (p[$0] == p[$1] && $0 < $1) }
                 var decile = [Int](repeating: 0, count: p.count)
                 for (rank, i) in order.enumerated() { decile[i] = rank * 10 / max(p.count, 1) + 1 }

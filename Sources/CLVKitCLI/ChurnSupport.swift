@@ -4,7 +4,7 @@ import Foundation
 
 /// The classifiers `clv churn` trains.
 enum ClassifierKind: String, ExpressibleByArgument, CaseIterable, Codable {
-    case logistic, svm = "linear-svm", mlp
+    case logistic, svm = "linear-svm", mlp, tree, forest, gbt
 
     /// Trains this classifier on `data` (seeded; `balanced` weights the classes equally).
     func train(_ data: LabeledData, seed: UInt64, balanced: Bool) throws -> any BinaryClassifier {
@@ -14,6 +14,15 @@ enum ClassifierKind: String, ExpressibleByArgument, CaseIterable, Codable {
         case .svm: return try LinearSVM.fit(data, options: .init(C: 1, classWeighting: weighting, standardize: true))
         case .mlp: return try MultilayerPerceptron.fit(data, options: .init(hiddenLayers: [32], maxEpochs: 30, earlyStopping: true, seed: seed,
                                                                              classWeighting: weighting))
+        case .tree:
+            return try DecisionTree.fit(data, options: .init(limits: TreeLimits(maxDepth: 6, minSamplesLeaf: 20),
+                                                             classWeights: balanced ? .balanced : .none))
+        case .forest:
+            return try RandomForest.fit(data, options: .init(treeCount: 100, limits: TreeLimits(maxDepth: 10, minSamplesLeaf: 5),
+                                                             classWeights: balanced ? .balanced : .none, seed: seed))
+        case .gbt:
+            return try GradientBoostedTrees.fit(data, options: .init(stageCount: 100, learningRate: 0.1, limits: TreeLimits(maxDepth: 3),
+                                                                     classWeights: balanced ? .balanced : .none))
         }
     }
 
@@ -24,6 +33,9 @@ enum ClassifierKind: String, ExpressibleByArgument, CaseIterable, Codable {
         case let m as LogisticRegression: return try encoder.encode(ChurnModelFile(header: header, model: m))
         case let m as LinearSVM: return try encoder.encode(ChurnModelFile(header: header, model: m))
         case let m as MultilayerPerceptron: return try encoder.encode(ChurnModelFile(header: header, model: m))
+        case let m as DecisionTree: return try encoder.encode(ChurnModelFile(header: header, model: m.parameters))
+        case let m as RandomForest: return try encoder.encode(ChurnModelFile(header: header, model: m.parameters))
+        case let m as GradientBoostedTrees: return try encoder.encode(ChurnModelFile(header: header, model: m.parameters))
         default: throw PredictionError.modelFile("cannot save a \(model.name) model")
         }
     }
@@ -34,6 +46,9 @@ enum ClassifierKind: String, ExpressibleByArgument, CaseIterable, Codable {
         case .logistic: return try decoder.decode(ChurnModelFile<LogisticRegression>.self, from: data).model
         case .svm: return try decoder.decode(ChurnModelFile<LinearSVM>.self, from: data).model
         case .mlp: return try decoder.decode(ChurnModelFile<MultilayerPerceptron>.self, from: data).model
+        case .tree: return try DecisionTree(parameters: decoder.decode(ChurnModelFile<DecisionTree.Parameters>.self, from: data).model)
+        case .forest: return try RandomForest(parameters: decoder.decode(ChurnModelFile<RandomForest.Parameters>.self, from: data).model)
+        case .gbt: return try GradientBoostedTrees(parameters: decoder.decode(ChurnModelFile<GradientBoostedTrees.Parameters>.self, from: data).model)
         }
     }
 }

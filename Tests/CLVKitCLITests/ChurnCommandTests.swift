@@ -10,11 +10,11 @@ struct ChurnCommandTests {
         let dir = try TestData.temporaryDirectory()
         let page = dir.appendingPathComponent("churn.html").path
         let r = try CLVCommand.run(["churn", "evaluate", Self.log, "--cutoff", "2024-09-30", "--horizon", "13w", "--as-of", "2030-01-01",
-                                    "--classifiers", "logistic,linear-svm", "--format", "json", "--report", page, "--lang", "zh", "-q"])
+                                    "--classifiers", "logistic,linear-svm,tree,gbt", "--format", "json", "--report", page, "--lang", "zh", "-q"])
         #expect(r.status == 0, "\(r.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
         let models = json["models"] as! [[String: Any]]
-        #expect(models.map { $0["name"] as! String } == ["logistic", "linear-svm", "p_alive_baseline"])
+        #expect(models.map { $0["name"] as! String } == ["logistic", "linear-svm", "tree", "gbt", "p_alive_baseline"])
         for m in models {
             for key in ["roc_auc", "pr_auc", "precision", "recall", "f1", "accuracy", "brier"] {
                 let v = try #require(m[key] as? Double, "\(key)")
@@ -31,10 +31,11 @@ struct ChurnCommandTests {
         #expect(html.contains("ROC 曲线") && html.components(separatedBy: "<svg").count - 1 == 3)
     }
 
-    @Test func trainSavesAVersionedModelThatPredictScores() throws {
+    @Test(arguments: ["logistic", "forest"])
+    func trainSavesAVersionedModelThatPredictScores(classifier: String) throws {
         let dir = try TestData.temporaryDirectory()
-        let model = dir.appendingPathComponent("churn.json").path
-        let t = try CLVCommand.run(["churn", "train", Self.log, "--classifier", "logistic", "--horizon", "13w", "-o", model, "--as-of", "2030-01-01", "-q"])
+        let model = dir.appendingPathComponent("churn-\(classifier).json").path
+        let t = try CLVCommand.run(["churn", "train", Self.log, "--classifier", classifier, "--horizon", "13w", "-o", model, "--as-of", "2030-01-01", "-q"])
         #expect(t.status == 0, "\(t.stderr)")
         let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: model))) as! [String: Any]
         let header = saved["header"] as! [String: Any]
