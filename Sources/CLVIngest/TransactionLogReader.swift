@@ -106,7 +106,7 @@ final class Ingestor {
 
     let dateParser: DateParser
     let amountParser: AmountParser
-    private var customersTable = ByteKeyTable(capacity: 1 << 16)
+    private var customersTable = ByteKeyTable(capacity: 1024)
     var customers: ByteKeyTable { customersTable }
     let orders = ByteKeyTable(capacity: 1 << 10)
     private var channelsTable = ByteKeyTable(capacity: 16)
@@ -548,13 +548,18 @@ final class Ingestor {
     /// Runs the first pass on two parts of the file at once and merges the second into this one.
     /// Returns false (and leaves this ingestor untouched) when a quoted field spans lines, since then
     /// not every line break ends a record and the split might fall inside one.
-    func parallelFirstPass(progress: TransactionLogReader.Progress?, splitAt forcedSplit: Int? = nil) throws -> Bool {
+    func parallelFirstPass(progress: TransactionLogReader.Progress?, estimate: CustomerCountEstimate? = nil,
+                           splitAt forcedSplit: Int? = nil) throws -> Bool {
         let bytes = input.bytes
         var split = forcedSplit ?? (dataStart + (bytes.count - dataStart) / 2)
         while split < bytes.count, bytes[split - 1] != 0x0A { split += 1 }
         guard split > dataStart, split < bytes.count else { return false }
         let first = try Ingestor(partOf: self, bytes: split - dataStart)
         let second = try Ingestor(partOf: self, bytes: bytes.count - split)
+        if let estimate {
+            first.reserveCustomers(estimate, bytes: split - dataStart)
+            second.reserveCustomers(estimate, bytes: bytes.count - split)
+        }
         let results = ConcurrentResults<(line: Int, lineBreakInQuotes: Bool)>(count: 2)
         let workers = UncheckedPair(first, second)
         let report = UncheckedPair(progress, 0) // only the first worker reports progress
@@ -574,6 +579,18 @@ final class Ingestor {
         merge(second, lineOffset: firstEnd - 1)
         mergeSeconds = MonotonicClock.now() - merging
         return true
+    }
+
+    /// Samples the first rows for the number of customers to expect.
+    func customerCountEstimate() -> CustomerCountEstimate {
+        CustomerCountEstimate(bytes: input.bytes, separator: separator, customerField: columns.customer,
+                              start: dataStart, line: dataLine)
+    }
+
+    /// Sizes the customer id table for the customers expected in `bytes` bytes of rows.
+    func reserveCustomers(_ estimate: CustomerCountEstimate, bytes: Int) {
+        let expected = estimate.customers(inBytes: bytes)
+        customers.reserve(expected, keyBytes: estimate.keyBytes(customers: expected))
     }
 
     /// Takes over the state of a worker that read the first part.
@@ -669,8 +686,10 @@ final class Ingestor {
     func scan(progress: TransactionLogReader.Progress?) throws -> PhaseTimes {
         var times = PhaseTimes()
         let total = input.bytes.count
-        let splitDone = canSplit ? try parallelFirstPass(progress: progress) : false
+        let estimate = customerCountEstimate()
+        let splitDone = canSplit ? try parallelFirstPass(progress: progress, estimate: estimate) : false
         if !splitDone {
+            reserveCustomers(estimate, bytes: total - dataStart)
             firstPass(from: dataStart, to: total, line: dataLine, progress: progress)
         }
         progress?(total, total)
