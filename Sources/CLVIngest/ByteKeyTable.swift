@@ -116,11 +116,13 @@ final class ByteKeyTable {
         }
     }
 
-    /// Makes room for `additional` more keys without rehashing on the way.
-    func reserve(_ additional: Int) {
+    /// Makes room for `additional` more keys (of `keyBytes` bytes in all) without rehashing or
+    /// copying on the way.
+    func reserve(_ additional: Int, keyBytes: Int = 0) {
         let needed = count + additional
         offsets.reserveCapacity(needed)
         lengths.reserveCapacity(needed)
+        if keyBytes > 0 { arena.reserveCapacity(arena.count + keyBytes) }
         if needed * 2 > slots.count {
             var size = slots.count
             while needed * 2 > size { size <<= 1 }

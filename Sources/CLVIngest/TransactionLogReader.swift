@@ -9,7 +9,8 @@ import Foundation
 /// One pass over the memory-mapped, UTF-8 input: each row is split in place, its fields parsed without
 /// building strings, and folded into its customer's running statistics (``CustomerState``). Customers
 /// whose rows are not in date order are recomputed from a second pass that collects only their rows.
-/// Memory: about 100 bytes per customer plus the customer-id bytes, and 16 bytes per row of
+/// Memory: 56 bytes per customer (and 40 with a holdout window, 16 with a channel and 8 with a quantity
+/// column, 24 for each customer with a return) plus the customer-id bytes, and 16 bytes per row of
 /// out-of-order customers (none when the log is sorted by date or by customer and date).
 public enum TransactionLogReader {
     /// Called with (bytes done, bytes total) every few thousand rows.
@@ -105,12 +106,12 @@ final class Ingestor {
 
     let dateParser: DateParser
     let amountParser: AmountParser
-    private var customersTable = ByteKeyTable(capacity: 1 << 16)
+    private var customersTable = ByteKeyTable(capacity: 1024)
     var customers: ByteKeyTable { customersTable }
     let orders = ByteKeyTable(capacity: 1 << 10)
     private var channelsTable = ByteKeyTable(capacity: 16)
     var channels: ByteKeyTable { channelsTable }
-    var states: StateBuffer
+    var states: CustomerStates
     var orderInfo: [OrderInfo] = []
     var fingerprints = Set<UInt64>()
     var previousCustomer = -1
@@ -137,8 +138,6 @@ final class Ingestor {
         self.options = options
         self.summary = summary
         guard input.bytes.count > 0 else { throw IngestError.emptyInput(file: input.name) }
-        // A row takes at least 5 bytes ("a,1\n" plus a date), so this bounds the number of customers.
-        states = StateBuffer(capacity: input.bytes.count / 5 + 16)
         separator = options.separator ?? FieldSeparator.detect(in: input.bytes)
         dateParser = try DateParser(format: options.dateFormat, timeZone: options.timeZone)
         amountParser = AmountParser(decimalComma: options.decimalComma)
@@ -147,33 +146,47 @@ final class Ingestor {
         if let cal = summary.calibrationEnd, let obs = summary.observationEnd, cal >= obs {
             throw IngestError.invalidOption("the calibration end (\(cal)) must be before the observation end (\(obs)).")
         }
-        try readHeader()
+        (columns, dataStart, dataLine) = try Self.readHeader(input, separator: separator, options: options)
+        // A row takes at least 5 bytes ("a,1\n" plus a date), so this bounds the number of customers.
+        states = CustomerStates(capacity: input.bytes.count / 5 + 16,
+                                features: Self.features(columns: columns, options: options, summary: summary))
         hot = HotConfig(columns: columns, options: options, summary: summary)
         report.columns = columns.names
     }
 
+    /// The side statistics the summary can need: holdout with a calibration end, returns when negative
+    /// amounts are netted, channels and quantities when there are such columns.
+    static func features(columns: ResolvedColumns, options: IngestOptions, summary: SummaryOptions) -> CustomerStates.Features {
+        CustomerStates.Features(holdout: summary.calibrationEnd != nil,
+                                returns: columns.amount >= 0 && options.returns == .net,
+                                channel: columns.channel >= 0, quantity: columns.quantity >= 0)
+    }
+
     // MARK: Header and columns
 
-    private func readHeader() throws {
+    /// The resolved columns, and the byte offset and line number of the first data row.
+    private static func readHeader(_ input: MappedInput, separator: FieldSeparator,
+                                   options: IngestOptions) throws -> (ResolvedColumns, Int, Int) {
         var scanner = RecordScanner(bytes: input.bytes, separator: separator, keep: 4096)
         guard scanner.next() else { throw IngestError.emptyInput(file: input.name) }
         let fieldCount = scanner.fieldCount
         var header: [String]?
+        var start = 0, line = 1
         if options.hasHeader {
             header = (0..<min(fieldCount, 4096)).map { scanner.string($0) }
-            dataStart = scanner.position
-            dataLine = scanner.line
+            start = scanner.position
+            line = scanner.line
         }
-        columns = try resolve(header: header, fieldCount: fieldCount)
+        return (try resolve(header: header, fieldCount: fieldCount, file: input.name, options: options), start, line)
     }
 
     static func normalized(_ name: String) -> String {
         String(name.lowercased().unicodeScalars.filter { !" _-\t.".unicodeScalars.contains($0) })
     }
 
-    private func resolve(header: [String]?, fieldCount: Int) throws -> ResolvedColumns {
+    private static func resolve(header: [String]?, fieldCount: Int, file: String,
+                                options: IngestOptions) throws -> ResolvedColumns {
         var result = ResolvedColumns()
-        let file = input.name
         func locate(_ role: String, _ ref: ColumnRef?, required: Bool) throws -> Int {
             if let ref {
                 switch ref {
@@ -322,7 +335,7 @@ final class Ingestor {
             customer = previousCustomer
         } else {
             let (index, isNew) = customers.intern(key)
-            if isNew { states.append(CustomerState()) }
+            if isNew { states.append() }
             customer = index
         }
         previousCustomer = customer
@@ -434,16 +447,13 @@ final class Ingestor {
         switch kind {
         case .purchase:
             if inHoldout {
-                states[c].addHoldoutPurchase(period: period, amount: r.amount)
+                states.addHoldoutPurchase(c, period: period, amount: r.amount)
                 return
             }
-            states[c].addPurchase(day: r.day, period: period, amount: r.amount)
+            states.addPurchase(c, day: r.day, period: period, amount: r.amount)
             if r.order < 0 || orderInfo[Int(r.order)].firstPurchaseLine == r.line { states[c].orderCount += 1 }
-            states[c].quantity += r.quantity
-            if r.channel >= 0 {
-                if states[c].acquisitionChannel < 0 { states[c].acquisitionChannel = r.channel }
-                states[c].channelMask |= 1 << UInt64(r.channel & 63)
-            }
+            if let quantities = states.quantities { quantities[c] += r.quantity }
+            if r.channel >= 0 { states.addChannel(c, r.channel) }
         case .returned:
             // With an order id, net into that order's period (when it is this customer's purchase in the same window).
             var target: Int32?
@@ -460,11 +470,11 @@ final class Ingestor {
                 }
             }
             if orderInOtherWindow {
-                states[c].returnsUnmatched += 1 // a calibration purchase returned in the holdout: no leakage backwards
+                states.addUnmatchedReturn(c) // a calibration purchase returned in the holdout: no leakage backwards
             } else if inHoldout {
-                states[c].addHoldoutReturn(amount: r.amount, period: period)
+                states.addHoldoutReturn(c, amount: r.amount, period: period)
             } else {
-                states[c].addReturn(amount: r.amount, period: period, target: target)
+                states.addReturn(c, amount: r.amount, period: period, target: target)
             }
         case .excluded:
             return
@@ -523,7 +533,7 @@ final class Ingestor {
         dateParser = try DateParser(format: options.dateFormat, timeZone: options.timeZone)
         amountParser = parent.amountParser
         report = parent.report
-        states = StateBuffer(capacity: bytes / 5 + 16)
+        states = CustomerStates(capacity: bytes / 5 + 16, features: parent.states.features)
     }
 
     /// Whether the first pass may run on several cores: the per-part statistics merge exactly unless
@@ -538,13 +548,18 @@ final class Ingestor {
     /// Runs the first pass on two parts of the file at once and merges the second into this one.
     /// Returns false (and leaves this ingestor untouched) when a quoted field spans lines, since then
     /// not every line break ends a record and the split might fall inside one.
-    func parallelFirstPass(progress: TransactionLogReader.Progress?, splitAt forcedSplit: Int? = nil) throws -> Bool {
+    func parallelFirstPass(progress: TransactionLogReader.Progress?, estimate: CustomerCountEstimate? = nil,
+                           splitAt forcedSplit: Int? = nil) throws -> Bool {
         let bytes = input.bytes
         var split = forcedSplit ?? (dataStart + (bytes.count - dataStart) / 2)
         while split < bytes.count, bytes[split - 1] != 0x0A { split += 1 }
         guard split > dataStart, split < bytes.count else { return false }
         let first = try Ingestor(partOf: self, bytes: split - dataStart)
         let second = try Ingestor(partOf: self, bytes: bytes.count - split)
+        if let estimate {
+            first.reserveCustomers(estimate, bytes: split - dataStart)
+            second.reserveCustomers(estimate, bytes: bytes.count - split)
+        }
         let results = ConcurrentResults<(line: Int, lineBreakInQuotes: Bool)>(count: 2)
         let workers = UncheckedPair(first, second)
         let report = UncheckedPair(progress, 0) // only the first worker reports progress
@@ -564,6 +579,18 @@ final class Ingestor {
         merge(second, lineOffset: firstEnd - 1)
         mergeSeconds = MonotonicClock.now() - merging
         return true
+    }
+
+    /// Samples the first rows for the number of customers to expect.
+    func customerCountEstimate() -> CustomerCountEstimate {
+        CustomerCountEstimate(bytes: input.bytes, separator: separator, customerField: columns.customer,
+                              start: dataStart, line: dataLine)
+    }
+
+    /// Sizes the customer id table for the customers expected in `bytes` bytes of rows.
+    func reserveCustomers(_ estimate: CustomerCountEstimate, bytes: Int) {
+        let expected = estimate.customers(inBytes: bytes)
+        customers.reserve(expected, keyBytes: estimate.keyBytes(customers: expected))
     }
 
     /// Takes over the state of a worker that read the first part.
@@ -592,8 +619,8 @@ final class Ingestor {
         for k in later.states.indices {
             let theirs = later.states[k]
             if let index = later.customers.withKey(k, { customers.find($0) }) {
-                if states[index].canAbsorb(theirs) {
-                    states[index].absorb(theirs, channelMap: channelMap)
+                if states.canAbsorb(index, later.states, k) {
+                    states.absorb(index, later.states, k, channelMap: channelMap)
                 } else {
                     states[index].unordered = true
                 }
@@ -608,16 +635,8 @@ final class Ingestor {
         } else {
             customers.reserve(kept.count)
             for k in later.states.indices where kept[k] {
-                let theirs = later.states[k]
                 _ = later.customers.withKey(k) { customers.intern($0) }
-                var moved = theirs
-                moved.acquisitionChannel = -1
-                moved.channelMask = 0
-                var channelsOnly = CustomerState()
-                channelsOnly.absorb(theirs, channelMap: channelMap)
-                moved.acquisitionChannel = channelsOnly.acquisitionChannel
-                moved.channelMask = channelsOnly.channelMask
-                states.append(moved)
+                states.appendCopy(of: k, from: later.states, channelMap: channelMap)
             }
         }
         unorderedCustomers = states.indices.reduce(0) { $0 + (states[$1].unordered ? 1 : 0) }
@@ -657,7 +676,7 @@ final class Ingestor {
         guard ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil else { return }
         let line = String(format: "timing: pass 1 %.3f s (merge %.3f s), second pass %.3f s, %@ %.3f s; %d bytes per customer state\n",
                           scanned.scanned - started, mergeSeconds, scanned.replayed - scanned.scanned, last,
-                          MonotonicClock.now() - scanned.replayed, StateBuffer.stride)
+                          MonotonicClock.now() - scanned.replayed, CustomerStates.stride)
         FileHandle.standardError.write(Data(line.utf8))
     }
 
@@ -667,8 +686,10 @@ final class Ingestor {
     func scan(progress: TransactionLogReader.Progress?) throws -> PhaseTimes {
         var times = PhaseTimes()
         let total = input.bytes.count
-        let splitDone = canSplit ? try parallelFirstPass(progress: progress) : false
+        let estimate = customerCountEstimate()
+        let splitDone = canSplit ? try parallelFirstPass(progress: progress, estimate: estimate) : false
         if !splitDone {
+            reserveCustomers(estimate, bytes: total - dataStart)
             firstPass(from: dataStart, to: total, line: dataLine, progress: progress)
         }
         progress?(total, total)
@@ -685,7 +706,7 @@ final class Ingestor {
     /// Second pass: collects the rows of out-of-order customers, sorts them by date and line, and
     /// recomputes those customers from scratch with the same rules.
     private func replayUnordered() {
-        for c in states.indices where states[c].unordered { states[c].resetForReplay() }
+        for c in states.indices where states[c].unordered { states.resetForReplay(c) }
         var rows: [ParsedRow] = []
         var scanner = RecordScanner(bytes: input.bytes, separator: separator, keep: columns.maxIndex + 1,
                                     start: dataStart, line: dataLine)
@@ -853,7 +874,7 @@ struct TableShape {
 
 /// The statistics of one part of the customers (a first-pass worker's), to be turned into columns.
 struct TablePart {
-    let states: StateBuffer
+    let states: CustomerStates
     let keys: ByteKeyTable
     let channels: ByteKeyTable
     /// Which of the states to list (nil: all).
@@ -865,11 +886,14 @@ struct TablePart {
     func row(_ k: Int, _ shape: TableShape, channelNames: [String], counts: inout SummaryCounts,
              customerID: UnsafeBufferPointer<UInt8>) -> SummaryRow? {
         guard kept?[k] ?? true else { return nil }
-        states[k].finish()
+        states.finish(k)
         let s = states[k]
-        counts.returnsNetted += Int(s.returnsNetted)
-        counts.unmatchedReturns += Int(s.returnsUnmatched)
-        counts.holdoutRows += Int(s.holdoutRows)
+        if s.hasReturns, let returns = states.returns {
+            counts.returnsNetted += Int(returns[k].netted)
+            counts.unmatchedReturns += Int(returns[k].unmatched)
+        }
+        let holdout = states.holdout?[k] ?? HoldoutStatistics()
+        counts.holdoutRows += Int(holdout.rows)
         guard s.periodCount > 0 else { counts.withoutPurchases += 1; return nil }
         let repeats = s.periodCount - 1
         if repeats > 0 { counts.repeatCustomers += 1 }
@@ -880,14 +904,15 @@ struct TablePart {
             age: shape.frequency.elapsed(fromPeriod: s.firstPeriod, toPeriod: shape.observationPeriod, in: shape.unit),
             monetaryValue: repeats > 0 ? (s.totalSum - s.firstPeriodSum) / Double(repeats) : 0,
             firstPurchase: CalendarDay(daysSinceEpoch: s.firstDay), lastPurchase: CalendarDay(daysSinceEpoch: s.lastDay),
-            orders: s.orderCount, totalSpend: s.totalSum, totalQuantity: s.quantity)
-        if shape.channel {
-            row.acquisitionChannel = s.acquisitionChannel >= 0 ? channelNames[Int(s.acquisitionChannel)] : ""
-            row.channelCount = Int32(s.channelMask.nonzeroBitCount)
+            orders: s.orderCount, totalSpend: s.totalSum, totalQuantity: states.quantities?[k] ?? 0)
+        if shape.channel, let channels = states.channels {
+            let used = channels[k]
+            row.acquisitionChannel = used.acquisitionPlusOne > 0 ? channelNames[Int(used.acquisitionPlusOne - 1)] : ""
+            row.channelCount = Int32(used.mask.nonzeroBitCount)
         }
         if shape.holdout {
-            row.holdoutFrequency = s.holdoutPeriods
-            row.holdoutMonetaryValue = s.holdoutRows > 0 ? s.holdoutSum / Double(s.holdoutRows) : 0
+            row.holdoutFrequency = holdout.periods
+            row.holdoutMonetaryValue = holdout.rows > 0 ? holdout.sum / Double(holdout.rows) : 0
         }
         return row
     }

@@ -23,6 +23,7 @@ extension Ingestor {
         var customer: [Int32] = [], day: [Int32] = [], amount: [Double] = []
         var quantity: [Double] = [], channel: [Int32] = []
         let hasQuantity = columns.quantity >= 0, hasChannel = columns.channel >= 0
+        reserveCustomers(customerCountEstimate(), bytes: total - dataStart)
         var sinceProgress = 0
         while scanner.next() {
             if scanner.fieldCount == 1, scanner.field(0).count == 0, !scanner.fields[0].quoted { continue }
