@@ -194,11 +194,7 @@ extension CLV {
         /// trend and reactivation rules (those need the log re-read at earlier dates: `clv segment --method lifecycle`).
         static func segments(_ all: SummaryTable, clv: [Double]?, probabilityAlive: [Double])
             throws -> (rfm: RFMResult, all: [Segmentation], reportTables: [ReportData.SegmentTable]) {
-            let days = all.timeUnit.days
-            let metrics = try CustomerMetrics(
-                ids: all.customerIDs, recencyDays: zip(all.age, all.recency).map { ($0 - $1) * days },
-                orders: all.orders.map(Double.init), spend: all.hasMonetary ? all.totalSpend : all.orders.map { _ in 0 },
-                tenureDays: all.age.map { $0 * days }, lifetimeValue: clv, probabilityAlive: probabilityAlive)
+            let metrics = try CustomerMetrics(summary: all, lifetimeValue: clv, probabilityAlive: probabilityAlive)
             let rfm = try RFMSegmentation.segment(metrics)
             let matrix = try ValueMatrix.segment(metrics).segmentation
             let abc = try ABCClassification.classify(value: metrics.value, ids: metrics.ids)

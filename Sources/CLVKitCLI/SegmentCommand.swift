@@ -175,7 +175,7 @@ extension CLV {
         var k: Int?
         @Option(help: "kmeans, two-step: range of cluster counts to choose from.")
         var kRange: CountRange = CountRange(argument: "2-8")!
-        @Option(help: "kmeans, two-step, som: features, from recency_days, orders, spend, average_order_value, tenure_days, clv.")
+        @Option(help: "kmeans, two-step, som: features, from recency_days, orders, spend, average_order_value, tenure_days, clv, p_alive.")
         var clusterFeatures: String = "recency_days,orders,spend,average_order_value"
         @Option(help: "som: map size, rows x columns.")
         var somGrid: GridSize = GridSize(argument: "4x4")!
@@ -326,24 +326,35 @@ extension CLV {
             }
         }
 
+        /// Names of the per-customer figures that index and clustering methods can use.
+        static let metricNames = ["recency_days", "orders", "spend", "average_order_value", "tenure_days", "clv", "p_alive"]
+
+        /// The per-customer figure `name` (nil for a name that is not one of ``metricNames``).
+        static func metricColumn(_ name: String, _ m: CustomerMetrics) throws -> [Double]? {
+            switch name {
+            case "recency_days": return m.recencyDays
+            case "orders": return m.orders
+            case "spend": return m.spend
+            case "average_order_value": return m.averageOrderValue
+            case "tenure_days": return m.tenureDays
+            case "clv":
+                guard let v = m.lifetimeValue else { throw ValidationError("clv needs --value clv.") }
+                return v
+            case "p_alive":
+                guard let v = m.probabilityAlive else { throw ValidationError("p_alive needs a model (--model).") }
+                return v
+            default: return nil
+            }
+        }
+
         /// K-Means, two-step or SOM on standardized (log where skewed) features; each cluster is labelled
         /// from its medians and gets the action of the RFM segment its median customer falls in.
         func clusters(_ method: SegmentMethod, _ data: SegmentData) throws -> Result {
             let m = data.metrics
             var names: [String] = [], columns: [[Double]] = []
             for name in clusterFeatures.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-                let column: [Double]
-                switch name {
-                case "recency_days": column = m.recencyDays
-                case "orders": column = m.orders
-                case "spend": column = m.spend
-                case "average_order_value": column = m.averageOrderValue
-                case "tenure_days": column = m.tenureDays
-                case "clv":
-                    guard let v = m.lifetimeValue else { throw ValidationError("the clv feature needs --value clv.") }
-                    column = v
-                default:
-                    throw ValidationError("unknown clustering feature \(name): use recency_days, orders, spend, average_order_value, tenure_days, clv.")
+                guard let column = try Self.metricColumn(name, m) else {
+                    throw ValidationError("unknown clustering feature \(name): use \(Self.metricNames.joined(separator: ", ")).")
                 }
                 names.append(name)
                 columns.append(column)
@@ -435,19 +446,9 @@ extension CLV {
                     throw ValidationError("--indicators: '\(item)' is not name or name:cost / name:benefit.")
                 }
                 let column: [Double]
-                switch name {
-                case "recency_days": column = m.recencyDays
-                case "orders": column = m.orders
-                case "spend": column = m.spend
-                case "average_order_value": column = m.averageOrderValue
-                case "tenure_days": column = m.tenureDays
-                case "clv":
-                    guard let v = m.lifetimeValue else { throw ValidationError("the clv indicator needs --value clv.") }
-                    column = v
-                case "p_alive":
-                    guard let v = m.probabilityAlive else { throw ValidationError("the p_alive indicator needs a model (--model).") }
-                    column = v
-                default:
+                if let builtIn = try Self.metricColumn(name, m) {
+                    column = builtIn
+                } else {
                     guard let extra else { throw ValidationError("unknown indicator \(name); columns of another file need --attributes FILE.") }
                     column = try extra.column(name, for: m.ids)
                 }
@@ -536,7 +537,6 @@ extension CLV {
         }
 
         func lifecycle(_ data: SegmentData) throws -> Result {
-            let input = data.input
             var options = LifecycleOptions()
             options.newCustomerDays = newDays
             options.churnGapMultiple = churnGapMultiple
@@ -549,10 +549,7 @@ extension CLV {
             var reactivated: [Bool]?
             let start = data.asOf.adding(days: -trendWindow)
             if let first = data.report.firstDate, start >= first {
-                let (earlier, _) = try SegmentData.read(input, end: start, quiet: true)
-                let em = try CustomerMetrics(ids: earlier.customerIDs, recencyDays: zip(earlier.age, earlier.recency).map { $0 - $1 },
-                                             orders: earlier.orders.map(Double.init), spend: earlier.orders.map { _ in 0 },
-                                             tenureDays: earlier.age)
+                let em = try CustomerMetrics(summary: data.snapshot(at: start))
                 let stages = try LifecycleStages.assign(em, options: options)
                 reactivated = LifecycleStages.reactivated(earlier: stages, earlierIDs: em.ids, earlierOrders: em.orders,
                                                           currentIDs: m.ids, currentOrders: m.orders)

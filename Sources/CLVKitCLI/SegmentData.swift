@@ -21,12 +21,22 @@ struct SegmentData {
         self.table = table
         self.report = report
         asOf = table.observationEnd
-        metrics = try CustomerMetrics(
-            ids: table.customerIDs,
-            recencyDays: zip(table.age, table.recency).map { $0 - $1 },
-            orders: table.orders.map(Double.init),
-            spend: table.hasMonetary ? table.totalSpend : table.orders.map { _ in 0 },
-            tenureDays: table.age)
+        metrics = try CustomerMetrics(summary: table)
+    }
+
+    /// Summaries of the log up to earlier dates, read once each (windows, trends and tier moves ask for
+    /// the same dates more than once).
+    private final class Snapshots {
+        var tables: [CalendarDay: SummaryTable] = [:]
+    }
+    private let snapshots = Snapshots()
+
+    /// The daily summary of the log up to and including `day`, read on first use.
+    func snapshot(at day: CalendarDay) throws -> SummaryTable {
+        if let t = snapshots.tables[day] { return t }
+        let (t, _) = try SegmentData.read(input, end: day, quiet: true)
+        snapshots.tables[day] = t
+        return t
     }
 
     static func read(_ input: InputOptions, end: CalendarDay?, quiet: Bool) throws -> (SummaryTable, IngestReport) {
@@ -44,7 +54,7 @@ struct SegmentData {
         let zero = [Double](repeating: 0, count: table.count)
         guard day < asOf else { return (metrics.orders, metrics.spend, table) }
         guard let first = report.firstDate, day >= first else { return (zero, zero, nil) }
-        let (earlier, _) = try SegmentData.read(input, end: day, quiet: true)
+        let earlier = try snapshot(at: day)
         var index: [String: Int] = [:]
         index.reserveCapacity(earlier.count)
         for (i, id) in earlier.customerIDs.enumerated() { index[id] = i }
@@ -84,5 +94,16 @@ struct SegmentData {
         }
         metrics.probabilityAlive = scores.probabilityAlive
         metrics.lifetimeValue = scores.lifetimeValue
+    }
+}
+
+extension CustomerMetrics {
+    /// The figures of a summary table: recency and tenure converted to days from the table's time unit,
+    /// orders, and net spend (0 without amounts).
+    init(summary t: SummaryTable, lifetimeValue: [Double]? = nil, probabilityAlive: [Double]? = nil) throws {
+        let days = t.timeUnit.days
+        try self.init(ids: t.customerIDs, recencyDays: zip(t.age, t.recency).map { ($0 - $1) * days },
+                      orders: t.orders.map(Double.init), spend: t.hasMonetary ? t.totalSpend : t.orders.map { _ in 0 },
+                      tenureDays: t.age.map { $0 * days }, lifetimeValue: lifetimeValue, probabilityAlive: probabilityAlive)
     }
 }
