@@ -235,8 +235,8 @@ public struct ByteWriter {
 
     /// A double: whole numbers as `7.0` (like Python's repr), others with 12 significant digits and
     /// no trailing zeros (`41.7527272727`, `100.5`), which is within 5e-13 relative of the value and
-    /// three times faster than the shortest round-trip form. Very large or small magnitudes fall back
-    /// to that form.
+    /// three times faster than the shortest round-trip form. Magnitudes below 1e-7, and fractional
+    /// values from 1e12 up, are written in that form instead.
     @inline(__always)
     public mutating func append(_ value: Double) {
         let a = abs(value)
@@ -246,40 +246,47 @@ public struct ByteWriter {
             append(".0" as StaticString)
             return
         }
-        guard a >= 1e-7, a < 1e15 else { append(value.description); return }
+        // From 1e12 up, 12 significant digits would cut into the whole part: the shortest exact form then.
+        guard a >= 1e-7, a < 1e12 else { append(value.description); return }
+        appendTwelveDigits(a, negative: value < 0)
+    }
+
+    /// `a` (in [1e-7, 1e12), not whole) rounded to 12 significant digits, trailing zeros dropped.
+    @inline(never)
+    mutating func appendTwelveDigits(_ a: Double, negative: Bool) {
         // Decimal exponent e with 10^e <= a < 10^(e+1).
         var e = 0
-        let p = ByteWriter.powersOfTen
-        if a >= 1 { while e < 15, a >= p[e + 1] { e += 1 } } else { e = -1; while a * p[-e] < 1 { e -= 1 } }
+        if a >= 1 {
+            var whole = UInt64(a)
+            while whole >= 10 { whole /= 10; e += 1 }
+        } else {
+            e = -1
+            while a * Self.powerOfTen(-e) < 1 { e -= 1 }
+        }
         let decimals = 11 - e
-        guard decimals <= 18 else { append(value.description); return }
-        var n = UInt64((a * p[decimals]).rounded())
-        // The digits of n, most significant first, in a local buffer (divisions by the constant 10 only).
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        // n = a · 10^decimals rounded half away from zero (x − trunc(x) is exact).
+        let x = a * Self.powerOfTen(decimals)
+        var n = UInt64(x)
+        if x - Double(n) >= 0.5 { n += 1 }
+        // The digits of n (at most 13), right-aligned in a 16-byte buffer.
+        var digits: (UInt64, UInt64) = (0x3030_3030_3030_3030, 0x3030_3030_3030_3030)
         var length = 0
         withUnsafeMutableBytes(of: &digits) { raw in
             var q = n
-            ByteWriter.digitPairs.withUnsafeBufferPointer { pairs in
-                while q >= 100 {
-                    let r = Int(q % 100)
-                    q /= 100
-                    raw[22 - length] = pairs[2 * r]
-                    raw[23 - length] = pairs[2 * r + 1]
-                    length += 2
-                }
-            }
             repeat {
-                raw[23 - length] = UInt8(q % 10) + 0x30
-                q /= 10
-                length += 1
+                let r = q % 100
+                q /= 100
+                raw[14 - length] = UInt8(truncatingIfNeeded: r / 10) | 0x30
+                raw[15 - length] = UInt8(truncatingIfNeeded: r % 10) | 0x30
+                length += 2
             } while q > 0
+            if raw[16 - length] == 0x30 { length -= 1 } // an odd number of digits: drop the leading zero
         }
-        n = 0
         let integerDigits = length - decimals
         storage.reserve(length + decimals + 4)
-        if value < 0 { append(byte: 0x2D) }
+        if negative { append(byte: 0x2D) }
         Swift.withUnsafeBytes(of: &digits) { raw in
-            let d = raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + (24 - length)
+            let d = raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + (16 - length)
             var end = length
             while end > max(integerDigits, 0), d[end - 1] == 0x30 { end -= 1 }
             let out = storage.base + storage.count
@@ -301,21 +308,23 @@ public struct ByteWriter {
         }
     }
 
+    /// 10^k for k in 0...22, exact.
+    @inline(__always)
+    static func powerOfTen(_ k: Int) -> Double {
+        var p = 1.0
+        var base = 10.0
+        var k = k
+        while k > 0 {
+            if k & 1 == 1 { p *= base }
+            base *= base
+            k >>= 1
+        }
+        return p
+    }
+
     /// A money value (same form as ``append(_:)-(Double)``).
     @inline(__always)
     public mutating func append(money value: Double) { append(value) }
-
-    static let powersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { acc, _ in acc * 10 } }
-    /// "00", "01", … "99" as 200 bytes.
-    static let digitPairs: [UInt8] = {
-        var pairs: [UInt8] = []
-        for k in 0..<100 {
-            let tens = UInt8(k / 10), ones = UInt8(k % 10)
-            pairs.append(tens + 0x30)
-            pairs.append(ones + 0x30)
-        }
-        return pairs
-    }()
 
     /// A CSV field, quoted when it holds a separator, quote or line break.
     public mutating func appendCSVField(_ text: String) {
