@@ -5,6 +5,7 @@
 // Module layout (dependencies point downward; see README.md):
 //   CLVCore        plain value types: CalendarDay, TimeUnit, PeriodFrequency, CustomerSummary
 //   CLVNumerics    random numbers and samplers (later: special functions, optimizers)
+//   CLVIntrinsics  C header of CPU hints Swift cannot spell (cache prefetch); no code of its own
 //   CLVIngest      transaction-log reading (CSV/TSV/whitespace, UTF-8/GBK), cleaning, RFM summaries
 //   CLVSimulation  seeded synthetic transaction logs (BG/NBD + Gamma-Gamma)
 //   CLVModels      buy-till-you-die models (BG/NBD, …), Gamma-Gamma spend, fitting, predictions
@@ -38,7 +39,8 @@ let package = Package(
     targets: [
         .target(name: "CLVCore", swiftSettings: strict),
         .target(name: "CLVNumerics", swiftSettings: fast),
-        .target(name: "CLVIngest", dependencies: ["CLVCore"], swiftSettings: fast),
+        .target(name: "CLVIntrinsics"),
+        .target(name: "CLVIngest", dependencies: ["CLVCore", "CLVIntrinsics"], swiftSettings: fast),
         .target(name: "CLVSimulation", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),
         .target(name: "CLVModels", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),
         .target(name: "CLVSegments", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),

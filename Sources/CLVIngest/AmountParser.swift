@@ -26,14 +26,21 @@ public struct AmountParser: Sendable {
     ]
 
     /// Parses a value; `.empty` for blank text.
+    @inline(__always)
     public func parse(_ text: UnsafeBufferPointer<UInt8>) -> Result<Double, Failure> {
+        // Fast path: plain [-]digits[.digits] as most exports write them.
+        if let base = text.baseAddress, text.count > 0, let v = fastPlain(base, 0, text.count) { return .success(v) }
+        return parseGeneral(text)
+    }
+
+    @inline(never)
+    func parseGeneral(_ text: UnsafeBufferPointer<UInt8>) -> Result<Double, Failure> {
         guard let base = text.baseAddress else { return .failure(.empty) }
         var s = 0, e = text.count
         @inline(__always) func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
         while s < e, isBlank(base[s]) { s += 1 }
         while e > s, isBlank(base[e - 1]) { e -= 1 }
         if s == e { return .failure(.empty) }
-        // Fast path: plain [-]digits[.digits] as most exports write them.
         if let v = fastPlain(base, s, e) { return .success(v) }
         var negative = false
         if base[s] == 0x28, base[e - 1] == 0x29 { negative = true; s += 1; e -= 1 } // (20.00)
@@ -91,7 +98,7 @@ public struct AmountParser: Sendable {
         return t.withUTF8 { parse($0) }
     }
 
-    /// `-?\d{1,15}(\.\d{1,7})?` → exact (correctly rounded) double, or nil for anything else.
+    /// `-?\d{1,15}(\.\d+)?` with at most 15 digits in all → exact (correctly rounded) double, or nil for anything else.
     @inline(__always)
     func fastPlain(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
         var i = start
@@ -121,8 +128,31 @@ public struct AmountParser: Sendable {
             guard fraction > 0, digits + fraction <= 15 else { return nil }
         }
         // Both operands are exact doubles, so the quotient is correctly rounded.
-        let v = Double(mantissa) / Self.powersOfTen[fraction]
+        let v = Double(mantissa) / Self.powerOfTen(fraction)
         return negative ? -v : v
+    }
+
+    /// 10^k for k in 0...15, exact (a switch, so the hot path reads no lazily initialised global).
+    @inline(__always)
+    static func powerOfTen(_ k: Int) -> Double {
+        switch k {
+        case 0: return 1
+        case 1: return 10
+        case 2: return 100
+        case 3: return 1e3
+        case 4: return 1e4
+        case 5: return 1e5
+        case 6: return 1e6
+        case 7: return 1e7
+        case 8: return 1e8
+        case 9: return 1e9
+        case 10: return 1e10
+        case 11: return 1e11
+        case 12: return 1e12
+        case 13: return 1e13
+        case 14: return 1e14
+        default: return 1e15
+        }
     }
 
     static func hasPrefix(_ base: UnsafePointer<UInt8>, _ s: Int, _ e: Int, _ p: [UInt8]) -> Bool {

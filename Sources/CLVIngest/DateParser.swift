@@ -74,6 +74,8 @@ public final class DateParser {
     /// Parses one value.
     public func parse(_ text: UnsafeBufferPointer<UInt8>) -> Result<CalendarDay, Failure> {
         let n = text.count
+        // The forms nearly every export writes, read directly: YYYY-MM-DD (or / .) and YYYYMMDD.
+        if format == nil, let day = Self.plainDate(text) { return .success(CalendarDay(daysSinceEpoch: day)) }
         if n <= 16, n >= 8, let base = text.baseAddress {
             let a = UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)
             var b: UInt64 = 0
@@ -103,6 +105,42 @@ public final class DateParser {
             return r
         }
         return parseUncached(text)
+    }
+
+    /// The day of `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYY.MM.DD` or `YYYYMMDD` (two-digit month and day), or nil
+    /// for any other text, including invalid dates (which the general path then reports).
+    @inline(__always)
+    static func plainDate(_ text: UnsafeBufferPointer<UInt8>) -> Int32? {
+        guard let b = text.baseAddress else { return nil }
+        @inline(__always) func d(_ i: Int) -> UInt32 { UInt32(b[i] &- 0x30) }
+        let year: UInt32, month: UInt32, day: UInt32
+        if text.count == 10 {
+            let sep = b[4]
+            guard sep == 0x2D || sep == 0x2F || sep == 0x2E, b[7] == sep else { return nil }
+            let y0 = d(0), y1 = d(1), y2 = d(2), y3 = d(3), m0 = d(5), m1 = d(6), d0 = d(8), d1 = d(9)
+            guard max(y0, y1, y2, y3, m0, m1, d0, d1) <= 9 else { return nil }
+            year = y0 * 1000 + y1 * 100 + y2 * 10 + y3
+            month = m0 * 10 + m1
+            day = d0 * 10 + d1
+        } else if text.count == 8 {
+            let y0 = d(0), y1 = d(1), y2 = d(2), y3 = d(3), m0 = d(4), m1 = d(5), d0 = d(6), d1 = d(7)
+            guard max(y0, y1, y2, y3, m0, m1, d0, d1) <= 9 else { return nil }
+            year = y0 * 1000 + y1 * 100 + y2 * 10 + y3
+            month = m0 * 10 + m1
+            day = d0 * 10 + d1
+        } else {
+            return nil
+        }
+        guard year >= 1, month >= 1, month <= 12, day >= 1,
+              day <= 28 || day <= CalendarDay.daysInMonth(year: Int(year), month: Int(month)) else { return nil }
+        // H. Hinnant's days_from_civil in unsigned arithmetic (year ≥ 1), so divisions become multiplications.
+        let y = month <= 2 ? year - 1 : year
+        let era = y / 400
+        let yoe = y - era * 400
+        let mp = month > 2 ? month - 3 : month + 9
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return Int32(Int(era) * 146_097 + Int(doe) - 719_468)
     }
 
     /// Parses a `String` (convenience for options and tests).

@@ -212,19 +212,24 @@ public struct RecordScanner: ~Copyable {
                 }
             } else {
                 slice.start = p
-                // Eight bytes at a time while no separator or line feed is among them (SWAR).
+                // Eight bytes at a time while no separator or line feed is among them (SWAR); byte by
+                // byte only in the last few bytes of the input.
                 let sepWord = 0x0101_0101_0101_0101 &* UInt64(sep)
-                while p + 8 <= n {
-                    let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
-                    let a = w ^ sepWord, b = w ^ 0x0A0A_0A0A_0A0A_0A0A
-                    let hit = ((a &- 0x0101_0101_0101_0101) & ~a | (b &- 0x0101_0101_0101_0101) & ~b) & 0x8080_8080_8080_8080
-                    if hit != 0 { p += hit.trailingZeroBitCount >> 3; break }
-                    p += 8
-                }
-                while p < n {
-                    let b = base[p]
-                    if b == sep || b == 0x0A { break }
-                    p += 1
+                while true {
+                    if p + 8 <= n {
+                        let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+                        let a = w ^ sepWord, b = w ^ 0x0A0A_0A0A_0A0A_0A0A
+                        let hit = ((a &- 0x0101_0101_0101_0101) & ~a | (b &- 0x0101_0101_0101_0101) & ~b) & 0x8080_8080_8080_8080
+                        if hit != 0 { p += hit.trailingZeroBitCount >> 3; break }
+                        p += 8
+                    } else {
+                        while p < n {
+                            let b = base[p]
+                            if b == sep || b == 0x0A { break }
+                            p += 1
+                        }
+                        break
+                    }
                 }
                 var end = p
                 if end > slice.start && base[end - 1] == 0x0D && (p == n || base[p] == 0x0A) { end -= 1 }

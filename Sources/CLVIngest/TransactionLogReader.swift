@@ -115,6 +115,8 @@ final class Ingestor {
     var orderInfo: [OrderInfo] = []
     var fingerprints = Set<UInt64>()
     var previousCustomer = -1
+    /// Unescaped ids of the row being parsed outside a batch (``parseRow(_:)``).
+    let rowKeys = KeyArena()
 
     var report: IngestReport
     var minDay = Int32.max
@@ -254,20 +256,37 @@ final class Ingestor {
 
     func label(_ column: Int) -> String { columns.labels[column] ?? String(column + 1) }
 
-    private func problem(_ kind: DataProblem.Kind, _ scanner: borrowing RecordScanner, _ column: Int, _ message: String) -> RowOutcome {
+    private func problem<T>(_ kind: DataProblem.Kind, _ scanner: borrowing RecordScanner, _ column: Int, _ message: String) -> T? {
         let value = column >= 0 && column < scanner.fieldCount ? scanner.string(column) : ""
         return problem(DataProblem(kind: kind, line: scanner.recordLine, column: column >= 0 ? label(column) : "",
                                    value: value, message: message))
     }
 
-    /// Parses the current record. Interns customers, orders and channels only for valid rows.
+    private func problem<T>(_ kind: DataProblem.Kind, line: Int, _ column: Int, value: UnsafeBufferPointer<UInt8>,
+                            _ message: String) -> T? {
+        problem(DataProblem(kind: kind, line: line, column: label(column), value: String(decoding: value, as: UTF8.self),
+                            message: message))
+    }
+
     @inline(never)
-    private func problem(_ p: DataProblem) -> RowOutcome {
+    private func problem<T>(_ p: DataProblem) -> T? {
         lastProblem = p
         return nil
     }
 
+    /// Parses the current record (a valid row, or nil with the problem in ``lastProblem``), interning
+    /// its keys at once.
     func parseRow(_ scanner: borrowing RecordScanner) -> RowOutcome {
+        rowKeys.removeAll()
+        guard let fields = parseFields(scanner, keys: rowKeys) else { return nil }
+        return resolve(fields)
+    }
+
+    /// Parses and checks every field of the current record but leaves the ids (customer, channel, order)
+    /// as bytes, copied into `keys` when they had to be unescaped. Returns nil with the problem in
+    /// ``lastProblem``.
+    @inline(__always)
+    func parseFields(_ scanner: borrowing RecordScanner, keys: KeyArena) -> PendingRow? {
         let c = hot
         if scanner.fieldCount <= c.maxIndex {
             return problem(DataProblem(kind: .tooFewFields, line: scanner.recordLine, column: "", value: "",
@@ -328,47 +347,60 @@ final class Ingestor {
             case .failure: return problem(.badQuantity, scanner, c.quantity, "is not a number")
             }
         }
+        var row = PendingRow(day: day, amount: amount, quantity: quantity, line: scanner.recordLine,
+                             customer: keys.stable(scanner, c.customer))
+        if c.channel >= 0 { row.channel = keys.stable(scanner, c.channel) }
+        if c.order >= 0 { row.order = keys.stable(scanner, c.order) }
+        return row
+    }
+
+    /// Looks up (or adds) the ids of a parsed row: its customer, channel and order. Returns nil with the
+    /// problem in ``lastProblem`` when the order id belongs to another customer or another date.
+    @inline(__always)
+    func resolve(_ p: PendingRow) -> RowOutcome {
+        let c = hot
+        let day = p.day, amount = p.amount
         // Customer (interned only now that the row is valid).
-        let key = scanner.field(c.customer)
+        let key = p.customer
         let customer: Int
-        if previousCustomer >= 0, customers.equals(previousCustomer, key) {
+        if p.sameCustomer || (previousCustomer >= 0 && customers.equals(previousCustomer, key)) {
             customer = previousCustomer
         } else {
-            let (index, isNew) = customers.intern(key)
+            let (index, isNew) = customers.intern(key, hash: p.hashed ? p.customerHash : ByteKeyTable.hash(key))
             if isNew { states.append() }
             customer = index
         }
         previousCustomer = customer
         var channel: Int32 = -1
         if c.channel >= 0 {
-            let text = scanner.field(c.channel)
+            let text = p.channel
             channel = text.count == 0 ? -1 : Int32(channels.intern(text).index)
         }
         var order: Int32 = -1
         if c.order >= 0 {
-            let orderKey = scanner.field(c.order)
+            let orderKey = p.order
             let (index, isNew) = orderKey.count == 0 ? (-1, false) : orders.intern(orderKey)
             if index >= 0 {
                 order = Int32(index)
                 if isNew { orderInfo.append(OrderInfo(customer: customer)) }
                 let info = orderInfo[index]
                 if info.customer != customer {
-                    return problem(.conflictingOrder, scanner, c.order,
+                    return problem(.conflictingOrder, line: p.line, c.order, value: orderKey,
                                    "belongs to customer '\(customers.string(at: info.customer))' on an earlier line, not to '\(customers.string(at: customer))'")
                 }
                 if amount >= 0 || c.returns != .net {
                     if info.firstPurchaseLine < 0 {
-                        orderInfo[index].firstPurchaseLine = scanner.recordLine
+                        orderInfo[index].firstPurchaseLine = p.line
                         orderInfo[index].day = day
-                    } else if info.day != day, info.firstPurchaseLine != scanner.recordLine {
-                        return problem(.conflictingOrder, scanner, c.order,
+                    } else if info.day != day, info.firstPurchaseLine != p.line {
+                        return problem(.conflictingOrder, line: p.line, c.order, value: orderKey,
                                        "is dated \(CalendarDay(daysSinceEpoch: info.day)) on line \(info.firstPurchaseLine) but \(CalendarDay(daysSinceEpoch: day)) here")
                     }
                 }
             }
         }
-        return ParsedRow(customer: customer, day: day, amount: amount, quantity: quantity, channel: channel,
-                         order: order, line: scanner.recordLine)
+        return ParsedRow(customer: customer, day: day, amount: amount, quantity: p.quantity, channel: channel,
+                         order: order, line: p.line)
     }
 
     func fingerprint(_ r: ParsedRow) -> UInt64 {
@@ -483,38 +515,8 @@ final class Ingestor {
 
     // MARK: Driver
 
-    /// The first pass over bytes `start..<end` (whole records), starting at line `line`. Returns the
-    /// line after the last record and whether a quoted field held a line break.
-    @discardableResult
-    func firstPass(from start: Int, to end: Int, line: Int, progress: TransactionLogReader.Progress?,
-                   progressScale: Int = 1) -> (line: Int, lineBreakInQuotes: Bool) {
-        let total = input.bytes.count
-        var scanner = RecordScanner(bytes: UnsafeBufferPointer(rebasing: input.bytes[0..<end]), separator: separator,
-                                    keep: hot.maxIndex + 1, start: start, line: line)
-        var sinceProgress = 0
-        while scanner.next() {
-            if scanner.fieldCount == 1, scanner.field(0).count == 0, !scanner.fields[0].quoted { continue }
-            report.rowsRead += 1
-            sinceProgress += 1
-            if sinceProgress == 16384, let progress {
-                sinceProgress = 0
-                progress(min(total, (scanner.position - start) * progressScale + dataStart), total)
-            }
-            if let r = parseRow(scanner) {
-                if r.day < minDay { minDay = r.day }
-                if r.day > maxDay { maxDay = r.day }
-                let kind = admit(r, counting: true)
-                if kind != .excluded { apply(r, kind, replay: false) }
-                if kind == .purchase, summary.trackRepeatPurchases { purchaseDays.append(SIMD2(Int32(r.customer), r.day)) }
-            } else if let p = lastProblem {
-                recordProblem(p)
-            }
-        }
-        return (scanner.line, scanner.sawLineBreakInQuotes)
-    }
-
     @inline(never)
-    private func recordProblem(_ p: DataProblem) {
+    func recordProblem(_ p: DataProblem) {
         report.problemCount += 1
         if report.problems.count < max(options.problemsListed, 0) { report.problems.append(p) }
         report.skipped[p.kind.rawValue, default: 0] += 1
@@ -616,17 +618,32 @@ final class Ingestor {
         // second pass is needed, which wants one table: then they are moved over.
         var kept = [Bool](repeating: false, count: later.states.count)
         var laterUnordered = 0
-        for k in later.states.indices {
-            let theirs = later.states[k]
-            if let index = later.customers.withKey(k, { customers.find($0) }) {
-                if states.canAbsorb(index, later.states, k) {
-                    states.absorb(index, later.states, k, channelMap: channelMap)
-                } else {
-                    states[index].unordered = true
+        let n = later.states.count
+        // The lookups land anywhere in this part's table: their slots are prefetched `ahead` keys early.
+        let ahead = 16
+        var hashes = [UInt64](repeating: 0, count: ahead)
+        later.customers.withKeyBytes { ids in
+            for k in 0..<min(ahead, n) {
+                hashes[k] = ByteKeyTable.hash(ids[k])
+                customers.prefetch(hash: hashes[k])
+            }
+            for k in 0..<n {
+                let h = hashes[k % ahead]
+                if k + ahead < n {
+                    let next = ByteKeyTable.hash(ids[k + ahead])
+                    hashes[k % ahead] = next
+                    customers.prefetch(hash: next)
                 }
-            } else {
-                kept[k] = true
-                if theirs.unordered { laterUnordered += 1 }
+                if let index = customers.find(ids[k], hash: h) {
+                    if states.canAbsorb(index, later.states, k) {
+                        states.absorb(index, later.states, k, channelMap: channelMap)
+                    } else {
+                        states[index].unordered = true
+                    }
+                } else {
+                    kept[k] = true
+                    if later.states[k].unordered { laterUnordered += 1 }
+                }
             }
         }
         let ownUnordered = states.indices.reduce(0) { $0 + (states[$1].unordered ? 1 : 0) }

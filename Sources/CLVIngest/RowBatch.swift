@@ -1,0 +1,180 @@
+import CLVCore
+
+/// A row whose fields are parsed and checked but whose ids are not yet looked up: the first pass parses
+/// a batch of rows, asks the CPU to fetch the hash slots of their customers, and only then looks them
+/// up, so that the cache misses of a batch overlap instead of stalling one after another.
+struct PendingRow {
+    var day: Int32
+    var amount: Double
+    var quantity: Double
+    var line: Int
+    /// The customer id; points into the input, or into a ``KeyArena`` when it had to be unescaped.
+    var customer: UnsafeBufferPointer<UInt8>
+    var channel = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    var order = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    /// ``ByteKeyTable/hash(_:)`` of `customer`, when `hashed`.
+    var customerHash: UInt64 = 0
+    var hashed = false
+    /// The customer id is the same as that of the previous row that parsed (so no lookup is needed).
+    var sameCustomer = false
+    /// Index into ``RowBatch/problems`` when this entry is a row with a problem instead.
+    var problem = -1
+
+    init(day: Int32, amount: Double, quantity: Double, line: Int, customer: UnsafeBufferPointer<UInt8>) {
+        self.day = day
+        self.amount = amount
+        self.quantity = quantity
+        self.line = line
+        self.customer = customer
+    }
+}
+
+/// Room for ids that had to be unescaped (`"a""b"`): the scanner unescapes into one scratch buffer that
+/// the next field overwrites, so such ids are copied here and stay valid until ``removeAll()``.
+final class KeyArena {
+    /// The longest field the scanner unescapes, and so the most one copy can take.
+    static let fieldLimit = 1 << 16
+    private let base: UnsafeMutablePointer<UInt8>
+    private let capacity: Int
+    private(set) var used = 0
+
+    init(fields: Int = 3) {
+        capacity = fields * Self.fieldLimit
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Whether three more ids of any length still fit.
+    var hasRoomForRow: Bool { capacity - used >= 3 * Self.fieldLimit }
+
+    func removeAll() { used = 0 }
+
+    /// Field `index` of the scanner's record, as bytes that stay valid until ``removeAll()``.
+    @inline(__always)
+    func stable(_ scanner: borrowing RecordScanner, _ index: Int) -> UnsafeBufferPointer<UInt8> {
+        let bytes = scanner.field(index)
+        guard scanner.fields[index].hasEscapedQuotes, bytes.count > 0 else { return bytes }
+        precondition(used + bytes.count <= capacity)
+        let copy = base + used
+        copy.update(from: bytes.baseAddress!, count: bytes.count)
+        used += bytes.count
+        return UnsafeBufferPointer(start: copy, count: bytes.count)
+    }
+
+    /// Whether `bytes` lie in this arena.
+    func holds(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let p = bytes.baseAddress else { return false }
+        return p >= UnsafePointer(base) && p < UnsafePointer(base + capacity)
+    }
+}
+
+/// The rows of one batch of the first pass, in input order (rows with a problem included, so that
+/// problems are reported in line order).
+final class RowBatch {
+    static let capacity = 64
+    let rows: UnsafeMutablePointer<PendingRow>
+    private(set) var count = 0
+    private(set) var problems: [DataProblem] = []
+    /// Copies of unescaped ids of this batch's rows (room for 8 rows' worth before the batch must end).
+    let keys = KeyArena(fields: 24)
+
+    init() { rows = .allocate(capacity: Self.capacity) }
+
+    deinit {
+        rows.deinitialize(count: count)
+        rows.deallocate()
+    }
+
+    var isFull: Bool { count == Self.capacity || !keys.hasRoomForRow }
+
+    func removeAll() {
+        rows.deinitialize(count: count)
+        count = 0
+        if !problems.isEmpty { problems.removeAll(keepingCapacity: true) }
+        keys.removeAll()
+    }
+
+    @inline(__always)
+    func append(_ row: PendingRow) {
+        (rows + count).initialize(to: row)
+        count += 1
+    }
+
+    @inline(never)
+    func append(problem: DataProblem) {
+        var row = PendingRow(day: 0, amount: 0, quantity: 0, line: problem.line, customer: UnsafeBufferPointer(start: nil, count: 0))
+        row.problem = problems.count
+        problems.append(problem)
+        append(row)
+    }
+}
+
+extension Ingestor {
+    /// The first pass over bytes `start..<end` (whole records), starting at line `line`. Returns the
+    /// line after the last record and whether a quoted field held a line break.
+    ///
+    /// Rows are parsed a batch at a time; the hash slots of the batch's new customer ids are prefetched,
+    /// then the rows are folded in, in input order, exactly as one at a time.
+    @discardableResult
+    func firstPass(from start: Int, to end: Int, line: Int, progress: TransactionLogReader.Progress?,
+                   progressScale: Int = 1) -> (line: Int, lineBreakInQuotes: Bool) {
+        let total = input.bytes.count
+        var scanner = RecordScanner(bytes: UnsafeBufferPointer(rebasing: input.bytes[0..<end]), separator: separator,
+                                    keep: hot.maxIndex + 1, start: start, line: line)
+        let batch = RowBatch()
+        var sinceProgress = 0
+        var lastKey = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        var hasLastKey = false
+        var more = true
+        while more {
+            batch.removeAll()
+            if hasLastKey, batch.keys.holds(lastKey) { hasLastKey = false }
+            // Parse a batch, prefetching the slots of ids that differ from the previous row's.
+            while !batch.isFull {
+                guard scanner.next() else { more = false; break }
+                if scanner.fieldCount == 1, scanner.field(0).count == 0, !scanner.fields[0].quoted { continue }
+                report.rowsRead += 1
+                sinceProgress += 1
+                if sinceProgress == 16384, let progress {
+                    sinceProgress = 0
+                    progress(min(total, (scanner.position - start) * progressScale + dataStart), total)
+                }
+                if var row = parseFields(scanner, keys: batch.keys) {
+                    let key = row.customer
+                    if hasLastKey, lastKey.count == key.count,
+                       key.count == 0 || ByteKeyTable.sameBytes(lastKey.baseAddress!, key.baseAddress!, key.count) {
+                        row.sameCustomer = true
+                    } else {
+                        row.customerHash = ByteKeyTable.hash(key)
+                        row.hashed = true
+                        customers.prefetch(hash: row.customerHash)
+                    }
+                    lastKey = key
+                    hasLastKey = true
+                    batch.append(row)
+                } else if let p = lastProblem {
+                    batch.append(problem: p)
+                }
+            }
+            // Fold the batch in, in input order.
+            for i in 0..<batch.count {
+                let pending = batch.rows[i]
+                if pending.problem >= 0 {
+                    recordProblem(batch.problems[pending.problem])
+                    continue
+                }
+                guard let r = resolve(pending) else {
+                    if let p = lastProblem { recordProblem(p) }
+                    continue
+                }
+                if r.day < minDay { minDay = r.day }
+                if r.day > maxDay { maxDay = r.day }
+                let kind = admit(r, counting: true)
+                if kind != .excluded { apply(r, kind, replay: false) }
+                if kind == .purchase, summary.trackRepeatPurchases { purchaseDays.append(SIMD2(Int32(r.customer), r.day)) }
+            }
+        }
+        return (scanner.line, scanner.sawLineBreakInQuotes)
+    }
+}
