@@ -268,31 +268,25 @@ public struct ByteWriter {
         let x = a * Self.powerOfTen(decimals)
         var n = UInt64(x)
         if x - Double(n) >= 0.5 { n += 1 }
-        // The digits of n (at most 13), right-aligned in a 16-byte buffer.
-        var digits: (UInt64, UInt64) = (0x3030_3030_3030_3030, 0x3030_3030_3030_3030)
-        var length = 0
-        withUnsafeMutableBytes(of: &digits) { raw in
-            var q = n
-            repeat {
-                let r = q % 100
-                q /= 100
-                raw[14 - length] = UInt8(truncatingIfNeeded: r / 10) | 0x30
-                raw[15 - length] = UInt8(truncatingIfNeeded: r % 10) | 0x30
-                length += 2
-            } while q > 0
-            if raw[16 - length] == 0x30 { length -= 1 } // an odd number of digits: drop the leading zero
-        }
+        // n has 12 or 13 digits: the 16 digits of n with leading zeros, as two words of eight ASCII digits.
+        let high = Self.eightDigits(UInt32(truncatingIfNeeded: n / 100_000_000))
+        let low = Self.eightDigits(UInt32(truncatingIfNeeded: n % 100_000_000))
+        let leadingZeros = (high ^ 0x3030_3030_3030_3030).trailingZeroBitCount >> 3 // high ≥ 1000
+        let length = 16 - leadingZeros
+        let lowDigits = low ^ 0x3030_3030_3030_3030
+        let trailingZeros = lowDigits == 0 ? 8 + ((high ^ 0x3030_3030_3030_3030).leadingZeroBitCount >> 3)
+                                           : lowDigits.leadingZeroBitCount >> 3
         let integerDigits = length - decimals
+        let end = max(length - trailingZeros, integerDigits, 0)
         storage.reserve(length + decimals + 4)
         if negative { append(byte: 0x2D) }
-        Swift.withUnsafeBytes(of: &digits) { raw in
-            let d = raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + (16 - length)
-            var end = length
-            while end > max(integerDigits, 0), d[end - 1] == 0x30 { end -= 1 }
+        var words = (high, low)
+        Swift.withUnsafeBytes(of: &words) { raw in
+            let d = raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + leadingZeros
             let out = storage.base + storage.count
             var w = 0
             if integerDigits <= 0 {
-                out[w] = 0x30; out[w + 1] = 0x2E; w += 2
+                out[0] = 0x30; out[1] = 0x2E; w = 2
                 for _ in 0..<(-integerDigits) { out[w] = 0x30; w += 1 }
                 for i in 0..<end { out[w] = d[i]; w += 1 }
             } else {
@@ -306,6 +300,18 @@ public struct ByteWriter {
             }
             storage.count += w
         }
+    }
+
+    /// The eight decimal digits of `v` (< 10^8, with leading zeros) as ASCII, most significant in the
+    /// lowest byte (so the word's bytes in memory read left to right), computed in parallel lanes.
+    @inline(__always)
+    static func eightDigits(_ v: UInt32) -> UInt64 {
+        let merged = UInt64(v / 10_000) | UInt64(v % 10_000) << 32           // two lanes of 4 digits
+        let hundreds = ((merged &* 10_486) >> 20) & 0x0000_007F_0000_007F     // lane / 100
+        let pairs = ((merged &- hundreds &* 100) << 16) | hundreds             // four lanes of 2 digits
+        let tens = ((pairs &* 103) >> 10) & 0x000F_000F_000F_000F              // lane / 10
+        let digits = ((pairs &- tens &* 10) << 8) | tens                       // eight lanes of 1 digit
+        return digits | 0x3030_3030_3030_3030
     }
 
     /// 10^k for k in 0...22, exact.

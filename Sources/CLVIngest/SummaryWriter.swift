@@ -46,13 +46,20 @@ public enum SummaryWriter {
                             _ formatChunk: @Sendable (_ chunk: Int, _ range: Range<Int>, _ writer: inout ByteWriter) -> Void) throws {
         let chunks = (n + chunkSize - 1) / chunkSize
         let parallel = 4
-        // One buffer per slot, reused from batch to batch (their pages are touched once).
-        let buffers = ConcurrentResults<ByteWriter>(count: parallel)
-        for k in 0..<parallel { buffers.set(k, ByteWriter(capacity: chunkSize * 112)) }
+        // Two sets of buffers, reused from batch to batch (their pages are touched once): while one set's
+        // batch is being written by the writer thread, the next batch is formatted into the other.
+        let sets = (0..<2).map { _ in ConcurrentResults<ByteWriter>(count: parallel) }
+        for set in sets { for k in 0..<parallel { set.set(k, ByteWriter(capacity: chunkSize * 112)) } }
+        let writer = DispatchQueue(label: "clvkit.summary-writer")
+        let written = DispatchSemaphore(value: 0)
+        let failure = LockedError()
+        var writing = false
         var done = 0
+        var batchNumber = 0
         while done < chunks {
             let batch = min(chunks - done, parallel)
             let firstChunk = done
+            let buffers = sets[batchNumber & 1]
             DispatchQueue.concurrentPerform(iterations: batch) { k in
                 let lower = (firstChunk + k) * chunkSize
                 var w = buffers.take(k)
@@ -60,13 +67,35 @@ public enum SummaryWriter {
                 formatChunk(firstChunk + k, lower..<min(lower + chunkSize, n), &w)
                 buffers.set(k, w)
             }
-            for k in 0..<batch {
-                let w = buffers.take(k)
-                try output.write(w)
-                buffers.set(k, w)
+            if writing { written.wait() }
+            if let error = failure.error { throw error }
+            let target = UncheckedPair(output, buffers)
+            writer.async {
+                do {
+                    for k in 0..<batch {
+                        let w = target.b.take(k)
+                        defer { target.b.set(k, w) }
+                        try target.a.write(w)
+                    }
+                } catch {
+                    failure.record(error)
+                }
+                written.signal()
             }
+            writing = true
             done += batch
+            batchNumber += 1
         }
+        if writing { written.wait() }
+        if let error = failure.error { throw error }
+    }
+
+    /// The first error of a background task.
+    private final class LockedError: @unchecked Sendable {
+        private let lock = NSLock()
+        private var first: (any Error)?
+        func record(_ e: any Error) { lock.lock(); if first == nil { first = e }; lock.unlock() }
+        var error: (any Error)? { lock.lock(); defer { lock.unlock() }; return first }
     }
 
     /// Appends one line: CSV, or a JSON object whose keys are `names`.

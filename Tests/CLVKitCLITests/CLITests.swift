@@ -127,4 +127,19 @@ struct SpecialOutputTests {
         let attributes = try FileManager.default.attributesOfItem(atPath: "/dev/null")
         #expect(attributes[.type] as? FileAttributeType == .typeCharacterSpecial)
     }
+
+    @Test("a full disk is an error (exit 73), also when the rows are written in the background")
+    func fullDisk() throws {
+        guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
+        let directory = try TestData.temporaryDirectory()
+        let log = directory.appendingPathComponent("tx.csv").path
+        // Enough customers for several batches of chunks, so that writing overlaps formatting.
+        let g = try CLVCommand.run(["generate", "--customers", "150000", "--seed", "3", "-o", log, "-q"])
+        #expect(g.status == 0, "\(g.stderr)")
+        for file in [log, "Examples/transactions.csv"] {
+            let r = try CLVCommand.run(["summary", file, "-o", "/dev/full", "-q", "--as-of", "2030-01-01"])
+            #expect(r.status == 73, "\(file): \(r.stderr)")
+            #expect(r.stderr.contains("/dev/full") && r.stderr.contains("No space left"), "\(r.stderr)")
+        }
+    }
 }
