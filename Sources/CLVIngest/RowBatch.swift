@@ -79,25 +79,30 @@ final class RowBatch {
     /// Copies of unescaped ids of this batch's rows (room for 8 rows' worth before the batch must end).
     let keys = KeyArena(fields: 24)
 
-    init() { rows = .allocate(capacity: Self.capacity) }
-
-    deinit {
-        rows.deinitialize(count: count)
-        rows.deallocate()
+    init() {
+        rows = .allocate(capacity: Self.capacity)
+        rows.initialize(repeating: PendingRow(day: 0, amount: 0, quantity: 0, line: 0, customer: UnsafeBufferPointer(start: nil, count: 0)),
+                        count: Self.capacity)
     }
+
+    deinit { rows.deallocate() } // PendingRow is a trivial type: nothing to deinitialize
 
     var isFull: Bool { count == Self.capacity || !keys.hasRoomForRow }
 
     func removeAll() {
-        rows.deinitialize(count: count)
         count = 0
         if !problems.isEmpty { problems.removeAll(keepingCapacity: true) }
         keys.removeAll()
     }
 
+    /// The slot the next row is parsed into; ``commitNext()`` keeps it.
+    var next: UnsafeMutablePointer<PendingRow> { rows + count }
+
+    func commitNext() { count += 1 }
+
     @inline(__always)
     func append(_ row: PendingRow) {
-        (rows + count).initialize(to: row)
+        rows[count] = row
         count += 1
     }
 
@@ -140,28 +145,30 @@ extension Ingestor {
                     sinceProgress = 0
                     progress(min(total, (scanner.position - start) * progressScale + dataStart), total)
                 }
-                if var row = parseFields(scanner, keys: batch.keys) {
-                    let key = row.customer
+                let row = batch.next
+                if parseFields(scanner, keys: batch.keys, into: row) {
+                    let key = row.pointee.customer
                     if hasLastKey, lastKey.count == key.count,
                        key.count == 0 || ByteKeyTable.sameBytes(lastKey.baseAddress!, key.baseAddress!, key.count) {
-                        row.sameCustomer = true
+                        row.pointee.sameCustomer = true
                     } else {
-                        row.customerHash = ByteKeyTable.hash(key)
-                        row.hashed = true
-                        customers.prefetch(hash: row.customerHash)
+                        let h = ByteKeyTable.hash(key)
+                        row.pointee.customerHash = h
+                        row.pointee.hashed = true
+                        customers.prefetch(hash: h)
                     }
                     lastKey = key
                     hasLastKey = true
-                    batch.append(row)
+                    batch.commitNext()
                 } else if let p = lastProblem {
                     batch.append(problem: p)
                 }
             }
             // Fold the batch in, in input order.
             for i in 0..<batch.count {
-                let pending = batch.rows[i]
-                if pending.problem >= 0 {
-                    recordProblem(batch.problems[pending.problem])
+                let pending = batch.rows + i
+                if pending.pointee.problem >= 0 {
+                    recordProblem(batch.problems[pending.pointee.problem])
                     continue
                 }
                 guard let r = resolve(pending) else {

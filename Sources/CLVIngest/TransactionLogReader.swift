@@ -115,8 +115,9 @@ final class Ingestor {
     var orderInfo: [OrderInfo] = []
     var fingerprints = Set<UInt64>()
     var previousCustomer = -1
-    /// Unescaped ids of the row being parsed outside a batch (``parseRow(_:)``).
+    /// Unescaped ids of the row being parsed outside a batch (``parseRow(_:)``), and the row.
     let rowKeys = KeyArena()
+    var scratchRow = PendingRow(day: 0, amount: 0, quantity: 0, line: 0, customer: UnsafeBufferPointer(start: nil, count: 0))
 
     var report: IngestReport
     var minDay = Int32.max
@@ -268,6 +269,16 @@ final class Ingestor {
                             message: message))
     }
 
+    private func problem(_ kind: DataProblem.Kind, _ scanner: borrowing RecordScanner, _ column: Int, _ message: String) -> Bool {
+        let _: Void? = problem(kind, scanner, column, message)
+        return false
+    }
+
+    private func problem(_ p: DataProblem) -> Bool {
+        let _: Void? = problem(p)
+        return false
+    }
+
     @inline(never)
     private func problem<T>(_ p: DataProblem) -> T? {
         lastProblem = p
@@ -278,15 +289,16 @@ final class Ingestor {
     /// its keys at once.
     func parseRow(_ scanner: borrowing RecordScanner) -> RowOutcome {
         rowKeys.removeAll()
-        guard let fields = parseFields(scanner, keys: rowKeys) else { return nil }
-        return resolve(fields)
+        return withUnsafeMutablePointer(to: &scratchRow) { row in
+            parseFields(scanner, keys: rowKeys, into: row) ? resolve(row) : nil
+        }
     }
 
     /// Parses and checks every field of the current record but leaves the ids (customer, channel, order)
     /// as bytes, copied into `keys` when they had to be unescaped. Returns nil with the problem in
     /// ``lastProblem``.
     @inline(__always)
-    func parseFields(_ scanner: borrowing RecordScanner, keys: KeyArena) -> PendingRow? {
+    func parseFields(_ scanner: borrowing RecordScanner, keys: KeyArena, into row: UnsafeMutablePointer<PendingRow>) -> Bool {
         let c = hot
         if scanner.fieldCount <= c.maxIndex {
             return problem(DataProblem(kind: .tooFewFields, line: scanner.recordLine, column: "", value: "",
@@ -347,18 +359,19 @@ final class Ingestor {
             case .failure: return problem(.badQuantity, scanner, c.quantity, "is not a number")
             }
         }
-        var row = PendingRow(day: day, amount: amount, quantity: quantity, line: scanner.recordLine,
-                             customer: keys.stable(scanner, c.customer))
-        if c.channel >= 0 { row.channel = keys.stable(scanner, c.channel) }
-        if c.order >= 0 { row.order = keys.stable(scanner, c.order) }
-        return row
+        row.pointee = PendingRow(day: day, amount: amount, quantity: quantity, line: scanner.recordLine,
+                                 customer: keys.stable(scanner, c.customer))
+        if c.channel >= 0 { row.pointee.channel = keys.stable(scanner, c.channel) }
+        if c.order >= 0 { row.pointee.order = keys.stable(scanner, c.order) }
+        return true
     }
 
     /// Looks up (or adds) the ids of a parsed row: its customer, channel and order. Returns nil with the
     /// problem in ``lastProblem`` when the order id belongs to another customer or another date.
     @inline(__always)
-    func resolve(_ p: PendingRow) -> RowOutcome {
+    func resolve(_ row: UnsafePointer<PendingRow>) -> RowOutcome {
         let c = hot
+        let p = row.pointee
         let day = p.day, amount = p.amount
         // Customer (interned only now that the row is valid).
         let key = p.customer
