@@ -187,7 +187,7 @@ struct DateTexts: @unchecked Sendable {
     func append(_ d: CalendarDay, to w: inout ByteWriter) {
         let k = Int(d.daysSinceEpoch - first)
         if k >= 0, (k + 1) * 10 <= texts.count {
-            texts.withUnsafeBufferPointer { w.append(bytes: UnsafeBufferPointer(rebasing: $0[(k * 10)..<(k * 10 + 10)])) }
+            texts.withUnsafeBytes { w.appendTen($0.baseAddress! + k * 10) }
         } else {
             w.append(d.description)
         }
