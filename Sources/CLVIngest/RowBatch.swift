@@ -132,6 +132,16 @@ extension Ingestor {
         var lastKey = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         var hasLastKey = false
         var more = true
+        // Kept in locals during the loop, stored back at the end.
+        var rowsRead = 0
+        var lowest = minDay, highest = maxDay
+        let trackRepeats = summary.trackRepeatPurchases
+        let table = customers
+        defer {
+            report.rowsRead += rowsRead
+            minDay = lowest
+            maxDay = highest
+        }
         while more {
             batch.removeAll()
             if hasLastKey, batch.keys.holds(lastKey) { hasLastKey = false }
@@ -139,7 +149,7 @@ extension Ingestor {
             while !batch.isFull {
                 guard scanner.next() else { more = false; break }
                 if scanner.fieldCount == 1, scanner.field(0).count == 0, !scanner.fields[0].quoted { continue }
-                report.rowsRead += 1
+                rowsRead += 1
                 sinceProgress += 1
                 if sinceProgress == 16384, let progress {
                     sinceProgress = 0
@@ -155,7 +165,7 @@ extension Ingestor {
                         let h = ByteKeyTable.hash(key)
                         row.pointee.customerHash = h
                         row.pointee.hashed = true
-                        customers.prefetch(hash: h)
+                        table.prefetch(hash: h)
                     }
                     lastKey = key
                     hasLastKey = true
@@ -175,11 +185,11 @@ extension Ingestor {
                     if let p = lastProblem { recordProblem(p) }
                     continue
                 }
-                if r.day < minDay { minDay = r.day }
-                if r.day > maxDay { maxDay = r.day }
+                lowest = min(lowest, r.day)
+                highest = max(highest, r.day)
                 let kind = admit(r, counting: true)
                 if kind != .excluded { apply(r, kind, replay: false) }
-                if kind == .purchase, summary.trackRepeatPurchases { purchaseDays.append(SIMD2(Int32(r.customer), r.day)) }
+                if kind == .purchase, trackRepeats { purchaseDays.append(SIMD2(Int32(r.customer), r.day)) }
             }
         }
         return (scanner.line, scanner.sawLineBreakInQuotes)

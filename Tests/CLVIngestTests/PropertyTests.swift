@@ -120,6 +120,38 @@ struct ConsistencyTests {
         }
     }
 
+    @Test("ids that must be unescaped, bad rows and runs of one customer across many row batches",
+          arguments: [1, 2] as [UInt64])
+    func batchesWithEscapedIdsAndProblems(seed: UInt64) throws {
+        // The same log twice: ids written `"K""n"` (unescaped to K"n) and written plainly as K'n.
+        var rng = Xoshiro256(seed: seed)
+        var quoted = "customer_id,date,amount\n", plain = quoted
+        var badLines: [Int] = []
+        var line = 1
+        for c in 0..<300 {
+            for k in 0..<(Int(rng.next() % 4) + 1) {
+                line += 1
+                let day = String(format: "2024-%02d-%02d", k + 1, Int(rng.next() % 28) + 1)
+                let amount = line % 17 == 0 ? "ten" : "\(Int(rng.next() % 900) + 1).5"
+                if amount == "ten" { badLines.append(line) }
+                quoted += "\"K\"\"\(c)\",\(day),\(amount)\n"
+                plain += "K'\(c),\(day),\(amount)\n"
+            }
+        }
+        var options = IngestOptions(asOf: CalendarDay(iso: "2030-01-01")!)
+        options.onError = .skip
+        options.problemsListed = 1000
+        let (a, ra) = try summarize(quoted, options)
+        let (b, rb) = try summarize(plain, options)
+        #expect(a.count == b.count && a.count > 250)
+        #expect(a.customerIDs == b.customerIDs.map { $0.replacingOccurrences(of: "'", with: "\"") })
+        #expect(a.repeatPurchases == b.repeatPurchases && a.monetaryValue == b.monetaryValue && a.totalSpend == b.totalSpend)
+        // Every bad row is reported, in line order, with the line it is on.
+        #expect(ra.problems.map(\.line) == badLines)
+        #expect(rb.problems.map(\.line) == badLines)
+        #expect(ra.problems.first?.value == "ten")
+    }
+
     @Test("a quoted field with a line break makes the reader fall back to one pass, with the same result")
     func quotedLineBreaks() throws {
         var text = "customer_id,note,date,amount\n"
