@@ -619,6 +619,45 @@ final class Ingestor {
         unorderedCustomers = worker.unorderedCustomers
     }
 
+    /// Folds the later part's customers `range` into this part's where they are the same customer (or flags
+    /// them for the second pass); marks those seen only in the later part in `kept`. Returns how many of
+    /// those are out of date order, and how many of this part's customers were newly flagged.
+    private func absorb(_ range: Range<Int>, of later: Ingestor, kept: UnsafeMutableBufferPointer<Bool>,
+                        channelMap: [Int32]) -> (laterUnordered: Int, newlyUnordered: Int) {
+        var laterUnordered = 0, newlyUnordered = 0
+        // The lookups land anywhere in this part's table: their slots are prefetched `ahead` keys early.
+        let ahead = 16
+        var hashes = (0..<ahead).map { _ in UInt64(0) }
+        let table = customers
+        later.customers.withKeyBytes { ids in
+            let end = range.upperBound
+            for k in range.lowerBound..<min(range.lowerBound + ahead, end) {
+                hashes[k % ahead] = ByteKeyTable.hash(ids[k])
+                table.prefetch(hash: hashes[k % ahead])
+            }
+            for k in range {
+                let h = hashes[k % ahead]
+                if k + ahead < end {
+                    let next = ByteKeyTable.hash(ids[k + ahead])
+                    hashes[k % ahead] = next
+                    table.prefetch(hash: next)
+                }
+                if let index = table.find(ids[k], hash: h) {
+                    if states.canAbsorb(index, later.states, k) {
+                        states.absorb(index, later.states, k, channelMap: channelMap)
+                    } else if !states[index].unordered {
+                        states[index].unordered = true
+                        newlyUnordered += 1
+                    }
+                } else {
+                    kept[k] = true
+                    if later.states[k].unordered { laterUnordered += 1 }
+                }
+            }
+        }
+        return (laterUnordered, newlyUnordered)
+    }
+
     /// Folds a worker that read a later part into this ingestor.
     private func merge(_ later: Ingestor, lineOffset: Int) {
         let channelMap: [Int32] = (0..<later.channels.count).map { i in
@@ -629,47 +668,32 @@ final class Ingestor {
         // Customers seen in both parts are folded together (or flagged for the second pass). Those seen
         // only in the later part stay in its worker and are listed after this part's customers, unless a
         // second pass is needed, which wants one table: then they are moved over.
-        var kept = [Bool](repeating: false, count: later.states.count)
-        var laterUnordered = 0
         let n = later.states.count
-        // The lookups land anywhere in this part's table: their slots are prefetched `ahead` keys early.
-        let ahead = 16
-        var hashes = [UInt64](repeating: 0, count: ahead)
-        later.customers.withKeyBytes { ids in
-            for k in 0..<min(ahead, n) {
-                hashes[k] = ByteKeyTable.hash(ids[k])
-                customers.prefetch(hash: hashes[k])
-            }
-            for k in 0..<n {
-                let h = hashes[k % ahead]
-                if k + ahead < n {
-                    let next = ByteKeyTable.hash(ids[k + ahead])
-                    hashes[k % ahead] = next
-                    customers.prefetch(hash: next)
-                }
-                if let index = customers.find(ids[k], hash: h) {
-                    if states.canAbsorb(index, later.states, k) {
-                        states.absorb(index, later.states, k, channelMap: channelMap)
-                    } else {
-                        states[index].unordered = true
-                    }
-                } else {
-                    kept[k] = true
-                    if later.states[k].unordered { laterUnordered += 1 }
-                }
+        var kept = [Bool](repeating: false, count: n)
+        // Two halves of the later part's customers at once: each later customer is a different customer of
+        // this part (or none), so the halves never touch the same state.
+        let halves = ConcurrentResults<(laterUnordered: Int, newlyUnordered: Int)>(count: 2)
+        kept.withUnsafeMutableBufferPointer { keptFlags in
+            let shared = UncheckedPair(self, (later, keptFlags, channelMap))
+            let middle = n / 2
+            DispatchQueue.concurrentPerform(iterations: 2) { half in
+                let range = half == 0 ? 0..<middle : middle..<n
+                halves.set(half, shared.a.absorb(range, of: shared.b.0, kept: shared.b.1, channelMap: shared.b.2))
             }
         }
-        let ownUnordered = states.indices.reduce(0) { $0 + (states[$1].unordered ? 1 : 0) }
+        let laterUnordered = halves.get(0).laterUnordered + halves.get(1).laterUnordered
+        let ownUnordered = unorderedCustomers + halves.get(0).newlyUnordered + halves.get(1).newlyUnordered
         if ownUnordered + laterUnordered == 0 {
             laterPart = LaterPart(worker: later, kept: kept)
+            unorderedCustomers = 0
         } else {
             customers.reserve(kept.count)
             for k in later.states.indices where kept[k] {
                 _ = later.customers.withKey(k) { customers.intern($0) }
                 states.appendCopy(of: k, from: later.states, channelMap: channelMap)
             }
+            unorderedCustomers = ownUnordered + laterUnordered
         }
-        unorderedCustomers = states.indices.reduce(0) { $0 + (states[$1].unordered ? 1 : 0) }
         let r = later.report
         report.rowsRead += r.rowsRead
         report.rowsUsed += r.rowsUsed
