@@ -351,6 +351,18 @@ public struct ByteWriter {
     @inline(__always)
     public mutating func append(money value: Double) { append(value) }
 
+    /// Whether a CSV field must be quoted: it holds `,` `"` or a line break.
+    @inline(__always)
+    static func needsQuotes(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let p = utf8.baseAddress else { return false }
+        for i in 0..<utf8.count {
+            let b = p[i]
+            // All four are below 0x2D: one comparison rules out nearly every byte.
+            if b < 0x2D, b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { return true }
+        }
+        return false
+    }
+
     /// A CSV field, quoted when it holds a separator, quote or line break.
     public mutating func appendCSVField(_ text: String) {
         var text = text
@@ -360,7 +372,7 @@ public struct ByteWriter {
     /// A CSV field given as UTF-8 bytes, quoted when it holds a separator, quote or line break.
     @inline(__always)
     public mutating func appendCSVField(_ utf8: UnsafeBufferPointer<UInt8>) {
-        if utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+        if Self.needsQuotes(utf8) {
             append(byte: 0x22)
             for b in utf8 {
                 if b == 0x22 { append(byte: 0x22) }

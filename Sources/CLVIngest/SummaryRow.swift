@@ -58,6 +58,7 @@ struct SummaryRow {
     var orders: Int32
     var totalSpend: Double
     var totalQuantity = 0.0
-    var acquisitionChannel = ""
+    /// The acquisition channel's UTF-8 bytes (empty: none; valid only while the row is being written).
+    var acquisitionChannel = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
     var channelCount: Int32 = 0
 }

@@ -42,7 +42,6 @@ extension Ingestor {
                                    quantity: shape.quantity, channel: shape.channel)
         let names = layout.columns
         let dates = DateTexts(from: minDay, through: maxDay)
-        let channelNames = parts.map(\.channelNames)
         // Customers are numbered across the parts, in listing order; each chunk of numbers is one task.
         let firsts = parts.indices.map { p in parts[..<p].reduce(0) { $0 + $1.states.count } }
         let total = parts.reduce(0) { $0 + $1.states.count }
@@ -56,11 +55,13 @@ extension Ingestor {
                 let part = shared.a[p]
                 let lower = max(range.lowerBound, firsts[p]), upper = min(range.upperBound, firsts[p] + part.states.count)
                 guard lower < upper else { continue }
-                let partNames = channelNames[p]
                 part.keys.withKeyBytes { ids in
-                    for k in (lower - firsts[p])..<(upper - firsts[p]) {
-                        guard let row = part.row(k, shape, channelNames: partNames, counts: &tally, customerID: ids[k]) else { continue }
-                        SummaryWriter.append(row, layout: layout, names: names, format: format, dates: dates, to: &w)
+                    part.channels.withKeyBytes { channelNames in
+                        for k in (lower - firsts[p])..<(upper - firsts[p]) {
+                            guard let row = part.row(k, shape, channelNames: channelNames, counts: &tally, customerID: ids[k])
+                            else { continue }
+                            SummaryWriter.append(row, layout: layout, names: names, format: format, dates: dates, to: &w)
+                        }
                     }
                 }
             }

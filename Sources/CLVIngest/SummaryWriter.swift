@@ -27,8 +27,12 @@ public enum SummaryWriter {
         try writeChunks(count: table.count, to: output) { _, range, w in
             for i in range {
                 var id = table.customerIDs[i]
+                var channel = table.acquisitionChannel?[i] ?? ""
                 id.withUTF8 { bytes in
-                    append(table.row(i, customerID: bytes), layout: layout, names: names, format: format, dates: dates, to: &w)
+                    channel.withUTF8 { channelBytes in
+                        append(table.row(i, customerID: bytes, acquisitionChannel: channelBytes), layout: layout, names: names,
+                               format: format, dates: dates, to: &w)
+                    }
                 }
             }
         }
@@ -154,15 +158,15 @@ public enum SummaryWriter {
 }
 
 extension SummaryTable {
-    /// Row `i` as written, with `customerID` standing for its id.
-    func row(_ i: Int, customerID: UnsafeBufferPointer<UInt8>) -> SummaryRow {
+    /// Row `i` as written, with `customerID` and `acquisitionChannel` standing for its id and channel.
+    func row(_ i: Int, customerID: UnsafeBufferPointer<UInt8>, acquisitionChannel: UnsafeBufferPointer<UInt8>) -> SummaryRow {
         var row = SummaryRow(customerID: customerID, repeatPurchases: repeatPurchases[i], recency: recency[i], age: age[i],
                              monetaryValue: monetaryValue[i], firstPurchase: firstPurchase[i], lastPurchase: lastPurchase[i],
                              orders: orders[i], totalSpend: totalSpend[i])
         if let f = holdoutFrequency { row.holdoutFrequency = f[i] }
         if let m = holdoutMonetaryValue { row.holdoutMonetaryValue = m[i] }
         if let q = totalQuantity { row.totalQuantity = q[i] }
-        if let c = acquisitionChannel { row.acquisitionChannel = c[i] }
+        row.acquisitionChannel = acquisitionChannel
         if let c = channelCount { row.channelCount = c[i] }
         return row
     }

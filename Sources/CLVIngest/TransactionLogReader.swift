@@ -937,7 +937,7 @@ struct TablePart {
     /// Settles the waiting returns of customer `k` and returns its line, or nil when it is not listed
     /// (no purchase in the summary window, or listed by another part); counts it either way.
     @inline(__always)
-    func row(_ k: Int, _ shape: TableShape, channelNames: [String], counts: inout SummaryCounts,
+    func row(_ k: Int, _ shape: TableShape, channelNames: ByteKeyTable.KeyBytes, counts: inout SummaryCounts,
              customerID: UnsafeBufferPointer<UInt8>) -> SummaryRow? {
         guard kept?[k] ?? true else { return nil }
         states.finish(k)
@@ -961,7 +961,7 @@ struct TablePart {
             orders: s.orderCount, totalSpend: s.totalSum, totalQuantity: states.quantities?[k] ?? 0)
         if shape.channel, let channels = states.channels {
             let used = channels[k]
-            row.acquisitionChannel = used.acquisitionPlusOne > 0 ? channelNames[Int(used.acquisitionPlusOne - 1)] : ""
+            if used.acquisitionPlusOne > 0 { row.acquisitionChannel = channelNames[Int(used.acquisitionPlusOne - 1)] }
             row.channelCount = Int32(used.mask.nonzeroBitCount)
         }
         if shape.holdout {
@@ -971,13 +971,14 @@ struct TablePart {
         return row
     }
 
-    /// The channel names, by index.
-    var channelNames: [String] { (0..<channels.count).map { channels.string(at: $0) } }
 
     /// Settles waiting returns and builds this part's columns, in first-appearance order.
     func columns(_ shape: TableShape) -> PartColumns {
+        channels.withKeyBytes { columns(shape, channelNames: $0) }
+    }
+
+    private func columns(_ shape: TableShape, channelNames names: ByteKeyTable.KeyBytes) -> PartColumns {
         var out = PartColumns()
-        let names = channelNames
         var n = 0
         for k in states.indices where (kept?[k] ?? true) && states[k].periodCount > 0 { n += 1 }
         out.reserve(n, shape)
@@ -995,7 +996,7 @@ struct TablePart {
             out.spend.append(row.totalSpend)
             if shape.quantity { out.quantity.append(row.totalQuantity) }
             if shape.channel {
-                out.channelNames.append(row.acquisitionChannel)
+                out.channelNames.append(String(decoding: row.acquisitionChannel, as: UTF8.self))
                 out.channelCounts.append(row.channelCount)
             }
             if shape.holdout {
