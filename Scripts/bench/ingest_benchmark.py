@@ -30,8 +30,10 @@ def run(cmd, env=None, stdout=subprocess.DEVNULL):
 
 
 def build_release():
-    """Builds `clv` in release mode into .build-release."""
-    subprocess.run(["swift", "build", "-c", "release", "--scratch-path", ".build-release", "--product", "clv"],
+    """Builds `clv` in release mode into .build-release, with the Swift runtime and Foundation linked in
+    (`--static-swift-stdlib`, as the README recommends for a release binary: it starts ~9 ms sooner)."""
+    subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--scratch-path", ".build-release",
+                    "--product", "clv"],
                    cwd=REPO, check=True, stdout=subprocess.DEVNULL)
 
 
@@ -139,7 +141,7 @@ def main():
         "",
         f"Command: `python3 Scripts/bench/ingest_benchmark.py --customers {args.customers} --runs {args.runs}`  ",
         f"Machine: {machine()}  ",
-        f"Date: {date}. Release build (`-Ounchecked` on the hot modules), input in the page cache, output "
+        f"Date: {date}. Release build (`-Ounchecked` on the hot modules, `--static-swift-stdlib`), input in the page cache, output "
         "written to a new file (CSV, temporary file renamed into place); the configurations take turns run by run.",
         "",
         f"Input: `clv generate --customers {args.customers} {' '.join(GENERATE)}` — {rows:,} rows, "
