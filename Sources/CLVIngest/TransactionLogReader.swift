@@ -49,6 +49,8 @@ struct HotConfig {
     var asOf: Int32 = 0, earliest: Int32 = 0
     var emptyAmountIsZero = false, dropZeroAmounts = false, checkDuplicates = false
     var returns = ReturnPolicy.net
+    /// No `--date-format`: the automatic forms are read.
+    var automaticDates = true
     var frequency = PeriodFrequency.day
     var hasObservationEnd = false, hasCalibrationEnd = false
     var observationEnd: Int32 = 0, observationPeriod: Int32 = 0, calibrationEnd: Int32 = 0
@@ -64,6 +66,7 @@ struct HotConfig {
         dropZeroAmounts = options.dropZeroAmounts
         checkDuplicates = options.duplicates != .keep
         returns = options.returns
+        automaticDates = options.dateFormat == nil
         frequency = summary.frequency
         if let obs = summary.observationEnd {
             hasObservationEnd = true
@@ -316,7 +319,9 @@ final class Ingestor {
         var dateFailure: DateParser.Failure?
         var dateEmpty = false
         let dateText = scanner.field(c.date)
-        if dateText.count == 0 {
+        if c.automaticDates, let d = DateParser.plainDate(dateText) {
+            day = d // the common forms, inline
+        } else if dateText.count == 0 {
             dateEmpty = true
         } else {
             switch dateParser.parse(dateText) {
@@ -340,15 +345,19 @@ final class Ingestor {
         // Amount.
         var amount = 0.0
         if c.amount >= 0 {
-            let parsed = amountParser.parse(scanner.field(c.amount))
-            switch parsed {
-            case .success(let v): amount = v
-            case .failure(.empty):
-                if !c.emptyAmountIsZero {
-                    return problem(.missingAmount, scanner, c.amount, "is empty (pass --empty-amount zero to read it as 0)")
+            let text = scanner.field(c.amount)
+            if let base = text.baseAddress, text.count > 0, let v = amountParser.fastPlain(base, 0, text.count) {
+                amount = v // plain numbers, inline
+            } else {
+                switch amountParser.parse(text) {
+                case .success(let v): amount = v
+                case .failure(.empty):
+                    if !c.emptyAmountIsZero {
+                        return problem(.missingAmount, scanner, c.amount, "is empty (pass --empty-amount zero to read it as 0)")
+                    }
+                case .failure:
+                    return problem(.badAmount, scanner, c.amount, "is not a number")
                 }
-            case .failure:
-                return problem(.badAmount, scanner, c.amount, "is not a number")
             }
         }
         var quantity = 0.0
