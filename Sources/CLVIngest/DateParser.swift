@@ -112,25 +112,34 @@ public final class DateParser {
     @inline(__always)
     static func plainDate(_ text: UnsafeBufferPointer<UInt8>) -> Int32? {
         guard let b = text.baseAddress else { return nil }
-        @inline(__always) func d(_ i: Int) -> UInt32 { UInt32(b[i] &- 0x30) }
-        let year: UInt32, month: UInt32, day: UInt32
+        // The eight bytes YYYY-MM- (or YYYYMMDD) as one word, first byte lowest; digits become 0...9.
+        let raw = UnsafeRawPointer(b)
+        var x: UInt64
+        let day: UInt32
         if text.count == 10 {
-            let sep = b[4]
-            guard sep == 0x2D || sep == 0x2F || sep == 0x2E, b[7] == sep else { return nil }
-            let y0 = d(0), y1 = d(1), y2 = d(2), y3 = d(3), m0 = d(5), m1 = d(6), d0 = d(8), d1 = d(9)
-            guard max(y0, y1, y2, y3, m0, m1, d0, d1) <= 9 else { return nil }
-            year = y0 * 1000 + y1 * 100 + y2 * 10 + y3
-            month = m0 * 10 + m1
+            let w = raw.loadUnaligned(as: UInt64.self)
+            let sep = UInt8(truncatingIfNeeded: w >> 32)
+            guard sep == 0x2D || sep == 0x2F || sep == 0x2E, UInt8(truncatingIfNeeded: w >> 56) == sep else { return nil }
+            // The separators (bytes 4 and 7) read as '0' so that all eight bytes can be checked at once.
+            x = (w & 0x00FF_FF00_FFFF_FFFF | 0x3000_0030_0000_0000) ^ 0x3030_3030_3030_3030
+            let d0 = UInt32(b[8] &- 0x30), d1 = UInt32(b[9] &- 0x30)
+            guard d0 <= 9, d1 <= 9 else { return nil }
             day = d0 * 10 + d1
+            x = (x & 0x0000_0000_FFFF_FFFF) | (x >> 8 & 0x0000_FFFF_0000_0000) // month digits into bytes 4 and 5
         } else if text.count == 8 {
-            let y0 = d(0), y1 = d(1), y2 = d(2), y3 = d(3), m0 = d(4), m1 = d(5), d0 = d(6), d1 = d(7)
-            guard max(y0, y1, y2, y3, m0, m1, d0, d1) <= 9 else { return nil }
-            year = y0 * 1000 + y1 * 100 + y2 * 10 + y3
-            month = m0 * 10 + m1
+            x = raw.loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
+            let d0 = UInt32(truncatingIfNeeded: x >> 48 & 0xFF), d1 = UInt32(truncatingIfNeeded: x >> 56)
+            guard d0 <= 9, d1 <= 9 else { return nil }
             day = d0 * 10 + d1
+            x &= 0x0000_FFFF_FFFF_FFFF
         } else {
             return nil
         }
+        // Every byte a digit: adding 0x76 sets the top bit of any byte above 9 (and bytes already ≥ 0x80 have it).
+        guard (x &+ 0x7676_7676_7676_7676 | x) & 0x8080_8080_8080_8080 == 0 else { return nil }
+        let year = UInt32(truncatingIfNeeded: x & 0xFF) * 1000 + UInt32(truncatingIfNeeded: x >> 8 & 0xFF) * 100
+            + UInt32(truncatingIfNeeded: x >> 16 & 0xFF) * 10 + UInt32(truncatingIfNeeded: x >> 24 & 0xFF)
+        let month = UInt32(truncatingIfNeeded: x >> 32 & 0xFF) * 10 + UInt32(truncatingIfNeeded: x >> 40 & 0xFF)
         guard year >= 1, month >= 1, month <= 12, day >= 1,
               day <= 28 || day <= CalendarDay.daysInMonth(year: Int(year), month: Int(month)) else { return nil }
         // H. Hinnant's days_from_civil in unsigned arithmetic (year ≥ 1), so divisions become multiplications.

@@ -321,6 +321,10 @@ public struct RecordScanner: ~Copyable {
         let f = fields[index]
         guard let base = bytes.baseAddress else { return UnsafeBufferPointer(start: nil, count: 0) }
         var s = f.start, e = f.end
+        // Nearly every field: unquoted, not empty, and neither end is a blank (both blanks are ≤ 0x20).
+        if !f.quoted, e > s, base[s] > 0x20, base[e - 1] > 0x20 {
+            return UnsafeBufferPointer(start: base + s, count: e - s)
+        }
         if !f.quoted {
             while s < e && (base[s] == 0x20 || base[s] == 0x09) { s += 1 }
             while e > s && (base[e - 1] == 0x20 || base[e - 1] == 0x09) { e -= 1 }
