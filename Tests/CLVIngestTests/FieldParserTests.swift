@@ -25,6 +25,25 @@ struct DateParserTests {
         #expect(try Self.day(text) == expected)
     }
 
+    @Test("the word-at-a-time reading of YYYY-MM-DD and YYYYMMDD agrees with the calendar and with --date-format",
+          arguments: [1, 4, 100, 400, 1600, 1899, 1900, 1970, 1999, 2000, 2024, 2100, 2400, 9999])
+    func plainFormsAgree(year: Int) throws {
+        let forms: [(separator: String, format: String)] = [("-", "%Y-%m-%d"), ("/", "%Y/%m/%d"), (".", "%Y.%m.%d"), ("", "%Y%m%d")]
+        let automatic = try DateParser()
+        for (separator, format) in forms {
+            let explicit = try DateParser(format: format)
+            for month in 0...13 {
+                for day in 0...32 {
+                    let text = String(format: "%04d%@%02d%@%02d", year, separator, month, separator, day)
+                    let expected = CalendarDay(year: year, month: month, day: day)
+                    let auto = try? automatic.parse(text).get()
+                    #expect(auto == expected, "\(text)")
+                    #expect((try? explicit.parse(text).get()) == expected, "\(text) with \(format)")
+                }
+            }
+        }
+    }
+
     @Test("invalid text and impossible dates are rejected", arguments: [
         "2023-02-29", "2024-13-01", "2024-00-10", "2024-01-32", "05/03/2024", "N/A", "2024-01-01T25:00",
         "2024-01-01 10:00 +99", "123456", "2024-1", "20241301", "",
