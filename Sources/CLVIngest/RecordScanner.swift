@@ -1,3 +1,5 @@
+import CLVIntrinsics
+
 /// How fields are separated.
 public enum FieldSeparator: Sendable, Hashable, CustomStringConvertible {
     /// One byte: `,` `;` tab `|` or any other ASCII character.
@@ -133,6 +135,9 @@ public struct RecordScanner: ~Copyable {
     public private(set) var quoteProblem: Bool = false
     /// Set once any quoted field contained a line break (then not every line break ends a record).
     public private(set) var sawLineBreakInQuotes: Bool = false
+    /// The 64 bytes from `blockStart` as a bit mask of separators and line feeds (delimited records).
+    private var blockStart = Int.min / 2
+    private var blockMask: UInt64 = 0
 
     public init(bytes: UnsafeBufferPointer<UInt8>, separator: FieldSeparator, keep: Int,
                 start: Int = 0, line: Int = 1) {
@@ -212,25 +217,7 @@ public struct RecordScanner: ~Copyable {
                 }
             } else {
                 slice.start = p
-                // Eight bytes at a time while no separator or line feed is among them (SWAR); byte by
-                // byte only in the last few bytes of the input.
-                let sepWord = 0x0101_0101_0101_0101 &* UInt64(sep)
-                while true {
-                    if p + 8 <= n {
-                        let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
-                        let a = w ^ sepWord, b = w ^ 0x0A0A_0A0A_0A0A_0A0A
-                        let hit = ((a &- 0x0101_0101_0101_0101) & ~a | (b &- 0x0101_0101_0101_0101) & ~b) & 0x8080_8080_8080_8080
-                        if hit != 0 { p += hit.trailingZeroBitCount >> 3; break }
-                        p += 8
-                    } else {
-                        while p < n {
-                            let b = base[p]
-                            if b == sep || b == 0x0A { break }
-                            p += 1
-                        }
-                        break
-                    }
-                }
+                p = nextSeparatorOrLineFeed(base, n, sep, from: p)
                 var end = p
                 if end > slice.start && base[end - 1] == 0x0D && (p == n || base[p] == 0x0A) { end -= 1 }
                 slice.end = end
@@ -252,6 +239,35 @@ public struct RecordScanner: ~Copyable {
         position = p
         fieldCount = index
         return false
+    }
+
+    /// The first offset at or after `p` that holds `sep` or a line feed, or `n`. The input is looked at
+    /// 64 bytes at a time (one vector comparison per block); the block's bit mask is kept for the next
+    /// fields, so a typical row costs a few bit operations per field.
+    @inline(__always)
+    mutating func nextSeparatorOrLineFeed(_ base: UnsafePointer<UInt8>, _ n: Int, _ sep: UInt8, from p: Int) -> Int {
+        var offset = p &- blockStart
+        if offset < 0 || offset >= 64 { loadBlock(base, n, sep, at: p); offset = 0 }
+        while true {
+            let remaining = blockMask >> UInt64(offset)
+            if remaining != 0 { return blockStart + offset + remaining.trailingZeroBitCount }
+            if blockStart + 64 >= n { return n }
+            loadBlock(base, n, sep, at: blockStart + 64)
+            offset = 0
+        }
+    }
+
+    /// Computes the mask of the 64 bytes from `start` (fewer at the end of the input).
+    @inline(__always)
+    private mutating func loadBlock(_ base: UnsafePointer<UInt8>, _ n: Int, _ sep: UInt8, at start: Int) {
+        blockStart = start
+        if start + 64 <= n {
+            blockMask = clv_match64(base + start, sep, 0x0A)
+        } else {
+            var mask: UInt64 = 0
+            for i in 0..<max(n - start, 0) where base[start + i] == sep || base[start + i] == 0x0A { mask |= 1 << UInt64(i) }
+            blockMask = mask
+        }
     }
 
     /// Scans one whitespace-separated record; returns true if the line was blank.

@@ -1,4 +1,6 @@
 import CLVIngest
+import CLVNumerics
+import Foundation
 import Testing
 
 @Suite("RecordScanner (RFC 4180 and whitespace)")
@@ -16,6 +18,31 @@ struct RecordScannerTests {
     func rfc4180() throws {
         let text = "a,b,c\r\n\"x,1\",\"he said \"\"hi\"\"\",\"two\nlines\"\r\nlast,,\n"
         #expect(try Self.records(text, .comma) == [["a", "b", "c"], ["x,1", "he said \"hi\"", "two\nlines"], ["last", "", ""]])
+    }
+
+    @Test("fields of any length, across and at the edges of the 64-byte blocks the scanner compares at once",
+          arguments: [",", ";", "|", "\t"])
+    func blockEdges(_ separator: String) throws {
+        var rng = Xoshiro256(seed: 11)
+        let letters = Array("abcdefghijklmnopqrstuvwxyz0123456789 -_.".utf8)
+        var expected: [[String]] = []
+        var text = ""
+        for _ in 0..<400 {
+            let fields = (0..<Int(rng.next() % 6) + 1).map { _ in
+                // Lengths cluster around the block size, with some empty and some several blocks long.
+                let length = [0, 1, 7, 63, 64, 65, 127, 128, 200][Int(rng.next() % 9)] + Int(rng.next() % 3)
+                return String(decoding: (0..<length).map { _ in letters[Int(rng.next() % UInt64(letters.count))] }, as: UTF8.self)
+            }
+            // Keep the records non-blank and free of blanks at the ends (the scanner trims those).
+            let record = fields.map { $0.trimmingCharacters(in: .whitespaces) }
+            guard record.count > 1 || !record[0].isEmpty else { continue }
+            expected.append(record)
+            text += record.joined(separator: separator) + (rng.next() % 4 == 0 ? "\r\n" : "\n")
+        }
+        let sep = try #require(FieldSeparator(name: separator))
+        #expect(try Self.records(text, sep) == expected)
+        // Without the final line break, the last block ends inside the last field.
+        #expect(try Self.records(String(text.dropLast(text.hasSuffix("\r\n") ? 2 : 1)), sep) == expected)
     }
 
     @Test("line numbers count physical lines, including those inside quotes")
