@@ -346,7 +346,7 @@ final class Ingestor {
         var amount = 0.0
         if c.amount >= 0 {
             let text = scanner.field(c.amount)
-            if let base = text.baseAddress, text.count > 0, let v = amountParser.fastPlain(base, 0, text.count) {
+            if let base = text.baseAddress, text.count > 0, let v = amountParser.plain(base, text.count) {
                 amount = v // plain numbers, inline
             } else {
                 switch amountParser.parse(text) {

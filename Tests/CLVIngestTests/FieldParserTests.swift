@@ -1,6 +1,7 @@
 import CLVCore
 import Foundation
 import CLVIngest
+import CLVNumerics
 import Testing
 
 @Suite("Date parsing")
@@ -111,6 +112,19 @@ struct AmountParserTests {
     @Test("blank is reported as empty")
     func empty() {
         #expect(throws: AmountParser.Failure.empty) { try AmountParser().parse("   ").get() }
+    }
+
+    @Test("digits, one point and a leading minus read exactly as Swift's own parser reads them (random texts)")
+    func plainNumbers() {
+        var rng = Xoshiro256(seed: 21)
+        let alphabet = Array("0123456789012345678901234567890123456789.".utf8)
+        for _ in 0..<50_000 {
+            var bytes = (0..<Int(rng.next() % 19)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+            if rng.next() % 3 == 0 { bytes.insert(0x2D, at: 0) }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let ours = try? AmountParser().parse(text).get()
+            #expect(ours == Double(text) || (ours?.isZero == true && Double(text)?.isZero == true), "'\(text)'")
+        }
     }
 
     @Test("values are correctly rounded like strtod")
