@@ -17,7 +17,7 @@ final class ByteKeyTable {
 
     init(capacity: Int = 1024) {
         var size = 16
-        while size < capacity * 2 { size <<= 1 }
+        while !Self.fits(capacity, in: size) { size <<= 1 }
         slots = Self.allocateSlots(size)
         mask = size - 1
     }
@@ -125,7 +125,7 @@ final class ByteKeyTable {
         lengths.append(UInt16(key.count))
         arena.append(contentsOf: key)
         count += 1
-        if count * 2 > slots.count { grow() }
+        if !Self.fits(count, in: slots.count) { grow() }
         return (index, true)
     }
 
@@ -157,14 +157,20 @@ final class ByteKeyTable {
         offsets.reserveCapacity(needed)
         lengths.reserveCapacity(needed)
         if keyBytes > 0 { arena.reserveCapacity(arena.count + keyBytes) }
-        if needed * 2 > slots.count {
+        if !Self.fits(needed, in: slots.count) {
             var size = slots.count
-            while needed * 2 > size { size <<= 1 }
+            while !Self.fits(needed, in: size) { size <<= 1 }
             rehash(size: size)
         }
     }
 
     private func grow() { rehash(size: slots.count * 2) }
+
+    /// Whether `keys` keys fit in `size` slots: at most 5/8 full. Linear probing with 32-bit tags stays
+    /// within a cache line or two at that load, and a table sized for an estimate with some margin
+    /// (a million customers, 10% more expected) takes 16 MiB instead of 32.
+    @inline(__always)
+    static func fits(_ keys: Int, in size: Int) -> Bool { keys * 8 <= size * 5 }
 
     private func rehash(size: Int) {
         Self.deallocateSlots(slots)
