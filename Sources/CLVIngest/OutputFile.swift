@@ -218,37 +218,15 @@ public struct ByteWriter {
 
     @inline(__always)
     public mutating func append(_ value: UInt) {
-        if value < 100_000_000 {
-            // All eight digits at once, then the leading zeros dropped by a shift (one unaligned store).
-            storage.reserve(8)
-            let w = Self.eightDigits(UInt32(truncatingIfNeeded: value))
-            let lead = value == 0 ? 7 : (w ^ 0x3030_3030_3030_3030).trailingZeroBitCount >> 3
-            UnsafeMutableRawPointer(storage.base + storage.count).storeBytes(of: w >> UInt64(lead << 3), as: UInt64.self)
-            storage.count += 8 - lead
-            return
-        }
-        var width = 1
-        var t = value
-        while t >= 10 { t /= 10; width += 1 }
-        storage.reserve(width)
-        var v = value
-        let end = storage.base + storage.count + width
-        var p = end
-        repeat {
-            p -= 1
-            p.pointee = UInt8(v % 10) + 0x30
-            v /= 10
-        } while v > 0
-        storage.count += width
+        storage.reserve(24)
+        storage.count += Self.put(value, at: storage.base + storage.count)
     }
 
     /// Ten bytes at `source` (a date such as `2026-11-23`), copied as two words.
     @inline(__always)
     mutating func appendTen(_ source: UnsafeRawPointer) {
         storage.reserve(16)
-        let out = UnsafeMutableRawPointer(storage.base + storage.count)
-        out.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
-        out.storeBytes(of: source.loadUnaligned(fromByteOffset: 8, as: UInt16.self), toByteOffset: 8, as: UInt16.self)
+        Self.putTen(source, at: storage.base + storage.count)
         storage.count += 10
     }
 
@@ -258,21 +236,77 @@ public struct ByteWriter {
     /// values from 1e12 up, are written in that form instead.
     @inline(__always)
     public mutating func append(_ value: Double) {
-        let a = abs(value)
-        if a < 1e15, Double(Int64(value)) == value {
-            if value < 0 || (value == 0 && value.sign == .minus) { append(byte: 0x2D) }
-            append(UInt(Int64(value).magnitude))
-            append(".0" as StaticString)
-            return
+        storage.reserve(40)
+        if let k = Self.put(value, at: storage.base + storage.count) {
+            storage.count += k
+        } else {
+            append(value.description)
         }
-        // From 1e12 up, 12 significant digits would cut into the whole part: the shortest exact form then.
-        guard a >= 1e-7, a < 1e12 else { append(value.description); return }
-        appendTwelveDigits(a, negative: value < 0)
     }
 
-    /// `a` (in [1e-7, 1e12), not whole) rounded to 12 significant digits, trailing zeros dropped.
+    // MARK: Writing at a pointer
+    //
+    // The `put` functions write at `out`, which the caller has made room at, and return the number of
+    // bytes written. A line writer reserves room once and calls them in a row, with no capacity check
+    // or count update per value.
+
+    /// A whole number in decimal (room for 24 bytes).
+    @inline(__always)
+    static func put(_ value: UInt, at out: UnsafeMutablePointer<UInt8>) -> Int {
+        if value < 100_000_000 {
+            // All eight digits at once, then the leading zeros dropped by a shift (one unaligned store).
+            let w = eightDigits(UInt32(truncatingIfNeeded: value))
+            let lead = value == 0 ? 7 : (w ^ 0x3030_3030_3030_3030).trailingZeroBitCount >> 3
+            UnsafeMutableRawPointer(out).storeBytes(of: w >> UInt64(lead << 3), as: UInt64.self)
+            return 8 - lead
+        }
+        var width = 1
+        var t = value
+        while t >= 10 { t /= 10; width += 1 }
+        var v = value
+        var p = out + width
+        repeat {
+            p -= 1
+            p.pointee = UInt8(v % 10) + 0x30
+            v /= 10
+        } while v > 0
+        return width
+    }
+
+    /// Ten bytes from `source` (room for 16 bytes at `out`).
+    @inline(__always)
+    static func putTen(_ source: UnsafeRawPointer, at out: UnsafeMutablePointer<UInt8>) {
+        let o = UnsafeMutableRawPointer(out)
+        o.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+        o.storeBytes(of: source.loadUnaligned(fromByteOffset: 8, as: UInt16.self), toByteOffset: 8, as: UInt16.self)
+    }
+
+    /// A double as ``append(_:)-(Double)`` writes it (room for 40 bytes), or nil when it takes the
+    /// shortest round-trip form.
+    @inline(__always)
+    static func put(_ value: Double, at out: UnsafeMutablePointer<UInt8>) -> Int? {
+        let a = abs(value)
+        if a < 1e15, Double(Int64(value)) == value {
+            var k = 0
+            if value < 0 || (value == 0 && value.sign == .minus) { out[0] = 0x2D; k = 1 }
+            k += put(UInt(Int64(value).magnitude), at: out + k)
+            out[k] = 0x2E
+            out[k + 1] = 0x30
+            return k + 2
+        }
+        // From 1e12 up, 12 significant digits would cut into the whole part: the shortest exact form then.
+        guard a >= 1e-7, a < 1e12 else { return nil }
+        if value < 0 {
+            out[0] = 0x2D
+            return 1 + putTwelveDigits(a, at: out + 1)
+        }
+        return putTwelveDigits(a, at: out)
+    }
+
+    /// `a` (in [1e-7, 1e12), not whole) rounded to 12 significant digits, trailing zeros dropped (room for
+    /// 32 bytes).
     @inline(never)
-    mutating func appendTwelveDigits(_ a: Double, negative: Bool) {
+    static func putTwelveDigits(_ a: Double, at out: UnsafeMutablePointer<UInt8>) -> Int {
         // Decimal exponent e with 10^e <= a < 10^(e+1).
         var e = 0
         if a >= 1 {
@@ -280,16 +314,16 @@ public struct ByteWriter {
             while whole >= 10 { whole /= 10; e += 1 }
         } else {
             e = -1
-            while a * Self.powerOfTen(-e) < 1 { e -= 1 }
+            while a * powerOfTen(-e) < 1 { e -= 1 }
         }
         let decimals = 11 - e
         // n = a · 10^decimals rounded half away from zero (x − trunc(x) is exact).
-        let x = a * Self.powerOfTen(decimals)
+        let x = a * powerOfTen(decimals)
         var n = Int64(x)
         if x - Double(n) >= 0.5 { n += 1 }
         // n has 12 or 13 digits: the 16 digits of n with leading zeros, as two words of eight ASCII digits.
-        let high = Self.eightDigits(UInt32(truncatingIfNeeded: n / 100_000_000))
-        let low = Self.eightDigits(UInt32(truncatingIfNeeded: n % 100_000_000))
+        let high = eightDigits(UInt32(truncatingIfNeeded: n / 100_000_000))
+        let low = eightDigits(UInt32(truncatingIfNeeded: n % 100_000_000))
         let leadingZeros = (high ^ 0x3030_3030_3030_3030).trailingZeroBitCount >> 3 // high ≥ 1000
         let length = 16 - leadingZeros
         let lowDigits = low ^ 0x3030_3030_3030_3030
@@ -297,27 +331,25 @@ public struct ByteWriter {
                                            : lowDigits.leadingZeroBitCount >> 3
         let integerDigits = length - decimals
         let end = max(length - trailingZeros, integerDigits, 0)
-        storage.reserve(40)
-        if negative { append(byte: 0x2D) }
         // The 16 digit bytes as one 128-bit value (first digit in the lowest byte), shifted so that the
         // first significant digit comes first, with '0's shifted in: everything stays in registers.
         let shift = leadingZeros << 3
         let digits = (UInt128(low) << 64 | UInt128(high)) >> shift
             | (UInt128(0x3030_3030_3030_3030) << 64 | UInt128(0x3030_3030_3030_3030)) & ~(UInt128.max >> shift)
-        let out = UnsafeMutableRawPointer(storage.base + storage.count)
+        let o = UnsafeMutableRawPointer(out)
         if integerDigits > 0 {
             // The whole part, the point, then the fraction: at most 14 bytes.
             let cut = integerDigits << 3
             let whole = digits & ~(UInt128.max << cut)
             let text = whole | UInt128(0x2E) << cut | (digits ^ whole) << 8
-            out.storeBytes(of: text, as: UInt128.self)
-            storage.count += integerDigits + 1 + max(end - integerDigits, 1) // at least one digit: "7.0"
+            o.storeBytes(of: text, as: UInt128.self)
+            return integerDigits + 1 + max(end - integerDigits, 1) // at least one digit: "7.0"
         } else {
             // "0." then -integerDigits zeros (at most 6), then the digits.
-            out.storeBytes(of: 0x3030_3030_3030_2E30 as UInt64, as: UInt64.self)
+            o.storeBytes(of: 0x3030_3030_3030_2E30 as UInt64, as: UInt64.self)
             let start = 2 - integerDigits
-            out.storeBytes(of: digits, toByteOffset: start, as: UInt128.self)
-            storage.count += start + end
+            o.storeBytes(of: digits, toByteOffset: start, as: UInt128.self)
+            return start + end
         }
     }
 
@@ -333,18 +365,30 @@ public struct ByteWriter {
         return digits | 0x3030_3030_3030_3030
     }
 
-    /// 10^k for k in 0...22, exact.
+    /// 10^k for k in 0...18, exact (a switch: the hot path reads no lazily initialised global).
     @inline(__always)
     static func powerOfTen(_ k: Int) -> Double {
-        var p = 1.0
-        var base = 10.0
-        var k = k
-        while k > 0 {
-            if k & 1 == 1 { p *= base }
-            base *= base
-            k >>= 1
+        switch k {
+        case 0: return 1
+        case 1: return 1e1
+        case 2: return 1e2
+        case 3: return 1e3
+        case 4: return 1e4
+        case 5: return 1e5
+        case 6: return 1e6
+        case 7: return 1e7
+        case 8: return 1e8
+        case 9: return 1e9
+        case 10: return 1e10
+        case 11: return 1e11
+        case 12: return 1e12
+        case 13: return 1e13
+        case 14: return 1e14
+        case 15: return 1e15
+        case 16: return 1e16
+        case 17: return 1e17
+        default: return 1e18
         }
-        return p
     }
 
     /// A money value (same form as ``append(_:)-(Double)``).

@@ -24,6 +24,9 @@ struct SummaryLayout {
                   quantity: table.totalQuantity != nil, channel: table.acquisitionChannel != nil)
     }
 
+    /// lifetimes' columns and the extras only: no holdout, quantity or channel columns.
+    var isPlain: Bool { hasMonetary && holdoutDuration == nil && !quantity && !channel }
+
     /// The column names, in order.
     var columns: [String] {
         let holdout = holdoutDuration != nil

@@ -107,6 +107,7 @@ public enum SummaryWriter {
     static func append(_ row: SummaryRow, layout: SummaryLayout, names: [String], format: TableFormat, dates: DateTexts,
                        to w: inout ByteWriter) {
         if format == .csv {
+            if layout.isPlain, appendPlainCSV(row, dates: dates, to: &w) { return }
             w.appendCSVField(row.customerID)
             values(row, layout, dates, &w, json: false) { w, _ in w.append(byte: 0x2C) }
             w.append(byte: 0x0A)
@@ -120,6 +121,39 @@ public enum SummaryWriter {
             }
             w.append("}\n" as StaticString)
         }
+    }
+
+    /// The CSV line of the plain layout (lifetimes' columns and the extras, no holdout, quantity or channel)
+    /// written at a pointer after one reservation: the same bytes as the general path, which is taken
+    /// instead (false) for an id that needs quotes and for values outside the fast forms.
+    @inline(__always)
+    static func appendPlainCSV(_ r: SummaryRow, dates: DateTexts, to w: inout ByteWriter) -> Bool {
+        let id = r.customerID
+        guard id.count <= 1024, r.orders >= 0, !ByteWriter.needsQuotes(id) else { return false }
+        w.storage.reserve(id.count + 512)
+        let out = w.storage.base + w.storage.count
+        if let source = id.baseAddress { out.update(from: source, count: id.count) }
+        var k = id.count
+        @inline(__always) func number(_ v: Double) -> Bool {
+            out[k] = 0x2C
+            guard let n = ByteWriter.put(v, at: out + k + 1) else { return false }
+            k += n + 1
+            return true
+        }
+        @inline(__always) func day(_ d: CalendarDay) -> Bool {
+            out[k] = 0x2C
+            guard dates.put(d, at: out + k + 1) else { return false }
+            k += 11
+            return true
+        }
+        guard number(Double(r.repeatPurchases)), number(r.recency), number(r.age), number(r.monetaryValue),
+              day(r.firstPurchase), day(r.lastPurchase) else { return false }
+        out[k] = 0x2C
+        k += 1 + ByteWriter.put(UInt(r.orders), at: out + k + 1)
+        guard number(r.totalSpend), number(r.orders > 0 ? r.totalSpend / Double(r.orders) : 0) else { return false }
+        out[k] = 0x0A
+        w.storage.count += k + 1
+        return true
     }
 
     /// Writes the values after `customer_id`; `separator` is called before each one with its column index.
@@ -185,6 +219,15 @@ struct DateTexts: @unchecked Sendable {
             for d in lo...hi { texts += Array(CalendarDay(daysSinceEpoch: d).description.utf8.prefix(10)) }
         }
         self.texts = texts
+    }
+
+    /// Writes the day's text at `out` (room for 16 bytes); false when it is outside the table.
+    @inline(__always)
+    func put(_ d: CalendarDay, at out: UnsafeMutablePointer<UInt8>) -> Bool {
+        let k = Int(d.daysSinceEpoch - first)
+        guard k >= 0, (k + 1) * 10 <= texts.count else { return false }
+        texts.withUnsafeBytes { ByteWriter.putTen($0.baseAddress! + k * 10, at: out) }
+        return true
     }
 
     @inline(__always)

@@ -106,6 +106,58 @@ struct SummaryStreamingTests {
         }
     }
 
+    @Test("CSV lines hold the same value texts as JSON Lines, which are written value by value",
+          arguments: [(1, "date"), (2, "customer"), (3, "shuffled")] as [(UInt64, String)])
+    func csvMatchesJSONLines(seed: UInt64, order: String) throws {
+        // The plain layout's CSV lines are assembled at a pointer in one go; JSON Lines go through the
+        // value-by-value writer. Fields must agree as text (ids with commas are quoted in CSV).
+        // Only customer, date and amount (a channel or quantity column would leave the plain layout).
+        var rng = Xoshiro256(seed: seed)
+        var lines: [(day: Int, text: String)] = []
+        for c in 0..<400 {
+            let id = c % 23 == 0 ? "\"C\(c), \"\"VIP\"\"\"" : "C\(c)"
+            for _ in 0..<(Int(rng.next() % 6) + 1) {
+                let cents = rng.next() % 10 == 0 ? -Int(rng.next() % 3000) - 1 : Int(rng.next() % 2_000_000)
+                let amount = "\(cents < 0 ? "-" : "")\(abs(cents) / 100).\(String(format: "%02d", abs(cents) % 100))"
+                let day = 19_000 + Int(rng.next() % 1200)
+                lines.append((day, "\(id),\(CalendarDay(daysSinceEpoch: Int32(day))),\(amount)"))
+            }
+        }
+        if order == "shuffled" { lines.shuffle(using: &rng) } else if order == "date" { lines.sort { $0.day < $1.day } }
+        let text = "customer_id,date,amount\n" + lines.map(\.text).joined(separator: "\n") + "\n"
+        let options = IngestOptions(asOf: CalendarDay(iso: "2030-01-01")!)
+        let (csv, _) = try Self.direct(text, options, SummaryOptions(), .csv)
+        let (jsonl, _) = try Self.direct(text, options, SummaryOptions(), .jsonl)
+        let input = try MappedInput.fromBytes(csv)
+        var scanner = RecordScanner(bytes: input.bytes, separator: .comma, keep: 16)
+        let header = scanner.next()
+        #expect(header)
+        let names = (0..<scanner.fieldCount).map { scanner.string($0) }
+        let objects = String(decoding: jsonl, as: UTF8.self).split(separator: "\n")
+        var rows = 0
+        for object in objects {
+            let more = scanner.next()
+            #expect(more)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(object.utf8)) as? [String: Any])
+            for (k, name) in names.enumerated() {
+                let csvText = scanner.string(k)
+                // The JSON text of the value: strings as they are, numbers as written (re-read from the line).
+                if let string = json[name] as? String {
+                    #expect(csvText == string, "\(name)")
+                } else {
+                    let pattern = "\"\(name)\":"
+                    let after = try #require(object.range(of: pattern)).upperBound
+                    let token = object[after...].prefix { $0 != "," && $0 != "}" }
+                    #expect(csvText == String(token), "\(name): CSV \(csvText), JSON \(token)")
+                }
+            }
+            rows += 1
+        }
+        let extra = scanner.next()
+        #expect(!extra)
+        #expect(rows > 300)
+    }
+
     @Test("more customers than one formatting chunk are written in order")
     func manyChunks() throws {
         var text = "customer_id,date,amount\n"
