@@ -29,7 +29,10 @@ public struct AmountParser: Sendable {
     @inline(__always)
     public func parse(_ text: UnsafeBufferPointer<UInt8>) -> Result<Double, Failure> {
         // Fast path: plain [-]digits[.digits] as most exports write them.
-        if let base = text.baseAddress, text.count > 0, let v = plain(base, text.count) { return .success(v) }
+        if let base = text.baseAddress, text.count > 0 {
+            if text.count <= 8, let v = plainWord(Self.word(base, text.count), count: text.count) { return .success(v) }
+            if let v = plain(base, text.count) { return .success(v) }
+        }
         return parseGeneral(text)
     }
 
@@ -96,6 +99,45 @@ public struct AmountParser: Sendable {
     public func parse(_ text: String) -> Result<Double, Failure> {
         var t = text
         return t.withUTF8 { parse($0) }
+    }
+
+    /// A plain number of at most eight bytes, `ddd.dd` or `dddd` (no sign), read as one 64-bit word:
+    /// `word` holds the field's `count` bytes in its low bytes (first byte lowest; the rest is ignored).
+    /// Nil for anything else, including what ``plain(_:_:)`` would read; never a different value.
+    @inline(__always)
+    func plainWord(_ word: UInt64, count: Int) -> Double? {
+        guard count >= 1, count <= 8 else { return nil }
+        let field: UInt64 = count == 8 ? ~0 : (1 &<< UInt64(count << 3)) &- 1
+        let w = word & field
+        // The point, if any: the first zero byte of w ^ '....' inside the field.
+        let x = (w ^ (decimalComma ? 0x2C2C_2C2C_2C2C_2C2C : 0x2E2E_2E2E_2E2E_2E2E)) | ~field
+        let zero = (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+        var digits = w, n = count, fraction = 0
+        if zero != 0 {
+            let at = zero.trailingZeroBitCount >> 3
+            guard at > 0, at < count - 1 else { return nil } // a digit on each side
+            let before: UInt64 = (1 &<< UInt64(at << 3)) &- 1
+            digits = (w & before) | (w >> 8 & ~before)
+            n = count - 1
+            fraction = count - 1 - at
+        }
+        // Right-align the n digits behind leading '0's, check them, and convert all eight at once.
+        let shift = UInt64((8 - n) << 3)
+        let text = digits &<< shift | (0x3030_3030_3030_3030 & ((1 &<< shift) &- 1))
+        let d = text ^ 0x3030_3030_3030_3030
+        guard (d &+ 0x7676_7676_7676_7676 | d) & 0x8080_8080_8080_8080 == 0 else { return nil }
+        var v = (d &* 2561) >> 8 & 0x00FF_00FF_00FF_00FF             // pairs of digits
+        v = (v &* 6_553_601) >> 16 & 0x0000_FFFF_0000_FFFF           // groups of four
+        v = (v &* 42_949_672_960_001) >> 32                          // all eight
+        return Double(v) / Self.powerOfTen(fraction)
+    }
+
+    /// The field's bytes (at most eight) as a word for ``plainWord(_:count:)``, without reading past them.
+    @inline(__always)
+    static func word(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
+        var w: UInt64 = 0
+        for i in 0..<min(count, 8) { w |= UInt64(p[i]) &<< UInt64(i << 3) }
+        return w
     }
 
     /// The same as ``fastPlain(_:_:_:)`` for a whole field, in one loop with one test per digit: what

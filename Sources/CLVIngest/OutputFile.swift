@@ -257,7 +257,7 @@ public struct ByteWriter {
             // All eight digits at once, then the leading zeros dropped by a shift (one unaligned store).
             let w = eightDigits(UInt32(truncatingIfNeeded: value))
             let lead = value == 0 ? 7 : (w ^ 0x3030_3030_3030_3030).trailingZeroBitCount >> 3
-            UnsafeMutableRawPointer(out).storeBytes(of: w >> UInt64(lead << 3), as: UInt64.self)
+            UnsafeMutableRawPointer(out).storeBytes(of: w &>> UInt64(lead << 3), as: UInt64.self)
             return 8 - lead
         }
         var width = 1
@@ -334,14 +334,17 @@ public struct ByteWriter {
         // The 16 digit bytes as one 128-bit value (first digit in the lowest byte), shifted so that the
         // first significant digit comes first, with '0's shifted in: everything stays in registers.
         let shift = leadingZeros << 3
-        let digits = (UInt128(low) << 64 | UInt128(high)) >> shift
-            | (UInt128(0x3030_3030_3030_3030) << 64 | UInt128(0x3030_3030_3030_3030)) & ~(UInt128.max >> shift)
+        let value: UInt128 = UInt128(low) << 64 | UInt128(high)
+        let zeros: UInt128 = UInt128(0x3030_3030_3030_3030) << 64 | UInt128(0x3030_3030_3030_3030)
+        let kept: UInt128 = UInt128.max &>> shift
+        let digits: UInt128 = value &>> shift | zeros & ~kept
         let o = UnsafeMutableRawPointer(out)
         if integerDigits > 0 {
             // The whole part, the point, then the fraction: at most 14 bytes.
             let cut = integerDigits << 3
-            let whole = digits & ~(UInt128.max << cut)
-            let text = whole | UInt128(0x2E) << cut | (digits ^ whole) << 8
+            let whole: UInt128 = digits & ~(UInt128.max &<< cut)
+            let point: UInt128 = UInt128(0x2E) &<< cut
+            let text: UInt128 = whole | point | (digits ^ whole) << 8
             o.storeBytes(of: text, as: UInt128.self)
             return integerDigits + 1 + max(end - integerDigits, 1) // at least one digit: "7.0"
         } else {

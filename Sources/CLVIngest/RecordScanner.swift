@@ -249,7 +249,7 @@ public struct RecordScanner: ~Copyable {
         var offset = p &- blockStart
         if offset < 0 || offset >= 64 { loadBlock(base, n, sep, at: p); offset = 0 }
         while true {
-            let remaining = blockMask >> UInt64(offset)
+            let remaining = blockMask &>> UInt64(offset)
             if remaining != 0 { return blockStart + offset + remaining.trailingZeroBitCount }
             if blockStart + 64 >= n { return n }
             loadBlock(base, n, sep, at: blockStart + 64)

@@ -118,6 +118,8 @@ final class Ingestor {
     var orderInfo: [OrderInfo] = []
     var fingerprints = Set<UInt64>()
     var previousCustomer = -1
+    /// One past the last input byte (the row parser reads words that must end before it).
+    var inputEnd: UnsafePointer<UInt8> { input.bytes.baseAddress! + input.bytes.count }
     /// Unescaped ids of the row being parsed outside a batch (``parseRow(_:)``), and the row.
     let rowKeys = KeyArena()
     var scratchRow = PendingRow(day: 0, amount: 0, quantity: 0, line: 0, customer: UnsafeBufferPointer(start: nil, count: 0))
@@ -346,7 +348,10 @@ final class Ingestor {
         var amount = 0.0
         if c.amount >= 0 {
             let text = scanner.field(c.amount)
-            if let base = text.baseAddress, text.count > 0, let v = amountParser.plain(base, text.count) {
+            if let base = text.baseAddress, text.count > 0, base + 8 <= inputEnd,
+               let v = amountParser.plainWord(UnsafeRawPointer(base).loadUnaligned(as: UInt64.self), count: text.count) {
+                amount = v // short plain numbers, as one word (eight bytes are there to read)
+            } else if let base = text.baseAddress, text.count > 0, let v = amountParser.plain(base, text.count) {
                 amount = v // plain numbers, inline
             } else {
                 switch amountParser.parse(text) {
