@@ -51,6 +51,10 @@ struct CustomerStates {
         nonmutating unsafeMutableAddress { states.base + c }
     }
 
+    /// Customer `c`'s statistics, in place.
+    @inline(__always)
+    func pointer(_ c: Int) -> UnsafeMutablePointer<CustomerState> { states.base + c }
+
     /// Bytes per customer for the statistics every customer has.
     static var stride: Int { MemoryLayout<CustomerState>.stride }
 

@@ -133,12 +133,15 @@ extension Ingestor {
         var hasLastKey = false
         var more = true
         // Kept in locals during the loop, stored back at the end.
-        var rowsRead = 0
+        var rowsRead = 0, plainRows = 0
         var lowest = minDay, highest = maxDay
+        let frequency = hot.frequency
+        @inline(__always) func period(_ day: Int32) -> Int32 { frequency.period(of: CalendarDay(daysSinceEpoch: day)) }
         let trackRepeats = summary.trackRepeatPurchases
         let table = customers
         defer {
             report.rowsRead += rowsRead
+            report.rowsUsed += plainRows
             minDay = lowest
             maxDay = highest
         }
@@ -187,6 +190,13 @@ extension Ingestor {
                 }
                 lowest = min(lowest, r.day)
                 highest = max(highest, r.day)
+                if isPlainPurchase(r) {
+                    // What admit and apply do with such a row, without their general cases.
+                    plainRows += 1
+                    if noteSeen(r) { addPurchase(r, period: period(r.day)) }
+                    if trackRepeats { purchaseDays.append(SIMD2(Int32(r.customer), r.day)) }
+                    continue
+                }
                 let kind = admit(r, counting: true)
                 if kind != .excluded { apply(r, kind, replay: false) }
                 if kind == .purchase, trackRepeats { purchaseDays.append(SIMD2(Int32(r.customer), r.day)) }

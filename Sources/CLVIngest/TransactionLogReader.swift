@@ -486,20 +486,45 @@ final class Ingestor {
         return .purchase
     }
 
+    /// Whether the first pass can take a row straight to ``noteSeen(_:)`` and ``addPurchase(_:period:)``:
+    /// no window, duplicate check or holdout to apply, and the amount (if any) is positive.
+    @inline(__always)
+    func isPlainPurchase(_ r: ParsedRow) -> Bool {
+        let c = hot
+        return !c.hasObservationEnd && !c.checkDuplicates && !c.hasCalibrationEnd && (c.amount < 0 || r.amount > 0)
+    }
+
+    /// Notes that customer's row was seen on the first pass; false when the customer's rows are out of
+    /// date order (flagged for the second pass, which recomputes the customer).
+    @inline(__always)
+    func noteSeen(_ r: ParsedRow) -> Bool {
+        let s = states.pointer(r.customer)
+        if s.pointee.unordered { return false }
+        if r.day < s.pointee.lastSeenDay {
+            s.pointee.unordered = true
+            unorderedCustomers += 1
+            return false
+        }
+        if s.pointee.firstSeenDay == .min { s.pointee.firstSeenDay = r.day }
+        s.pointee.lastSeenDay = r.day
+        return true
+    }
+
+    /// A purchase in the (calibration) window.
+    @inline(__always)
+    func addPurchase(_ r: ParsedRow, period: Int32) {
+        let c = r.customer
+        states.addPurchase(c, day: r.day, period: period, amount: r.amount)
+        if r.order < 0 || orderInfo[Int(r.order)].firstPurchaseLine == r.line { states[c].orderCount += 1 }
+        if let quantities = states.quantities { quantities[c] += r.quantity }
+        if r.channel >= 0 { states.addChannel(c, r.channel) }
+    }
+
     /// Folds an admitted row into its customer's statistics.
     @inline(__always)
     func apply(_ r: ParsedRow, _ kind: Admission, replay: Bool) {
         let c = r.customer
-        if !replay {
-            if states[c].unordered { return }
-            if r.day < states[c].lastSeenDay {
-                states[c].unordered = true
-                unorderedCustomers += 1
-                return
-            }
-            if states[c].firstSeenDay == .min { states[c].firstSeenDay = r.day }
-            states[c].lastSeenDay = r.day
-        }
+        if !replay, !noteSeen(r) { return }
         let freq = hot.frequency
         let inHoldout = hot.hasCalibrationEnd && r.day > hot.calibrationEnd
         let period = freq.period(of: CalendarDay(daysSinceEpoch: r.day))
@@ -509,10 +534,7 @@ final class Ingestor {
                 states.addHoldoutPurchase(c, period: period, amount: r.amount)
                 return
             }
-            states.addPurchase(c, day: r.day, period: period, amount: r.amount)
-            if r.order < 0 || orderInfo[Int(r.order)].firstPurchaseLine == r.line { states[c].orderCount += 1 }
-            if let quantities = states.quantities { quantities[c] += r.quantity }
-            if r.channel >= 0 { states.addChannel(c, r.channel) }
+            addPurchase(r, period: period)
         case .returned:
             // With an order id, net into that order's period (when it is this customer's purchase in the same window).
             var target: Int32?
