@@ -136,6 +136,7 @@ extension Ingestor {
         var rowsRead = 0, plainRows = 0
         var lowest = minDay, highest = maxDay
         let frequency = hot.frequency
+        let customerIdOnly = hot.order < 0 && hot.channel < 0
         @inline(__always) func period(_ day: Int32) -> Int32 { frequency.period(of: CalendarDay(daysSinceEpoch: day)) }
         let trackRepeats = summary.trackRepeatPurchases
         let table = customers
@@ -184,9 +185,18 @@ extension Ingestor {
                     recordProblem(batch.problems[pending.pointee.problem])
                     continue
                 }
-                guard let r = resolve(pending) else {
-                    if let p = lastProblem { recordProblem(p) }
-                    continue
+                let r: ParsedRow
+                if customerIdOnly {
+                    // Only a customer id to look up: no order or channel that could conflict.
+                    let p = pending.pointee
+                    r = ParsedRow(customer: resolveCustomer(pending), day: p.day, amount: p.amount, quantity: p.quantity,
+                                  channel: -1, order: -1, line: p.line)
+                } else {
+                    guard let resolved = resolve(pending) else {
+                        if let p = lastProblem { recordProblem(p) }
+                        continue
+                    }
+                    r = resolved
                 }
                 lowest = min(lowest, r.day)
                 highest = max(highest, r.day)

@@ -380,6 +380,23 @@ final class Ingestor {
         return true
     }
 
+    /// The index of a parsed row's customer, added (with empty statistics) if new. Interned only now
+    /// that the row is valid.
+    @inline(__always)
+    func resolveCustomer(_ row: UnsafePointer<PendingRow>) -> Int {
+        let key = row.pointee.customer
+        let customer: Int
+        if row.pointee.sameCustomer || (previousCustomer >= 0 && customers.equals(previousCustomer, key)) {
+            customer = previousCustomer
+        } else {
+            let (index, isNew) = customers.intern(key, hash: row.pointee.hashed ? row.pointee.customerHash : ByteKeyTable.hash(key))
+            if isNew { states.append() }
+            customer = index
+        }
+        previousCustomer = customer
+        return customer
+    }
+
     /// Looks up (or adds) the ids of a parsed row: its customer, channel and order. Returns nil with the
     /// problem in ``lastProblem`` when the order id belongs to another customer or another date.
     @inline(__always)
@@ -387,17 +404,7 @@ final class Ingestor {
         let c = hot
         let p = row.pointee
         let day = p.day, amount = p.amount
-        // Customer (interned only now that the row is valid).
-        let key = p.customer
-        let customer: Int
-        if p.sameCustomer || (previousCustomer >= 0 && customers.equals(previousCustomer, key)) {
-            customer = previousCustomer
-        } else {
-            let (index, isNew) = customers.intern(key, hash: p.hashed ? p.customerHash : ByteKeyTable.hash(key))
-            if isNew { states.append() }
-            customer = index
-        }
-        previousCustomer = customer
+        let customer = resolveCustomer(row)
         var channel: Int32 = -1
         if c.channel >= 0 {
             let text = p.channel
