@@ -160,7 +160,7 @@ extension Ingestor {
                     progress(min(total, (scanner.position - start) * progressScale + dataStart), total)
                 }
                 let row = batch.next
-                if parseFields(scanner, keys: batch.keys, into: row) {
+                if quickFields(scanner, into: row) || parseFields(scanner, keys: batch.keys, into: row) {
                     let key = row.pointee.customer
                     if hasLastKey, lastKey.count == key.count,
                        key.count == 0 || ByteKeyTable.sameBytes(lastKey.baseAddress!, key.baseAddress!, key.count) {
