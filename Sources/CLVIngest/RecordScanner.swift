@@ -124,7 +124,13 @@ public struct RecordScanner: ~Copyable {
     /// 1-based line number of the next record's first line.
     public private(set) var line: Int
     /// Field slices of the current record (the first `keep`).
-    public let fields: UnsafeMutableBufferPointer<FieldSlice>
+    /// Where the kept fields of the current record start and end, and their flags (1: quoted, 2: holds
+    /// doubled quotes), in separate arrays: each is read back with loads of the size it was stored with.
+    private let starts: UnsafeMutablePointer<Int>
+    private let ends: UnsafeMutablePointer<Int>
+    private let flags: UnsafeMutablePointer<UInt8>
+    /// How many fields of a record are kept.
+    public let keep: Int
     /// Scratch space for unescaped quoted fields.
     private let scratch: UnsafeMutableBufferPointer<UInt8>
     /// Number of fields in the current record.
@@ -145,13 +151,20 @@ public struct RecordScanner: ~Copyable {
         self.separator = separator
         self.position = start
         self.line = line
-        self.fields = .allocate(capacity: max(keep, 1))
-        self.fields.initialize(repeating: FieldSlice())
+        self.keep = max(keep, 1)
+        starts = .allocate(capacity: self.keep)
+        starts.initialize(repeating: 0, count: self.keep)
+        ends = .allocate(capacity: self.keep)
+        ends.initialize(repeating: 0, count: self.keep)
+        flags = .allocate(capacity: self.keep)
+        flags.initialize(repeating: 0, count: self.keep)
         self.scratch = .allocate(capacity: 1 << 16)
     }
 
     deinit {
-        fields.deallocate()
+        starts.deallocate()
+        ends.deallocate()
+        flags.deallocate()
         scratch.deallocate()
     }
 
@@ -176,7 +189,6 @@ public struct RecordScanner: ~Copyable {
     mutating func scanDelimited(_ base: UnsafePointer<UInt8>, _ n: Int, _ sep: UInt8) -> Bool {
         var p = position
         var index = 0
-        let keep = fields.count
         // A blank line (only CR/LF) is skipped.
         if base[p] == 0x0A || (base[p] == 0x0D && p + 1 < n && base[p + 1] == 0x0A) {
             position = p + (base[p] == 0x0A ? 1 : 2)
@@ -222,12 +234,12 @@ public struct RecordScanner: ~Copyable {
                 if end > slice.start && base[end - 1] == 0x0D && (p == n || base[p] == 0x0A) { end -= 1 }
                 slice.end = end
             }
-            if index < keep { fields[index] = slice }
+            if index < keep { store(index, slice) }
             index += 1
             if p < n && base[p] == sep {
                 p += 1
                 if p == n { // a trailing separator at end of input: one more empty field
-                    if index < keep { fields[index] = FieldSlice(start: p, end: p) }
+                    if index < keep { store(index, FieldSlice(start: p, end: p)) }
                     index += 1
                     break
                 }
@@ -274,7 +286,6 @@ public struct RecordScanner: ~Copyable {
     mutating func scanWhitespace(_ base: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         var p = position
         var index = 0
-        let keep = fields.count
         while true {
             while p < n && (base[p] == 0x20 || base[p] == 0x09 || base[p] == 0x0D) { p += 1 }
             if p >= n || base[p] == 0x0A { break }
@@ -309,7 +320,7 @@ public struct RecordScanner: ~Copyable {
                 }
                 slice.end = p
             }
-            if index < keep { fields[index] = slice }
+            if index < keep { store(index, slice) }
             index += 1
         }
         if p < n { p += 1 } // the line feed
@@ -319,9 +330,22 @@ public struct RecordScanner: ~Copyable {
         return index == 0
     }
 
+    @inline(__always)
+    private func store(_ index: Int, _ slice: FieldSlice) {
+        starts[index] = slice.start
+        ends[index] = slice.end
+        flags[index] = (slice.quoted ? 1 : 0) | (slice.hasEscapedQuotes ? 2 : 0)
+    }
+
+    /// Whether field `index` of the current record was quoted.
+    public func isQuoted(_ index: Int) -> Bool { flags[index] & 1 != 0 }
+
+    /// Whether field `index` of the current record was quoted and holds doubled quotes (`""`).
+    public func hasEscapedQuotes(_ index: Int) -> Bool { flags[index] & 2 != 0 }
+
     /// The text of field `index` of the current record, unescaped and trimmed of surrounding blanks.
     public func string(_ index: Int) -> String {
-        guard index < min(fieldCount, fields.count) else { return "" }
+        guard index < min(fieldCount, keep) else { return "" }
         return String(decoding: field(index), as: UTF8.self)
     }
 
@@ -334,18 +358,18 @@ public struct RecordScanner: ~Copyable {
     /// Valid until the next call of `field` or `next`.
     @inline(__always)
     public func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
-        let f = fields[index]
         guard let base = bytes.baseAddress else { return UnsafeBufferPointer(start: nil, count: 0) }
-        var s = f.start, e = f.end
+        var s = starts[index], e = ends[index]
+        let quoted = flags[index] & 1 != 0
         // Nearly every field: unquoted, not empty, and neither end is a blank (both blanks are ≤ 0x20).
-        if !f.quoted, e > s, base[s] > 0x20, base[e - 1] > 0x20 {
+        if !quoted, e > s, base[s] > 0x20, base[e - 1] > 0x20 {
             return UnsafeBufferPointer(start: base + s, count: e - s)
         }
-        if !f.quoted {
+        if !quoted {
             while s < e && (base[s] == 0x20 || base[s] == 0x09) { s += 1 }
             while e > s && (base[e - 1] == 0x20 || base[e - 1] == 0x09) { e -= 1 }
         }
-        if !f.hasEscapedQuotes {
+        if flags[index] & 2 == 0 {
             return UnsafeBufferPointer(start: base + s, count: e - s)
         }
         var n = 0

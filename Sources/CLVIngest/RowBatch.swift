@@ -54,7 +54,7 @@ final class KeyArena {
     @inline(__always)
     func stable(_ scanner: borrowing RecordScanner, _ index: Int) -> UnsafeBufferPointer<UInt8> {
         let bytes = scanner.field(index)
-        guard scanner.fields[index].hasEscapedQuotes, bytes.count > 0 else { return bytes }
+        guard scanner.hasEscapedQuotes(index), bytes.count > 0 else { return bytes }
         precondition(used + bytes.count <= capacity)
         let copy = base + used
         copy.update(from: bytes.baseAddress!, count: bytes.count)
@@ -152,7 +152,7 @@ extension Ingestor {
             // Parse a batch, prefetching the slots of ids that differ from the previous row's.
             while !batch.isFull {
                 guard scanner.next() else { more = false; break }
-                if scanner.fieldCount == 1, scanner.field(0).count == 0, !scanner.fields[0].quoted { continue }
+                if scanner.fieldCount == 1, scanner.field(0).count == 0, !scanner.isQuoted(0) { continue }
                 rowsRead += 1
                 sinceProgress += 1
                 if sinceProgress == 16384, let progress {

@@ -310,7 +310,7 @@ final class Ingestor {
     func quickFields(_ scanner: borrowing RecordScanner, into row: UnsafeMutablePointer<PendingRow>) -> Bool {
         let c = hot
         guard c.quickRows, scanner.fieldCount > c.maxIndex, !scanner.quoteProblem,
-              !scanner.fields[c.customer].hasEscapedQuotes else { return false }
+              !scanner.hasEscapedQuotes(c.customer) else { return false }
         let customer = scanner.field(c.customer)
         guard customer.count > 0, let day = DateParser.plainDate(scanner.field(c.date)), day >= c.earliest, day <= c.asOf
         else { return false }
@@ -838,7 +838,7 @@ final class Ingestor {
         fingerprints = []
         previousCustomer = -1
         while scanner.next() {
-            if scanner.fieldCount == 1, scanner.field(0).count == 0, !scanner.fields[0].quoted { continue }
+            if scanner.fieldCount == 1, scanner.field(0).count == 0, !scanner.isQuoted(0) { continue }
             guard let r = parseRow(scanner), states[r.customer].unordered else { continue }
             rows.append(r)
         }
