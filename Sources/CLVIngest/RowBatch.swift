@@ -137,6 +137,8 @@ extension Ingestor {
         var lowest = minDay, highest = maxDay
         let frequency = hot.frequency
         let customerIdOnly = hot.order < 0 && hot.channel < 0
+        let quick = (rows: hot.quickRows, maxIndex: hot.maxIndex, customer: hot.customer, date: hot.date, amount: hot.amount,
+                     earliest: hot.earliest, asOf: hot.asOf)
         @inline(__always) func period(_ day: Int32) -> Int32 { frequency.period(of: CalendarDay(daysSinceEpoch: day)) }
         let trackRepeats = summary.trackRepeatPurchases
         let table = customers
@@ -160,7 +162,29 @@ extension Ingestor {
                     progress(min(total, (scanner.position - start) * progressScale + dataStart), total)
                 }
                 let row = batch.next
-                if quickFields(scanner, into: row) || parseFields(scanner, keys: batch.keys, into: row) {
+                // The common row inline: enough fields, no quoting problem, a customer id that needs no
+                // unescaping, a plain date in range and a short plain amount (or none). Any other row is
+                // read in full by the general parser, which also reports its problems.
+                var parsed = false
+                if quick.rows, scanner.fieldCount > quick.maxIndex, !scanner.quoteProblem,
+                   !scanner.hasEscapedQuotes(quick.customer) {
+                    let customer = scanner.field(quick.customer)
+                    if customer.count > 0, let day = DateParser.plainDate(scanner.field(quick.date)), day >= quick.earliest,
+                       day <= quick.asOf {
+                        if quick.amount < 0 {
+                            row.pointee = PendingRow(day: day, amount: 0, quantity: 0, line: scanner.recordLine, customer: customer)
+                            parsed = true
+                        } else {
+                            let text = scanner.field(quick.amount)
+                            if let base = text.baseAddress, base + 8 <= inputEnd,
+                               let v = amountParser.plainWord(UnsafeRawPointer(base).loadUnaligned(as: UInt64.self), count: text.count) {
+                                row.pointee = PendingRow(day: day, amount: v, quantity: 0, line: scanner.recordLine, customer: customer)
+                                parsed = true
+                            }
+                        }
+                    }
+                }
+                if parsed || parseFields(scanner, keys: batch.keys, into: row) {
                     let key = row.pointee.customer
                     if hasLastKey, lastKey.count == key.count,
                        key.count == 0 || ByteKeyTable.sameBytes(lastKey.baseAddress!, key.baseAddress!, key.count) {

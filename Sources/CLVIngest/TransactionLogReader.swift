@@ -51,7 +51,8 @@ struct HotConfig {
     var returns = ReturnPolicy.net
     /// No `--date-format`: the automatic forms are read.
     var automaticDates = true
-    /// Rows may take ``Ingestor/quickFields(_:into:)``: automatic dates, and no quantity, channel or order column.
+    /// Rows may take the first pass's inline reading of the common row: automatic dates, and no quantity,
+    /// channel or order column.
     var quickRows = false
     var frequency = PeriodFrequency.day
     var hasObservationEnd = false, hasCalibrationEnd = false
@@ -300,30 +301,6 @@ final class Ingestor {
         return withUnsafeMutablePointer(to: &scratchRow) { row in
             parseFields(scanner, keys: rowKeys, into: row) ? resolve(row) : nil
         }
-    }
-
-    /// The common row, parsed without any of ``parseFields(_:keys:into:)``'s general cases: enough
-    /// fields, no quoting problem, a customer id that needs no unescaping, a plain date in range, a short
-    /// plain amount (or none), and no quantity, channel or order column. False (and `row` is to be
-    /// ignored) for any other row, which ``parseFields(_:keys:into:)`` then reads in full.
-    @inline(__always)
-    func quickFields(_ scanner: borrowing RecordScanner, into row: UnsafeMutablePointer<PendingRow>) -> Bool {
-        let c = hot
-        guard c.quickRows, scanner.fieldCount > c.maxIndex, !scanner.quoteProblem,
-              !scanner.hasEscapedQuotes(c.customer) else { return false }
-        let customer = scanner.field(c.customer)
-        guard customer.count > 0, let day = DateParser.plainDate(scanner.field(c.date)), day >= c.earliest, day <= c.asOf
-        else { return false }
-        var amount = 0.0
-        if c.amount >= 0 {
-            let text = scanner.field(c.amount)
-            guard let base = text.baseAddress, base + 8 <= inputEnd,
-                  let v = amountParser.plainWord(UnsafeRawPointer(base).loadUnaligned(as: UInt64.self), count: text.count)
-            else { return false }
-            amount = v
-        }
-        row.pointee = PendingRow(day: day, amount: amount, quantity: 0, line: scanner.recordLine, customer: customer)
-        return true
     }
 
     /// Parses and checks every field of the current record but leaves the ids (customer, channel, order)
