@@ -213,7 +213,8 @@ extension Ingestor {
                 if customerIdOnly {
                     // Only a customer id to look up: no order or channel that could conflict.
                     let p = pending.pointee
-                    r = ParsedRow(customer: resolveCustomer(pending), day: p.day, amount: p.amount, quantity: p.quantity,
+                    let customer = p.sameCustomer ? previousCustomer : resolveCustomer(pending)
+                    r = ParsedRow(customer: customer, day: p.day, amount: p.amount, quantity: p.quantity,
                                   channel: -1, order: -1, line: p.line)
                 } else {
                     guard let resolved = resolve(pending) else {
