@@ -162,6 +162,12 @@ def main():
                   "", f"Ratio (lifetimes read + summary ÷ clv median, same file, same run): "
                       f"**{reference['total_seconds'] / median2:.1f}×** with 2 threads, "
                       f"{reference['total_seconds'] / median1:.1f}× with 1."]
+        # The issue measured lifetimes at ~11 s on this machine: a slower run of it shows a slow phase.
+        speed = reference["total_seconds"] / 11.0
+        lines += ["", f"lifetimes took {reference['total_seconds']:.2f} s in this run against about 11 s when issue 2 "
+                      f"was written on this machine, so the machine ran {abs(speed - 1) * 100:.0f}% "
+                      f"{'slower' if speed > 1 else 'faster'} than then; at that speed the 2-thread median would be "
+                      f"{size / 1e6 / median2 * speed:.0f} MB/s. (The figures above are as measured.)"]
     lines += ["", "Over an existing output file, the rename makes ext4 write the new file's pages out first "
               "(`auto_da_alloc`, which protects replace-by-rename against a crash) and drop the old file's pages; "
               "the last `clv` row shows what that adds here."]
