@@ -5,6 +5,7 @@ import Foundation
 extension CLV {
     struct Analyze: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "analyze",
             abstract: "The main job: from a transaction log to scored customers, a chosen model and headline figures.",
             discussion: """
             Reads the log (all ingest flags), splits it into calibration and holdout when the history is \

@@ -15,6 +15,7 @@ struct ClassifierList: ExpressibleByArgument {
 extension CLV {
     struct Churn: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "churn",
             abstract: "Churn and next-purchase classifiers: evaluate them honestly, train one, score customers.",
             discussion: """
             Features at a cutoff come only from the rows on or before it (see `clv features`); the label \
@@ -34,6 +35,7 @@ extension CLV {
 extension CLV.Churn {
     struct Evaluate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "evaluate",
             abstract: "Trains every classifier before the cutoff and compares them, and the P(alive) baseline, on the customers at the cutoff.",
             discussion: """
             Reports per model name, roc_auc, pr_auc (average precision), precision, recall, f1, accuracy, \
@@ -173,6 +175,7 @@ extension CLV.Churn {
 
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "train",
             abstract: "Trains one classifier on the latest cutoff whose outcome is known and saves it as versioned JSON.")
 
         @OptionGroup var input: InputOptions
@@ -220,6 +223,7 @@ extension CLV.Churn {
 
     struct Predict: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "predict",
             abstract: "Scores every customer with a saved churn model: probability and risk decile (1 = highest).")
 
         @OptionGroup var input: InputOptions

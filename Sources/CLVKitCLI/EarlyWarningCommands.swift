@@ -5,6 +5,7 @@ import Foundation
 extension CLV.Churn {
     struct Alerts: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "alerts",
             abstract: "Key-indicator alerts: overdue against the customer's own rhythm, spend drop, frequency drop.",
             discussion: """
             One row per alert: customer_id, indicator (overdue, spend_drop, frequency_drop), value, threshold, \
@@ -47,6 +48,7 @@ extension CLV.Churn {
 
     struct Deviations: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "deviations",
             abstract: "Customers whose purchases in the recent window deviate from their own history or from the model.",
             discussion: """
             Expected purchase days in the last --window: from the customer's own rate before the window, and \

@@ -5,6 +5,7 @@ import Foundation
 extension CLV {
     struct Features: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "features",
             abstract: "Churn / next-purchase features and labels per customer at one or several cutoffs.",
             discussion: """
             Columns: customer_id, cutoff, label (when the data reach cutoff + horizon), then recency_days, \

@@ -5,6 +5,7 @@ import Foundation
 extension CLV {
     struct Fit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "fit",
             abstract: "Fit a customer-base model to a transaction log and save it as a JSON model file.",
             discussion: """
             Models: bgnbd (Fader, Hardie & Lee 2005), mbgnbd (Batislam et al. 2007), pnbd (Pareto/NBD), \

@@ -4,6 +4,7 @@ import CLVKit
 extension CLV {
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "generate",
             abstract: "Generate a synthetic transaction log from the BG/NBD process with Gamma-Gamma spend.",
             discussion: """
             Rates are per --time-unit (default week); the default parameters are the CDNOW estimates of \

@@ -5,6 +5,7 @@ import Foundation
 extension CLV {
     struct Predict: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "predict",
             abstract: "Score every customer of a transaction log with a saved model.",
             discussion: """
             Writes customer_id, expected_purchases (over --horizon), p_alive, expected_spend and clv \
@@ -144,6 +145,7 @@ extension CLV {
 
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "validate",
             abstract: "Fit on a calibration period and compare predictions with the holdout period.",
             discussion: """
             Reports, per model, predicted and actual holdout purchases in total and by calibration \

@@ -5,6 +5,7 @@ import Foundation
 extension CLV {
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "report",
             abstract: "Render the HTML report again from the outputs of clv analyze (e.g. in another language).",
             discussion: """
             Reads DIRECTORY/summary.json (which holds everything the report shows) and writes the page \

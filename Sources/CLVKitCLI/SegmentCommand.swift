@@ -64,6 +64,7 @@ struct NumberList: ExpressibleByArgument {
 extension CLV {
     struct Segment: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "segment",
             abstract: "Segments customers (RFM, value matrix, ABC, tiers, lifecycle) and says what to do with each segment.",
             discussion: """
             Writes one row per customer: customer_id, segment (in --lang), segment_key, the method's own \

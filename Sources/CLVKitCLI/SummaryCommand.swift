@@ -6,6 +6,7 @@ import Foundation
 extension CLV {
     struct Summary: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "summary",
             abstract: "Per-customer frequency, recency, T and monetary value (lifetimes' summary), and a holdout split.",
             discussion: """
             Columns follow the lifetimes package: customer_id, frequency, recency, T, monetary_value (with \
