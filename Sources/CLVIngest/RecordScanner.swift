@@ -141,7 +141,7 @@ public struct RecordScanner: ~Copyable {
     public private(set) var quoteProblem: Bool = false
     /// Set once any quoted field contained a line break (then not every line break ends a record).
     public private(set) var sawLineBreakInQuotes: Bool = false
-    /// The 64 bytes from `blockStart` as a bit mask of separators and line feeds (delimited records).
+    /// The 64 bytes from `blockStart` as a bit mask of separators, line feeds and quotes (delimited records).
     private var blockStart = Int.min / 2
     private var blockMask: UInt64 = 0
 
@@ -183,6 +183,48 @@ public struct RecordScanner: ~Copyable {
             if !blank { return true }
         }
         return false
+    }
+
+    /// Reads the next record when it is plain: exactly `k` fields, no quote character anywhere, ended by
+    /// a line feed (or CR LF). Returns the offset where the record starts and sets `ends[i]` to the end of
+    /// field `i` (the fields lie back to back, one separator apart; blanks are not trimmed). Returns nil,
+    /// and moves nothing, for any other record (or blank line, or the end of the input): ``next()`` then
+    /// reads it in full. Delimited inputs only.
+    @inline(__always)
+    public mutating func nextPlain(fields k: Int, ends: UnsafeMutablePointer<Int>) -> Int? {
+        guard case .character(let sep) = separator, let base = bytes.baseAddress else { return nil }
+        let n = bytes.count
+        let start = position
+        guard start < n, base[start] != 0x0A, base[start] != 0x0D else { return nil }
+        var p = start
+        var i = 0
+        while true {
+            let q = nextSeparatorOrLineFeed(base, n, sep, from: p)
+            guard q < n, base[q] != 0x22 else { return nil } // the last record without a line feed; a quote
+            ends[i] = q
+            i += 1
+            if base[q] == 0x0A {
+                guard i == k else { return nil }
+                break
+            }
+            guard i < k else { return nil }
+            p = q + 1
+        }
+        let lineFeed = ends[k - 1]
+        if base[lineFeed - 1] == 0x0D { ends[k - 1] = lineFeed - 1 }
+        recordLine = line
+        line += 1
+        position = lineFeed + 1
+        fieldCount = k
+        quoteProblem = false
+        return start
+    }
+
+    /// Puts the scanner back to the start of a record that ``nextPlain(fields:ends:)`` read, so that
+    /// ``next()`` reads it again.
+    public mutating func rewind(to start: Int, line recordLine: Int) {
+        position = start
+        line = recordLine
     }
 
     /// Scans one delimited record starting at `position`; returns true if the line was blank.
@@ -230,6 +272,7 @@ public struct RecordScanner: ~Copyable {
             } else {
                 slice.start = p
                 p = nextSeparatorOrLineFeed(base, n, sep, from: p)
+                while p < n, base[p] == 0x22 { p = nextSeparatorOrLineFeed(base, n, sep, from: p + 1) } // a quote inside
                 var end = p
                 if end > slice.start && base[end - 1] == 0x0D && (p == n || base[p] == 0x0A) { end -= 1 }
                 slice.end = end
@@ -253,7 +296,7 @@ public struct RecordScanner: ~Copyable {
         return false
     }
 
-    /// The first offset at or after `p` that holds `sep` or a line feed, or `n`. The input is looked at
+    /// The first offset at or after `p` that holds `sep`, a line feed or a quote, or `n`. The input is looked at
     /// 64 bytes at a time (one vector comparison per block); the block's bit mask is kept for the next
     /// fields, so a typical row costs a few bit operations per field.
     @inline(__always)
@@ -274,10 +317,12 @@ public struct RecordScanner: ~Copyable {
     private mutating func loadBlock(_ base: UnsafePointer<UInt8>, _ n: Int, _ sep: UInt8, at start: Int) {
         blockStart = start
         if start + 64 <= n {
-            blockMask = clv_match64(base + start, sep, 0x0A)
+            blockMask = clv_match64_3(base + start, sep, 0x0A, 0x22)
         } else {
             var mask: UInt64 = 0
-            for i in 0..<max(n - start, 0) where base[start + i] == sep || base[start + i] == 0x0A { mask |= 1 << UInt64(i) }
+            for i in 0..<max(n - start, 0) where base[start + i] == sep || base[start + i] == 0x0A || base[start + i] == 0x22 {
+                mask |= 1 << UInt64(i)
+            }
             blockMask = mask
         }
     }

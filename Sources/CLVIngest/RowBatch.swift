@@ -116,6 +116,24 @@ final class RowBatch {
 }
 
 extension Ingestor {
+    /// The common row: a customer id that needs no unescaping (non-empty), a plain date in range and a
+    /// short plain amount (or none, when `amount` is nil), parsed into `row`; false for anything else.
+    @inline(__always)
+    func commonRow(customer: UnsafeBufferPointer<UInt8>, date: UnsafeBufferPointer<UInt8>, amount: UnsafeBufferPointer<UInt8>?,
+                   line: Int, into row: UnsafeMutablePointer<PendingRow>) -> Bool {
+        let c = hot
+        guard customer.count > 0, let day = DateParser.plainDate(date), day >= c.earliest, day <= c.asOf else { return false }
+        var value = 0.0
+        if let amount {
+            guard let p = amount.baseAddress, p + 8 <= inputEnd,
+                  let v = amountParser.plainWord(UnsafeRawPointer(p).loadUnaligned(as: UInt64.self), count: amount.count)
+            else { return false }
+            value = v
+        }
+        row.pointee = PendingRow(day: day, amount: value, quantity: 0, line: line, customer: customer)
+        return true
+    }
+
     /// The first pass over bytes `start..<end` (whole records), starting at line `line`. Returns the
     /// line after the last record and whether a quoted field held a line break.
     ///
@@ -139,6 +157,26 @@ extension Ingestor {
         let customerIdOnly = hot.order < 0 && hot.channel < 0
         let quick = (rows: hot.quickRows, maxIndex: hot.maxIndex, customer: hot.customer, date: hot.date, amount: hot.amount,
                      earliest: hot.earliest, asOf: hot.asOf)
+        // Plain records (see RecordScanner.nextPlain): their field ends, and whether they are worth trying.
+        var plainScan = quick.rows
+        if case .whitespace = separator { plainScan = false }
+        var plainHits = 0, plainMisses = 0
+        let ends = UnsafeMutablePointer<Int>.allocate(capacity: quick.maxIndex + 1)
+        defer { ends.deallocate() }
+        let base = input.bytes.baseAddress!
+        /// Field `i` of the plain record that starts at `first`.
+        @inline(__always) func plainField(_ i: Int, _ first: Int) -> UnsafeBufferPointer<UInt8> {
+            let from = i == 0 ? first : ends[i - 1] + 1
+            return UnsafeBufferPointer(start: base + from, count: ends[i] - from)
+        }
+        /// Reads the plain record at `first` as the common row; false when a field is not in the common form.
+        @inline(__always) func plainRow(_ first: Int, line: Int, into row: UnsafeMutablePointer<PendingRow>) -> Bool {
+            let customer = plainField(quick.customer, first)
+            // The general reader trims blanks around unquoted fields; such ids go to it.
+            guard customer.count > 0, customer[0] > 0x20, customer[customer.count - 1] > 0x20 else { return false }
+            return commonRow(customer: customer, date: plainField(quick.date, first),
+                             amount: quick.amount < 0 ? nil : plainField(quick.amount, first), line: line, into: row)
+        }
         @inline(__always) func period(_ day: Int32) -> Int32 { frequency.period(of: CalendarDay(daysSinceEpoch: day)) }
         let trackRepeats = summary.trackRepeatPurchases
         let table = customers
@@ -153,36 +191,40 @@ extension Ingestor {
             if hasLastKey, batch.keys.holds(lastKey) { hasLastKey = false }
             // Parse a batch, prefetching the slots of ids that differ from the previous row's.
             while !batch.isFull {
-                guard scanner.next() else { more = false; break }
-                if scanner.fieldCount == 1, scanner.field(0).count == 0, !scanner.isQuoted(0) { continue }
+                let row = batch.next
+                var parsed = false
+                // A plain record (exactly the fields needed, no quotes) is split and read without storing its
+                // field bounds; if any of its fields is not in the common form, it is read again in full.
+                if plainScan, let first = scanner.nextPlain(fields: quick.maxIndex + 1, ends: ends) {
+                    parsed = plainRow(first, line: scanner.recordLine, into: row)
+                    if parsed {
+                        plainHits += 1
+                    } else {
+                        scanner.rewind(to: first, line: scanner.recordLine)
+                    }
+                } else if plainScan {
+                    // Columns beyond those read, or quotes, on most rows: stop trying.
+                    plainMisses += 1
+                    if plainMisses > 1000, plainMisses > 8 * plainHits { plainScan = false }
+                }
+                if !parsed {
+                    guard scanner.next() else { more = false; break }
+                    if scanner.fieldCount == 1, scanner.field(0).count == 0, !scanner.isQuoted(0) { continue }
+                }
                 rowsRead += 1
                 sinceProgress += 1
                 if sinceProgress == 16384, let progress {
                     sinceProgress = 0
                     progress(min(total, (scanner.position - start) * progressScale + dataStart), total)
                 }
-                let row = batch.next
                 // The common row inline: enough fields, no quoting problem, a customer id that needs no
                 // unescaping, a plain date in range and a short plain amount (or none). Any other row is
                 // read in full by the general parser, which also reports its problems.
-                var parsed = false
-                if quick.rows, scanner.fieldCount > quick.maxIndex, !scanner.quoteProblem,
+                if !parsed, quick.rows, scanner.fieldCount > quick.maxIndex, !scanner.quoteProblem,
                    !scanner.hasEscapedQuotes(quick.customer) {
-                    let customer = scanner.field(quick.customer)
-                    if customer.count > 0, let day = DateParser.plainDate(scanner.field(quick.date)), day >= quick.earliest,
-                       day <= quick.asOf {
-                        if quick.amount < 0 {
-                            row.pointee = PendingRow(day: day, amount: 0, quantity: 0, line: scanner.recordLine, customer: customer)
-                            parsed = true
-                        } else {
-                            let text = scanner.field(quick.amount)
-                            if let base = text.baseAddress, base + 8 <= inputEnd,
-                               let v = amountParser.plainWord(UnsafeRawPointer(base).loadUnaligned(as: UInt64.self), count: text.count) {
-                                row.pointee = PendingRow(day: day, amount: v, quantity: 0, line: scanner.recordLine, customer: customer)
-                                parsed = true
-                            }
-                        }
-                    }
+                    parsed = commonRow(customer: scanner.field(quick.customer), date: scanner.field(quick.date),
+                                       amount: quick.amount < 0 ? nil : scanner.field(quick.amount),
+                                       line: scanner.recordLine, into: row)
                 }
                 if parsed || parseFields(scanner, keys: batch.keys, into: row) {
                     let key = row.pointee.customer

@@ -152,6 +152,55 @@ struct ConsistencyTests {
         #expect(ra.problems.first?.value == "ten")
     }
 
+    @Test("the fast reading of plain rows agrees with the general reader on every kind of row",
+          arguments: [1, 2, 3] as [UInt64])
+    func plainRowsAgreeWithGeneralReader(seed: UInt64) throws {
+        // Plain rows mixed with rows the fast path must hand to the general reader: quoted ids (with and
+        // without doubled quotes), blanks around fields, CR LF, a missing or extra column, a quote inside
+        // an unquoted id, bad dates and amounts, blank lines, amounts too long for one word, and a last
+        // line without a line feed.
+        var rng = Xoshiro256(seed: seed)
+        var text = "customer_id,date,amount\n"
+        for i in 0..<3000 {
+            let c = Int(rng.next() % 400)
+            let date = "2024-\(String(format: "%02d", Int(rng.next() % 12) + 1))-\(String(format: "%02d", Int(rng.next() % 28) + 1))"
+            let amount = "\(Int(rng.next() % 500)).\(String(format: "%02d", Int(rng.next() % 100)))"
+            switch rng.next() % 16 {
+            case 0: text += "\"C\(c)\",\(date),\(amount)\n"
+            case 1: text += "\"C\"\"\(c)\",\(date),\(amount)\n"
+            case 2: text += " C\(c) , \(date) ,\(amount) \n"
+            case 3: text += "C\(c),\(date),\(amount)\r\n"
+            case 4: text += "C\(c),\(date)\n"
+            case 5: text += "C\(c),\(date),\(amount),extra\n"
+            case 6: text += "C\"\(c),\(date),\(amount)\n"
+            case 7: text += "C\(c),2024-02-30,\(amount)\n"
+            case 8: text += "C\(c),\(date),1.2.3\n"
+            case 9: text += "\n"
+            case 10: text += "C\(c),\(date),123456789.25\n"
+            case 11: text += "C\(c),\(date),-\(amount)\n"
+            default: text += "C\(c),\(date),\(amount)\n"
+            }
+            if i == 2999 { text += "C1,2024-05-05,9.99" }
+        }
+        var fast = IngestOptions(asOf: CalendarDay(iso: "2030-01-01")!)
+        fast.onError = .skip
+        fast.problemsListed = 10_000
+        var general = fast
+        general.dateFormat = "%Y-%m-%d" // no fast reading at all
+        for threshold in [1, Int.max] {
+            fast.parallelThreshold = threshold
+            general.parallelThreshold = threshold
+            let (a, ra) = try summarize(text, fast)
+            let (b, rb) = try summarize(text, general)
+            #expect(a.customerIDs == b.customerIDs)
+            #expect(a.repeatPurchases == b.repeatPurchases && a.recency == b.recency && a.age == b.age)
+            #expect(a.monetaryValue == b.monetaryValue && a.totalSpend == b.totalSpend && a.orders == b.orders)
+            #expect(ra.rowsRead == rb.rowsRead && ra.rowsUsed == rb.rowsUsed && ra.problemCount == rb.problemCount)
+            #expect(ra.problems.map(\.line) == rb.problems.map(\.line))
+            #expect(ra.problemCount > 100 && a.count > 300)
+        }
+    }
+
     @Test("a quoted field with a line break makes the reader fall back to one pass, with the same result")
     func quotedLineBreaks() throws {
         var text = "customer_id,note,date,amount\n"

@@ -17,23 +17,23 @@ static inline __attribute__((always_inline)) void clv_prefetch_for_write(const v
     __builtin_prefetch(address, 1, 3);
 }
 
-/// Bit i of the result is set when byte i of the 64 bytes at `p` equals `a` or `b` (all 64 bytes must be
-/// readable). With SSE2 (every x86-64 CPU) this is four 16-byte comparisons; elsewhere a plain loop.
-static inline __attribute__((always_inline)) unsigned long long clv_match64(const unsigned char *p, unsigned char a,
-                                                                           unsigned char b) {
+/// Bit i of the result is set when byte i of the 64 bytes at `p` equals `a`, `b` or `c` (all 64 bytes must be
+/// readable). With SSE2 (every x86-64 CPU) this is four 16-byte loads and twelve comparisons; elsewhere a loop.
+static inline __attribute__((always_inline)) unsigned long long clv_match64_3(const unsigned char *p, unsigned char a,
+                                                                             unsigned char b, unsigned char c) {
 #if defined(__SSE2__)
-    const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b);
+    const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b), vc = _mm_set1_epi8((char)c);
     unsigned long long mask = 0;
     for (int k = 0; k < 4; k++) {
         const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
-        const __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb));
+        const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)), _mm_cmpeq_epi8(x, vc));
         mask |= (unsigned long long)(unsigned)_mm_movemask_epi8(hit) << (16 * k);
     }
     return mask;
 #else
     unsigned long long mask = 0;
     for (int i = 0; i < 64; i++) {
-        if (p[i] == a || p[i] == b) mask |= 1ULL << i;
+        if (p[i] == a || p[i] == b || p[i] == c) mask |= 1ULL << i;
     }
     return mask;
 #endif
