@@ -129,7 +129,7 @@ public struct AmountParser: Sendable {
         var v = (d &* 2561) >> 8 & 0x00FF_00FF_00FF_00FF             // pairs of digits
         v = (v &* 6_553_601) >> 16 & 0x0000_FFFF_0000_FFFF           // groups of four
         v = (v &* 42_949_672_960_001) >> 32                          // all eight
-        return Double(v) / Self.powerOfTen(fraction)
+        return Double(v) / PowersOfTen.exact(fraction)
     }
 
     /// The field's bytes (at most eight) as a word for ``plainWord(_:count:)``, without reading past them.
@@ -163,7 +163,7 @@ public struct AmountParser: Sendable {
         }
         // At least one digit on each side of a point, and at most 15 in all (so the value is exact).
         guard digits > 0, digits <= 15, pointAt != 0, pointAt < digits else { return nil }
-        let v = Double(mantissa) / Self.powerOfTen(pointAt < 0 ? 0 : digits - pointAt)
+        let v = Double(mantissa) / PowersOfTen.exact(pointAt < 0 ? 0 : digits - pointAt)
         return p[0] == 0x2D ? -v : v
     }
 
@@ -197,31 +197,8 @@ public struct AmountParser: Sendable {
             guard fraction > 0, digits + fraction <= 15 else { return nil }
         }
         // Both operands are exact doubles, so the quotient is correctly rounded.
-        let v = Double(mantissa) / Self.powerOfTen(fraction)
+        let v = Double(mantissa) / PowersOfTen.exact(fraction)
         return negative ? -v : v
-    }
-
-    /// 10^k for k in 0...15, exact (a switch, so the hot path reads no lazily initialised global).
-    @inline(__always)
-    static func powerOfTen(_ k: Int) -> Double {
-        switch k {
-        case 0: return 1
-        case 1: return 10
-        case 2: return 100
-        case 3: return 1e3
-        case 4: return 1e4
-        case 5: return 1e5
-        case 6: return 1e6
-        case 7: return 1e7
-        case 8: return 1e8
-        case 9: return 1e9
-        case 10: return 1e10
-        case 11: return 1e11
-        case 12: return 1e12
-        case 13: return 1e13
-        case 14: return 1e14
-        default: return 1e15
-        }
     }
 
     static func hasPrefix(_ base: UnsafePointer<UInt8>, _ s: Int, _ e: Int, _ p: [UInt8]) -> Bool {

@@ -314,11 +314,11 @@ public struct ByteWriter {
             while whole >= 10 { whole /= 10; e += 1 }
         } else {
             e = -1
-            while a * powerOfTen(-e) < 1 { e -= 1 }
+            while a * PowersOfTen.exact(-e) < 1 { e -= 1 }
         }
         let decimals = 11 - e
         // n = a · 10^decimals rounded half away from zero (x − trunc(x) is exact).
-        let x = a * powerOfTen(decimals)
+        let x = a * PowersOfTen.exact(decimals)
         var n = Int64(x)
         if x - Double(n) >= 0.5 { n += 1 }
         // n has 12 or 13 digits: the 16 digits of n with leading zeros, as two words of eight ASCII digits.
@@ -366,32 +366,6 @@ public struct ByteWriter {
         let tens = ((pairs &* 103) >> 10) & 0x000F_000F_000F_000F              // lane / 10
         let digits = ((pairs &- tens &* 10) << 8) | tens                       // eight lanes of 1 digit
         return digits | 0x3030_3030_3030_3030
-    }
-
-    /// 10^k for k in 0...18, exact (a switch: the hot path reads no lazily initialised global).
-    @inline(__always)
-    static func powerOfTen(_ k: Int) -> Double {
-        switch k {
-        case 0: return 1
-        case 1: return 1e1
-        case 2: return 1e2
-        case 3: return 1e3
-        case 4: return 1e4
-        case 5: return 1e5
-        case 6: return 1e6
-        case 7: return 1e7
-        case 8: return 1e8
-        case 9: return 1e9
-        case 10: return 1e10
-        case 11: return 1e11
-        case 12: return 1e12
-        case 13: return 1e13
-        case 14: return 1e14
-        case 15: return 1e15
-        case 16: return 1e16
-        case 17: return 1e17
-        default: return 1e18
-        }
     }
 
     /// A money value (same form as ``append(_:)-(Double)``).
