@@ -173,6 +173,19 @@ struct SummaryStreamingTests {
         }
     }
 
+    @Test("a write that fails on the writer thread ends the summary with that error")
+    func writeFailure() throws {
+        guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
+        var text = "customer_id,date,amount\n"
+        for i in 0..<40_000 { text += "id\(i),2024-0\(i % 9 + 1)-1\(i % 10),\(i % 97).5\n" }
+        let input = try MappedInput.fromBytes(Array(text.utf8), name: "log.csv")
+        let out = try OutputFile(path: "/dev/full") // a device: written in place, and every write fails
+        #expect(throws: IngestError.self) {
+            _ = try TransactionLogReader.writeSummary(input, options: IngestOptions(asOf: CalendarDay(iso: "2030-01-01")!),
+                                                      format: .csv, to: out)
+        }
+    }
+
     @Test("no purchase in the summary window: an error, and no file")
     func nothingToWrite() throws {
         let text = "customer_id,date,amount\nA,2024-05-01,-3\nB,2024-05-02,-4\n"
