@@ -129,11 +129,6 @@ final class ByteKeyTable {
         return (index, true)
     }
 
-    /// Index of `key`, or nil.
-    func find(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
-        find(key, hash: Self.hash(key))
-    }
-
     /// Index of `key`, whose ``hash(_:)`` is `h`, or nil.
     @inline(__always)
     func find(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int? {

@@ -382,6 +382,10 @@ public struct RecordScanner: ~Copyable {
         flags[index] = (slice.quoted ? 1 : 0) | (slice.hasEscapedQuotes ? 2 : 0)
     }
 
+    /// Whether the current record is a single unquoted field that is empty once blanks are trimmed (a line
+    /// of blanks): readers skip it like a blank line.
+    public var isEmptyRecord: Bool { fieldCount == 1 && flags[0] & 1 == 0 && field(0).count == 0 }
+
     /// Whether field `index` of the current record was quoted.
     public func isQuoted(_ index: Int) -> Bool { flags[index] & 1 != 0 }
 

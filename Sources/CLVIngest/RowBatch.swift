@@ -100,18 +100,13 @@ final class RowBatch {
 
     func commitNext() { count += 1 }
 
-    @inline(__always)
-    func append(_ row: PendingRow) {
-        rows[count] = row
-        count += 1
-    }
-
     @inline(never)
     func append(problem: DataProblem) {
         var row = PendingRow(day: 0, amount: 0, quantity: 0, line: problem.line, customer: UnsafeBufferPointer(start: nil, count: 0))
         row.problem = problems.count
         problems.append(problem)
-        append(row)
+        rows[count] = row
+        count += 1
     }
 }
 
@@ -209,7 +204,7 @@ extension Ingestor {
                 }
                 if !parsed {
                     guard scanner.next() else { more = false; break }
-                    if scanner.fieldCount == 1, scanner.field(0).count == 0, !scanner.isQuoted(0) { continue }
+                    if scanner.isEmptyRecord { continue }
                 }
                 rowsRead += 1
                 sinceProgress += 1

@@ -815,7 +815,7 @@ final class Ingestor {
         fingerprints = []
         previousCustomer = -1
         while scanner.next() {
-            if scanner.fieldCount == 1, scanner.field(0).count == 0, !scanner.isQuoted(0) { continue }
+            if scanner.isEmptyRecord { continue }
             guard let r = parseRow(scanner), states[r.customer].unordered else { continue }
             rows.append(r)
         }

@@ -26,7 +26,7 @@ extension Ingestor {
         reserveCustomers(customerCountEstimate(), bytes: total - dataStart)
         var sinceProgress = 0
         while scanner.next() {
-            if scanner.fieldCount == 1, scanner.field(0).count == 0, !scanner.isQuoted(0) { continue }
+            if scanner.isEmptyRecord { continue }
             report.rowsRead += 1
             sinceProgress += 1
             if sinceProgress == 16384, let progress {
