@@ -10,7 +10,8 @@ public struct TransactionRows: Sendable {
     public var amount: [Double]
     /// Quantity of the row, when the log has a quantity column.
     public var quantity: [Double]?
-    /// Distinct channel names; `channel[k]` indexes this array (when the log has a channel column).
+    /// Distinct channel names; `channel[k]` indexes this array (when the log has a channel column), or is
+    /// -1 when row `k` names no channel.
     public var channelNames: [String]
     public var channel: [Int32]?
 

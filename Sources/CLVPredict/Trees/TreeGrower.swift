@@ -28,6 +28,8 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
     /// Features looked at per node; fewer than all draws them at random from `random`.
     let maxFeatures: Int
     var random: Xoshiro256
+    /// Reused by ``bestSplitOfRandomFeatures``: the order in which features are drawn at a node.
+    var featureOrder: [Int] = []
     /// Spread the work of large nodes over the cores (off when trees are grown in parallel).
     let parallel: Bool
 
@@ -234,7 +236,12 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
     /// `maxFeatures` have been drawn and at least one of them was not constant in the node.
     private mutating func bestSplitOfRandomFeatures(start: Int, end: Int, depth: Int, stats: Stats,
                                                     rowData: TreeRowData) -> Split? {
-        var order = Array(0..<workspace.featureCount)
+        // The buffer of the last node, reset to 0, 1, 2, … (moved out so that it is not copied).
+        var order = featureOrder
+        featureOrder = []
+        if order.count != workspace.featureCount { order = Array(0..<workspace.featureCount) }
+        for i in order.indices { order[i] = i }
+        defer { featureOrder = order }
         var drawn = 0, nonConstant = 0
         var best: Split?
         while drawn < order.count, drawn < maxFeatures || nonConstant == 0 {

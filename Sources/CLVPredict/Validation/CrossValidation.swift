@@ -47,10 +47,10 @@ public enum PermutationImportance {
         var entries: [Entry] = []
         for j in 0..<d {
             var drops: [Double] = []
+            var values = f.values // one copy per feature: each repeat overwrites column j only
             for _ in 0..<repeats {
                 var perm = Array(0..<n)
                 for i in stride(from: n - 1, to: 0, by: -1) { perm.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
-                var values = f.values
                 for i in 0..<n { values[i * d + j] = f.values[perm[i] * d + j] }
                 let shuffled = try FeatureTable(names: f.names, values: values)
                 drops.append(base - (try ClassificationMetrics.rocAUC(labels: data.labels, scores: classifier.probabilities(shuffled))))
