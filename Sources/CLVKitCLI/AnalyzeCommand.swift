@@ -169,10 +169,7 @@ extension CLV {
                     spendModel: spendEntry.map { .init(parameters: $0.parameters, frequencySpendCorrelation: $0.frequencySpendCorrelation) },
                     settings: .init(horizonDays: horizon.days(modelUnit: timeUnit), margin: value.margin, annualDiscountRate: value.discountRate),
                     headline: headline, seconds: Date().timeIntervalSince(started))
-                let encoder = JSONEncoder()
-                encoder.keyEncodingStrategy = .convertToSnakeCase
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+                let encoder = reportJSONEncoder()
                 var reportData = try Self.reportData(all: all, calibration: calibration, outcome: outcome, report: report, selection: selection,
                                                      quality: quality, headline: headline, year: year, clv: clv,
                                                      horizonDays: horizon.days(modelUnit: timeUnit), source: input.input,

@@ -141,10 +141,7 @@ extension CLV.Churn {
                 let file = try OutputFile(path: output)
                 switch format {
                 case .json:
-                    let encoder = JSONEncoder()
-                    encoder.keyEncodingStrategy = .convertToSnakeCase
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+                    let encoder = reportJSONEncoder()
                     try file.write(Array(try encoder.encode(out)) + [0x0A])
                 case .table:
                     var text = "model               roc_auc  pr_auc   precision recall   f1       accuracy brier\n"

@@ -210,10 +210,7 @@ extension CLV {
                 if format == .json {
                     struct Tracking: Encodable { let day: [String]; let actual: [Double]; let predicted: [String: [Double]] }
                     struct Report: Encodable { let timeUnit: String; let calibrationEnd: String; let holdoutEnd: String; let models: [HoldoutValidation]; let fits: [FitReport]; let cumulativeRepeatPurchases: Tracking }
-                    let encoder = JSONEncoder()
-                    encoder.keyEncodingStrategy = .convertToSnakeCase
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+                    let encoder = reportJSONEncoder()
                     let tracking = Tracking(day: weekly.map { start.adding(days: $0).description }, actual: weekly.map { actualCumulative[$0] },
                                             predicted: predictedCumulative.mapValues { v in weekly.map { v[$0] } })
                     data = try encoder.encode(Report(timeUnit: t.timeUnit.rawValue, calibrationEnd: t.calibrationEnd!.description,

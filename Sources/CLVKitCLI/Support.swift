@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ArgumentParser
 import CLVKit
+import Foundation
 
 extension CalendarDay: ExpressibleByArgument {
     public init?(argument: String) { self.init(iso: argument) }
@@ -111,4 +112,14 @@ final class ProgressLine {
     private func format(_ v: Double) -> String {
         v >= 100 ? String(Int(v.rounded())) : String(Double(Int(v * 10)) / 10)
     }
+}
+
+/// The JSON encoder of the report files (`summary.json`, `clv churn evaluate --format json`, `clv validate`):
+/// snake_case keys, pretty and sorted, and NaN/±Infinity written as strings (JSON has no such numbers).
+func reportJSONEncoder() -> JSONEncoder {
+    let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+    return encoder
 }
