@@ -15,9 +15,6 @@ public struct AmountParser: Sendable {
 
     public init(decimalComma: Bool = false) { self.decimalComma = decimalComma }
 
-    // 10^0 ... 10^22, all exactly representable.
-    static let powersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { acc, _ in acc * 10 } }
-
     // Currency marks that may stand before or after the number.
     static let marks: [[UInt8]] = [
         Array("￥".utf8), Array("¥".utf8), Array("€".utf8), Array("£".utf8), Array("元".utf8),
@@ -44,7 +41,7 @@ public struct AmountParser: Sendable {
         while s < e, isBlank(base[s]) { s += 1 }
         while e > s, isBlank(base[e - 1]) { e -= 1 }
         if s == e { return .failure(.empty) }
-        if let v = fastPlain(base, s, e) { return .success(v) }
+        if let v = plain(base + s, e - s) { return .success(v) }
         var negative = false
         if base[s] == 0x28, base[e - 1] == 0x29 { negative = true; s += 1; e -= 1 } // (20.00)
         var progressed = true
@@ -140,8 +137,9 @@ public struct AmountParser: Sendable {
         return w
     }
 
-    /// The same as ``fastPlain(_:_:_:)`` for a whole field, in one loop with one test per digit: what
-    /// the row parser calls first.
+    /// `-?\d+(\.\d+)?` with at most 15 digits in all (so the value is exact and correctly rounded), in
+    /// one loop with one test per digit; nil for anything else. The row parser's second try, after
+    /// ``plainWord(_:count:)``.
     @inline(__always)
     func plain(_ p: UnsafePointer<UInt8>, _ count: Int) -> Double? {
         let point: UInt8 = decimalComma ? 0x2C : 0x2E
@@ -165,40 +163,6 @@ public struct AmountParser: Sendable {
         guard digits > 0, digits <= 15, pointAt != 0, pointAt < digits else { return nil }
         let v = Double(mantissa) / PowersOfTen.exact(pointAt < 0 ? 0 : digits - pointAt)
         return p[0] == 0x2D ? -v : v
-    }
-
-    /// `-?\d{1,15}(\.\d+)?` with at most 15 digits in all → exact (correctly rounded) double, or nil for anything else.
-    @inline(__always)
-    func fastPlain(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
-        var i = start
-        var negative = false
-        if base[i] == 0x2D { negative = true; i += 1 }
-        var mantissa: UInt64 = 0
-        var digits = 0
-        while i < end {
-            let d = base[i] &- 0x30
-            if d > 9 { break }
-            mantissa = mantissa &* 10 &+ UInt64(d)
-            digits += 1
-            i += 1
-        }
-        guard digits > 0, digits <= 15 else { return nil }
-        var fraction = 0
-        if i < end {
-            guard base[i] == (decimalComma ? 0x2C : 0x2E) else { return nil }
-            i += 1
-            while i < end {
-                let d = base[i] &- 0x30
-                if d > 9 { return nil }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                fraction += 1
-                i += 1
-            }
-            guard fraction > 0, digits + fraction <= 15 else { return nil }
-        }
-        // Both operands are exact doubles, so the quotient is correctly rounded.
-        let v = Double(mantissa) / PowersOfTen.exact(fraction)
-        return negative ? -v : v
     }
 
     static func hasPrefix(_ base: UnsafePointer<UInt8>, _ s: Int, _ e: Int, _ p: [UInt8]) -> Bool {

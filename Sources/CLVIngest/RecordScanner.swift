@@ -386,9 +386,6 @@ public struct RecordScanner: ~Copyable {
     /// of blanks): readers skip it like a blank line.
     public var isEmptyRecord: Bool { fieldCount == 1 && flags[0] & 1 == 0 && field(0).count == 0 }
 
-    /// Whether field `index` of the current record was quoted.
-    public func isQuoted(_ index: Int) -> Bool { flags[index] & 1 != 0 }
-
     /// Whether field `index` of the current record was quoted and holds doubled quotes (`""`).
     public func hasEscapedQuotes(_ index: Int) -> Bool { flags[index] & 2 != 0 }
 

@@ -150,8 +150,7 @@ extension Ingestor {
         var lowest = minDay, highest = maxDay
         let frequency = hot.frequency
         let customerIdOnly = hot.order < 0 && hot.channel < 0
-        let quick = (rows: hot.quickRows, maxIndex: hot.maxIndex, customer: hot.customer, date: hot.date, amount: hot.amount,
-                     earliest: hot.earliest, asOf: hot.asOf)
+        let quick = (rows: hot.quickRows, maxIndex: hot.maxIndex, customer: hot.customer, date: hot.date, amount: hot.amount)
         // Plain records (see RecordScanner.nextPlain): their field ends, and whether they are worth trying.
         var plainScan = quick.rows
         if case .whitespace = separator { plainScan = false }
@@ -196,9 +195,11 @@ extension Ingestor {
                         plainHits += 1
                     } else {
                         scanner.rewind(to: first, line: scanner.recordLine)
+                        plainMisses += 1
+                        if plainMisses > 1000, plainMisses > 8 * plainHits { plainScan = false }
                     }
                 } else if plainScan {
-                    // Columns beyond those read, or quotes, on most rows: stop trying.
+                    // Columns beyond those read, quotes, or fields outside the common forms on most rows: stop trying.
                     plainMisses += 1
                     if plainMisses > 1000, plainMisses > 8 * plainHits { plainScan = false }
                 }

@@ -352,13 +352,13 @@ final class Ingestor {
         var amount = 0.0
         if c.amount >= 0 {
             let text = scanner.field(c.amount)
-            if let base = text.baseAddress, text.count > 0, base + 8 <= inputEnd,
+            if let base = text.baseAddress, text.count > 0, !scanner.hasEscapedQuotes(c.amount), base + 8 <= inputEnd,
                let v = amountParser.plainWord(UnsafeRawPointer(base).loadUnaligned(as: UInt64.self), count: text.count) {
                 amount = v // short plain numbers, as one word (eight bytes are there to read)
             } else if let base = text.baseAddress, text.count > 0, let v = amountParser.plain(base, text.count) {
                 amount = v // plain numbers, inline
             } else {
-                switch amountParser.parse(text) {
+                switch amountParser.parseGeneral(text) { // the plain forms were tried above
                 case .success(let v): amount = v
                 case .failure(.empty):
                     if !c.emptyAmountIsZero {
@@ -390,7 +390,9 @@ final class Ingestor {
     func resolveCustomer(_ row: UnsafePointer<PendingRow>) -> Int {
         let key = row.pointee.customer
         let customer: Int
-        if row.pointee.sameCustomer || (previousCustomer >= 0 && customers.equals(previousCustomer, key)) {
+        // A hashed key goes straight to the lookup: the batch found that it differs from the previous
+        // row's, or could not compare them, and then the lookup finds the same customer.
+        if row.pointee.sameCustomer || (!row.pointee.hashed && previousCustomer >= 0 && customers.equals(previousCustomer, key)) {
             customer = previousCustomer
         } else {
             let (index, isNew) = customers.intern(key, hash: row.pointee.hashed ? row.pointee.customerHash : ByteKeyTable.hash(key))

@@ -12,11 +12,6 @@ static inline __attribute__((always_inline)) void clv_prefetch(const void *addre
     __builtin_prefetch(address, 0, 3);
 }
 
-/// The same, for a line the caller will write.
-static inline __attribute__((always_inline)) void clv_prefetch_for_write(const void *address) {
-    __builtin_prefetch(address, 1, 3);
-}
-
 /// Bit i of the result is set when byte i of the 64 bytes at `p` equals `a`, `b` or `c` (all 64 bytes must be
 /// readable). With SSE2 (every x86-64 CPU) this is four 16-byte loads and twelve comparisons; elsewhere a loop.
 static inline __attribute__((always_inline)) unsigned long long clv_match64_3(const unsigned char *p, unsigned char a,
