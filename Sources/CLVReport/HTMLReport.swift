@@ -85,7 +85,7 @@ public struct ReportData: Sendable, Codable {
                 return "客户生命周期价值（CLV）为每位客户在未来\(horizon)内预计带来的毛利的现值：毛利率按消费额的\(margin)计，年折现率\(rate)；"
                     + (money ?? "金额单位与数据相同（数据未注明币种）") + "。"
             }
-            let money = c.flatMap { $0.isEmpty ? nil : "amounts in \($0)" } ?? "amounts in the data's currency (the data name none)"
+            let money = c.flatMap { $0.isEmpty ? nil : "amounts in \($0)" } ?? "amounts in the currency of the data (the data do not name one)"
             return "CLV is the present value of the margin each customer is expected to bring in the next \(horizon): "
                 + "a margin of \(margin) of spend, discounted at \(rate) a year; \(money)."
         }
@@ -205,23 +205,27 @@ public enum HTMLReport {
     /// The style sheet of the report and the churn page.
     public static let css = "body{font-family:\(SVGChart.fontStack);margin:2rem auto;max-width:1080px;color:#222;padding:0 1rem;line-height:1.45}"
         + "h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}h3{font-size:1.05rem}"
-        + ".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(220px,100%),1fr));gap:.8rem}"
-        + ".card{background:#f6f8fa;border-radius:8px;padding:.8rem}.card .v{font-size:1.4rem;font-weight:600;white-space:nowrap}"
+        + ".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(170px,100%),1fr));gap:.8rem}"
+        + ".card{background:#f6f8fa;border-radius:8px;padding:.8rem}.card .v{font-size:1.4rem;font-weight:600}"
         + ".card .l{color:#555;font-size:.85rem}.assumptions{background:#fff8e6;border-left:4px solid #E69F00;padding:.5rem .8rem}"
         + "table{border-collapse:collapse;margin:.5rem 0}td,th{border-bottom:1px solid #eee;padding:.3rem .7rem;text-align:right;vertical-align:top}"
-        + "th{word-break:keep-all}th:first-child,td:first-child{text-align:left}td.text{text-align:left}"
+        + "th:first-child,td:first-child{text-align:left}td.text{text-align:left}"
         + ".name,.num{white-space:nowrap;word-break:keep-all}"
         + ".charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(500px,100%),1fr));gap:1rem}figure{margin:0;min-width:0}"
-        + "svg{max-width:100%;height:auto}svg.bars{display:block}.muted{color:#666}"
-        + "@media (max-width:640px){body{margin:1rem auto}table.stack,table.stack tbody,table.stack tr,table.stack td{display:block}"
+        + "svg{max-width:100%;height:auto}svg.bars{display:block;min-width:124px}th.text{text-align:left}.muted{color:#666}"
+        + "@media (max-width:640px){body{margin:1rem auto}.card .v{font-size:1.2rem}td,th{padding:.25rem .35rem}table.stack,table.stack tbody,table.stack tr,table.stack td{display:block}"
         + "table.stack tr.head{display:none}table.stack tr{border-bottom:1px solid #ddd;padding:.4rem 0}"
-        + "table.stack td{border:0;padding:.1rem .2rem;text-align:left}table.stack td[data-label]::before{content:attr(data-label) \"：\";color:#666}"
+        + "table.stack td{border:0;padding:.1rem .2rem;text-align:left}table.stack td[data-label]::before{content:attr(data-label) \": \";color:#666}"
+        + ":lang(zh) table.stack td[data-label]::before{content:attr(data-label) \"：\"}"
         + "table.stack td.name{font-weight:600}}"
 
-    /// A table header text; in Chinese a line may break only before a bracket (not inside a word).
+    /// A table header text. A short Chinese header (up to six characters, a word or two) does not break;
+    /// a longer one breaks before a bracket when it can.
     static func header(_ text: String, _ lang: ReportLanguage) -> String {
         let escaped = SVGChart.escape(text)
-        return lang == .zh ? escaped.replacingOccurrences(of: "（", with: "<wbr>（") : escaped
+        guard lang == .zh else { return escaped }
+        if text.count <= 6 { return "<span class=\"name\">\(escaped)</span>" }
+        return escaped.replacingOccurrences(of: "（", with: "<wbr>（")
     }
 
     /// The page.
@@ -296,7 +300,7 @@ public enum HTMLReport {
             h += "<h3>\(e(zh ? table.titleChinese : table.titleEnglish))</h3><table class=\"segments stack\"><tr class=\"head\"><th>\(t(.segment))</th>"
             h += "<th>\(header(lang.text(.customerShareColumn), lang))</th><th></th><th>\(header(lang.text(.valueShareColumn), lang))</th>"
             h += "<th>\(header(lang.text(.meanRecencyDays), lang))</th><th>\(header(lang.text(.meanOrders), lang))</th>"
-            h += "<th>\(header(lang.text(.meanSpend), lang))</th><th>\(header(lang.text(.action), lang))</th></tr>"
+            h += "<th>\(header(lang.text(.meanSpend), lang))</th><th class=\"text\">\(header(lang.text(.action), lang))</th></tr>"
             for r in table.rows {
                 let bars = shareBars(customerShare: r.customerShare, valueShare: r.valueShare,
                                      label: "\(n(100 * r.customerShare, 1))% / \(n(100 * r.valueShare, 1))%")

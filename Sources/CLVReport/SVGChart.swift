@@ -83,7 +83,8 @@ public struct SVGChart: Sendable {
         let a = abs(v)
         if a >= 1e6 { return trim(v / 1e6) + "M" }
         if a >= 1e4 { return trim(v / 1e3) + "k" }
-        if a > 0, a < 0.01 { return String(format: "%.2g", v) }
+        if a < 1e-6 { return "0" }
+        if a < 0.01 { return String(format: "%.2g", v) }
         return trim(v)
     }
 
