@@ -31,9 +31,9 @@ public enum ReportFormat {
         guard language == .zh else { return grouped(v) }
         let a = abs(v)
         let sign = v < 0 ? "-" : ""
-        // Round first so that 99,999.999 is 10万, not 10000.00.
-        if (a / 1e8 * 100).rounded() / 100 >= 1 { return sign + trimmed(a / 1e8) + "亿" }
-        if (a / 1e4 * 100).rounded() / 100 >= 1 { return sign + trimmed(a / 1e4) + "万" }
+        // Units by the rounded value: 9,999.999 is 1万 (not 10,000.00) and 99,999,999.999 is 1亿 (not 10000万).
+        if (a / 1e4 * 100).rounded() / 100 >= 1e4 { return sign + trimmed(a / 1e8) + "亿" }
+        if (a * 100).rounded() / 100 >= 1e4 { return sign + trimmed(a / 1e4) + "万" }
         return grouped(v)
     }
 
