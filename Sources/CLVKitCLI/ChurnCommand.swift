@@ -171,7 +171,10 @@ extension CLV.Churn {
                             gainsX: e.deciles.groups.map { Double($0.cumulativeRows) / Double(e.count) }, gainsY: e.deciles.groups.map(\.cumulativeGain),
                             calibrationPredicted: e.calibration.meanPredicted, calibrationObserved: e.calibration.fractionPositive)
                     }
-                    try page.write(ChurnReportPage.render(models: models, subtitle: "\(input.input) · cutoff \(cutoff) · horizon \(h) days · \(churn.target.rawValue)", language: lang))
+                    let subtitle = lang == .zh
+                        ? "\(input.input) · 截止日 \(cutoff) · 预测期 \(h) 天 · \(churn.target == .churn ? "流失" : "购买")"
+                        : "\(input.input) · cutoff \(cutoff) · horizon \(h) days · \(churn.target.rawValue)"
+                    try page.write(ChurnReportPage.render(models: models, subtitle: subtitle, language: lang))
                     try page.commit()
                 }
             }

@@ -62,7 +62,9 @@ public struct ReportData: Sendable, Codable {
 
         /// The horizon with its unit: "1 year (365 days)", "1年（365天）".
         public func horizonText(_ language: ReportLanguage) -> String {
-            let amount = ReportFormat.trimmed(horizonAmount), days = ReportFormat.trimmed(horizonDays)
+            // Whole days from ten days on (a year is 365.2425 days: "365 days").
+            let amount = ReportFormat.trimmed(horizonAmount)
+            let days = horizonDays >= 10 ? String(Int(horizonDays.rounded())) : ReportFormat.trimmed(horizonDays)
             let zh = language == .zh
             let unit: String
             switch horizonUnit {
