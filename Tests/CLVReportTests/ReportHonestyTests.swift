@@ -170,11 +170,14 @@ struct ReportHonestyTests {
 /// The render test: the pages laid out by headless Chromium at desktop and phone width.
 @Suite("The report laid out in headless Chromium")
 struct ReportLayoutTests {
-    static let chromium: Bool = ["chromium", "chromium-browser", "google-chrome"].contains { name in
+    /// Whether `name` is an executable on PATH.
+    static func onPath(_ name: String) -> Bool {
         (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
             FileManager.default.isExecutableFile(atPath: "\($0)/\(name)")
         }
     }
+    /// Chromium and python3, which Scripts/check-report-layout.py needs.
+    static let chromium: Bool = ["chromium", "chromium-browser", "google-chrome"].contains(where: onPath) && onPath("python3")
 
     /// Runs Scripts/check-report-layout.py on `pages` at 1280 and 420 px.
     static func layout(_ pages: [URL]) throws -> (status: Int32, output: String) {
@@ -192,7 +195,7 @@ struct ReportLayoutTests {
     }
 
     @Test("in English and Chinese, at 1280 and 420 px: nothing outside its container, no text over text, no bar too short",
-          .enabled(if: chromium, "needs chromium (apt-get install chromium fonts-noto-cjk)"), .timeLimit(.minutes(5)))
+          .enabled(if: chromium, "needs chromium and python3 (apt-get install chromium fonts-noto-cjk)"), .timeLimit(.minutes(5)))
     func layoutHolds() throws {
         let dir = try TestData.temporaryDirectory()
         var pages: [URL] = []
