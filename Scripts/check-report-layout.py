@@ -8,7 +8,7 @@ themselves have no scripts), reads the laid-out box of every chart, chart text, 
 cell, headline card and paragraph, and checks that:
   * the page does not overflow the window sideways;
   * no box lies outside its container (chart parts inside their chart, charts inside their figure or cell,
-    cells inside their table, tables and cards inside the page);
+    cells inside their table, tables and cards inside the page, text inside its element);
   * no two pieces of text overlap (SVG text boxes, and the line boxes of every HTML text node);
   * no bar is narrower than its value implies (segment share bars against their 100% track, chart bars
     against the plot area and its linear or logarithmic y range).
@@ -88,7 +88,12 @@ MEASURE = r"""
     for (var i = 0; i < rects.length; i++) {
       var r = rects[i];
       if (r.width < 0.5 || r.height < 0.5) continue;
-      out.texts.push({what: desc(node.parentElement), box: [r.left + win.scrollX, r.top + win.scrollY, r.right + win.scrollX, r.bottom + win.scrollY], group: 'html'});
+      var line = [r.left + win.scrollX, r.top + win.scrollY, r.right + win.scrollX, r.bottom + win.scrollY];
+      out.texts.push({what: desc(node.parentElement), box: line, group: 'html'});
+      // Text stays inside its element sideways (lines may be taller than a tight box).
+      var parent = box(node.parentElement);
+      out.items.push({what: 'text of ' + desc(node.parentElement), box: [line[0], parent[1], line[2], parent[3]], container: parent,
+                      where: desc(node.parentElement).slice(0, 60)});
     }
   }
   var json = JSON.stringify(out);

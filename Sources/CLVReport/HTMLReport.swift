@@ -219,7 +219,7 @@ public enum HTMLReport {
         + "table.stack tr.head{display:none}table.stack tr{border-bottom:1px solid #ddd;padding:.4rem 0}"
         + "table.stack td{border:0;padding:.1rem .2rem;text-align:left}table.stack td[data-label]::before{content:attr(data-label) \": \";color:#666}"
         + ":lang(zh) table.stack td[data-label]::before{content:attr(data-label) \"：\"}"
-        + "table.stack td.name{font-weight:600}}"
+        + "table.stack td.num{display:inline-block;width:50%;box-sizing:border-box;white-space:normal}table.stack td.name{font-weight:600}}"
 
     /// A table header text. A short Chinese header (up to six characters, a word or two) does not break;
     /// a longer one breaks before a bracket when it can.
