@@ -208,14 +208,14 @@ public enum HTMLReport {
     public static let css = "body{font-family:\(SVGChart.fontStack);margin:2rem auto;max-width:1080px;color:#222;padding:0 1rem;line-height:1.45}"
         + "h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}h3{font-size:1.05rem}"
         + ".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(170px,100%),1fr));gap:.8rem}"
-        + ".card{background:#f6f8fa;border-radius:8px;padding:.8rem}.card .v{font-size:1.4rem;font-weight:600}"
+        + ".card{background:#f6f8fa;border-radius:8px;padding:.8rem}.card .v{font-size:1.4rem;font-weight:600;overflow-wrap:anywhere}.card .v.long{font-size:1.1rem}"
         + ".card .l{color:#555;font-size:.85rem}.assumptions{background:#fff8e6;border-left:4px solid #E69F00;padding:.5rem .8rem}"
         + "table{border-collapse:collapse;margin:.5rem 0}td,th{border-bottom:1px solid #eee;padding:.3rem .7rem;text-align:right;vertical-align:top}"
         + "th:first-child,td:first-child{text-align:left}td.text{text-align:left}"
         + ".name,.num{white-space:nowrap;word-break:keep-all}"
         + ".charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(500px,100%),1fr));gap:1rem}figure{margin:0;min-width:0}"
         + "svg{max-width:100%;height:auto}svg.bars{display:block;min-width:124px}th.text{text-align:left}.muted{color:#666}"
-        + "@media (max-width:640px){body{margin:1rem auto}.card .v{font-size:1.2rem}td,th{padding:.25rem .35rem}table.stack,table.stack tbody,table.stack tr,table.stack td{display:block}"
+        + "@media (max-width:640px){body{margin:1rem auto}.card .v{font-size:1.2rem}.card .v.long{font-size:1rem}td,th{padding:.25rem .35rem}table.stack,table.stack tbody,table.stack tr,table.stack td{display:block}"
         + "table.stack tr.head{display:none}table.stack tr{border-bottom:1px solid #ddd;padding:.4rem 0}"
         + "table.stack td{border:0;padding:.1rem .2rem;text-align:left}table.stack td[data-label]::before{content:attr(data-label) \": \";color:#666}"
         + ":lang(zh) table.stack td[data-label]::before{content:attr(data-label) \"：\"}"
@@ -244,7 +244,8 @@ public enum HTMLReport {
         h += "<div class=\"cards\">"
         for f in d.headline {
             let value = f.label == .horizon ? d.assumptions?.horizonText(lang) ?? f.value : f.text(lang, currency: currency)
-            h += "<div class=\"card\"><div class=\"v\">\(e(value))</div><div class=\"l\">\(t(f.label))</div></div>"
+            // Long values (¥350,000,000.00) get a smaller font, so that they fit a card without breaking.
+            h += "<div class=\"card\"><div class=\"v\(value.count > 12 && !value.contains(" ") ? " long" : "")\">\(e(value))</div><div class=\"l\">\(t(f.label))</div></div>"
         }
         let quality = lang == .zh ? d.qualityLinesChinese ?? d.qualityLines : d.qualityLines
         h += "</div><h2>\(t(.dataQuality))</h2><ul>" + quality.map { "<li>\(e(ReportFormat.datesInText($0, language: lang)))</li>" }.joined() + "</ul>"
