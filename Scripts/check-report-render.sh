@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Renders an HTML report in headless Chromium (Debian's package) and checks that the screenshot is not
-# blank: at least 2% of its pixels must differ from white.
+# blank (at least 2% of its pixels must differ from white), then runs Scripts/check-report-layout.py on it
+# (at 1280 and 420 px: nothing outside its container, no text over text, no bar shorter than its value).
 #   Scripts/check-report-render.sh [report.html] [screenshot.png]
 # Without a report it runs `clv analyze` on the bundled example first.
 set -euo pipefail
@@ -55,3 +56,4 @@ share = non_white / (width * height)
 print(f"{sys.argv[1]}: {width}x{height}, {100 * share:.1f}% non-white pixels")
 sys.exit(0 if share > 0.02 else 1)
 PY
+python3 Scripts/check-report-layout.py "$report"

@@ -176,6 +176,9 @@ extension CLV {
                                                      created: summaryFile.created, hasValue: year.lifetimeValue != nil)
                 Self.addModelViews(&reportData, model: model, spend: spend, table: all, timeUnit: timeUnit)
                 reportData.segmentTables = segments.reportTables
+                reportData.assumptions = .init(margin: value.margin, annualDiscountRate: value.discountRate, horizonAmount: horizon.amount,
+                                               horizonUnit: (horizon.unit ?? timeUnit).rawValue, horizonDays: horizon.days(modelUnit: timeUnit),
+                                               currency: nil)
                 summaryFile.report = reportData
                 try ModelRunner.write(try encoder.encode(summaryFile), to: (output as NSString).appendingPathComponent("summary.json"))
                 let page = try OutputFile(path: (output as NSString).appendingPathComponent("report.html"))

@@ -42,6 +42,10 @@ extension CLV.Churn {
             specificity, brier, log_loss at --threshold, the confusion matrix, the ROC curve, calibration \
             and lift/gains by decile (JSON), or a table. The baseline scores customers by 1 − P(alive) \
             (churn) or P(alive) (purchase) of the model fitted before the cutoff.
+
+            The training rows must hold at least \(TrainingClassCheck.minimumPerClass) customers of each \
+            class (exit 65 otherwise); below \(TrainingClassCheck.recommendedPerClass) of a class a \
+            warning says the results are unstable. `clv churn train` checks the same.
             """)
 
         @OptionGroup var input: InputOptions
@@ -111,6 +115,10 @@ extension CLV.Churn {
                 let test = try LabeledData(features: FeatureBuilder.align(testSet.features, to: training.features.names), labels: testSet.labels!)
                 let positives = training.labels.reduce(0) { $0 + Int($1) }
                 guard positives > 0, positives < training.count else { throw PredictionError.singleClass }
+                if let warning = try TrainingClassCheck.check(rows: training.count, positives: positives, classes: churn.target.classNames,
+                                                              context: "cutoff \(trainingCutoffs.map(\.description).joined(separator: ", "))") {
+                    printError("clv: \(warning)")
+                }
                 note("training: \(training.count) rows at \(trainingCutoffs.map(\.description).joined(separator: ", ")), \(positives) positives; test: \(test.count) customers at \(cutoff)")
                 var evaluations: [ClassifierEvaluation] = []
                 var seconds: [String: Double] = [:], cv: [String: [Double]] = [:], importances: [String: [PermutationImportance.Entry]] = [:]
@@ -163,7 +171,10 @@ extension CLV.Churn {
                             gainsX: e.deciles.groups.map { Double($0.cumulativeRows) / Double(e.count) }, gainsY: e.deciles.groups.map(\.cumulativeGain),
                             calibrationPredicted: e.calibration.meanPredicted, calibrationObserved: e.calibration.fractionPositive)
                     }
-                    try page.write(ChurnReportPage.render(models: models, subtitle: "\(input.input) · cutoff \(cutoff) · horizon \(h) days · \(churn.target.rawValue)", language: lang))
+                    let subtitle = lang == .zh
+                        ? "\(input.input) · 截止日 \(cutoff) · 预测期 \(h) 天 · \(churn.target == .churn ? "流失" : "购买")"
+                        : "\(input.input) · cutoff \(cutoff) · horizon \(h) days · \(churn.target.rawValue)"
+                    try page.write(ChurnReportPage.render(models: models, subtitle: subtitle, language: lang))
                     try page.commit()
                 }
             }
@@ -205,6 +216,11 @@ extension CLV.Churn {
                 let cutoffs = (0..<max(rolling, 1)).map { last.adding(days: -$0 * stepDays) }
                 let builder = FeatureBuilder(rows: rows, dataEnd: dataEnd, options: churn.featureOptions, modelScores: churn.modelKind)
                 let data = try FeatureBuilder.stack(try cutoffs.map { try builder.set(at: $0) })
+                if let warning = try TrainingClassCheck.check(rows: data.count, positives: data.labels.reduce(0) { $0 + Int($1) },
+                                                              classes: churn.target.classNames,
+                                                              context: "cutoff \(cutoffs.map(\.description).joined(separator: ", "))") {
+                    printError("clv: \(warning)")
+                }
                 let model = try classifier.train(data, seed: seed, balanced: balanced)
                 let header = ChurnModelHeader(classifier: classifier, target: churn.target, horizonDays: h, trendDays: churn.trendDays,
                                               maxChannels: churn.maxChannels, modelScores: churn.modelKind?.rawValue,
@@ -267,6 +283,13 @@ extension CLV.Churn {
                 if !output.quiet { printError("clv: scored \(p.count) customers as of \(at) with \(header.classifier.rawValue) (\(modelFile))") }
             }
         }
+    }
+}
+
+extension PredictionTarget {
+    /// The positive and the negative class in plain words.
+    var classNames: (positive: String, negative: String) {
+        self == .churn ? ("churned", "stayed") : ("bought", "did not buy")
     }
 }
 

@@ -21,28 +21,42 @@ public enum ChurnReportPage {
 
     static let columns = ["roc_auc", "pr_auc", "precision", "recall", "f1", "accuracy", "brier"]
 
+    /// Display names of the classifier keys of the CLI and of the P(alive) baseline.
+    static func displayName(_ key: String, _ language: ReportLanguage) -> String {
+        let names: [String: (String, String)] = [
+            "logistic": ("Logistic regression", "逻辑回归"), "linear-svm": ("Linear SVM", "线性 SVM"), "mlp": ("Neural network (MLP)", "神经网络（MLP）"),
+            "tree": ("Decision tree", "决策树"), "forest": ("Random forest", "随机森林"), "gbt": ("Gradient boosting", "梯度提升树"),
+            "p_alive_baseline": ("P(alive) baseline", "P(alive) 基线"),
+        ]
+        guard let (en, zh) = names[key] else { return key }
+        return language == .zh ? zh : en
+    }
+
+    /// The page: the metrics table, then the ROC, gains and reliability charts.
     public static func render(models: [Model], subtitle: String, language: ReportLanguage) -> String {
         let zh = language == .zh
         func e(_ s: String) -> String { SVGChart.escape(s) }
         func n(_ v: Double?) -> String { v.map { $0.isFinite ? String(format: "%.4f", $0) : "–" } ?? "–" }
         let title = zh ? "流失与购买预测：模型评估" : "Churn and purchase prediction: model evaluation"
-        var h = "<!DOCTYPE html><html lang=\"\(zh ? "zh-Hans" : "en")\"><head><meta charset=\"utf-8\"><title>\(e(title))</title><style>"
-        h += "body{font-family:system-ui,-apple-system,'Noto Sans CJK SC','PingFang SC',sans-serif;margin:2rem auto;max-width:1080px;color:#222;padding:0 1rem}"
-        h += "table{border-collapse:collapse}td,th{border-bottom:1px solid #eee;padding:.3rem .7rem;text-align:right}th:first-child,td:first-child{text-align:left}"
-        h += ".charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(500px,1fr));gap:1rem}svg{max-width:100%;height:auto}.muted{color:#666}</style></head><body>"
-        h += "<h1>\(e(title))</h1><p class=\"muted\">\(e(subtitle))</p><table><tr><th>\(zh ? "模型" : "Model")</th>"
+        var h = "<!DOCTYPE html><html lang=\"\(zh ? "zh-Hans" : "en")\"><head><meta charset=\"utf-8\">"
+        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>\(e(title))</title><style>\(HTMLReport.css)</style></head><body>"
+        h += "<h1>\(e(title))</h1><p class=\"muted\">\(e(ReportFormat.datesInText(subtitle, language: language)))</p>"
+        h += "<table class=\"stack\"><tr class=\"head\"><th>\(zh ? "模型" : "Model")</th>"
         h += columns.map { "<th>\($0)</th>" }.joined() + "</tr>"
-        for m in models { h += "<tr><td>\(e(m.name))</td>" + columns.map { "<td>\(n(m.metrics[$0]))</td>" }.joined() + "</tr>" }
+        for m in models {
+            h += "<tr><td class=\"name\">\(e(displayName(m.name, language)))</td>"
+            h += columns.map { "<td class=\"num\" data-label=\"\($0)\">\(n(m.metrics[$0]))</td>" }.joined() + "</tr>"
+        }
         h += "</table><div class=\"charts\">"
         let roc = SVGChart(title: zh ? "ROC 曲线" : "ROC curves", xLabel: zh ? "假阳性率" : "False positive rate",
                            yLabel: zh ? "真阳性率" : "True positive rate",
-                           series: models.map { .init(name: $0.name, x: $0.rocX, y: $0.rocY) } + [.init(name: zh ? "随机" : "chance", x: [0, 1], y: [0, 1], style: .dashedLine)])
+                           series: models.map { .init(name: displayName($0.name, language), x: $0.rocX, y: $0.rocY) } + [.init(name: zh ? "随机" : "chance", x: [0, 1], y: [0, 1], style: .dashedLine)])
         let gains = SVGChart(title: zh ? "累计增益（按十分位）" : "Cumulative gains by decile", xLabel: zh ? "按得分排序的客户占比" : "Share of customers, highest scores first",
                              yLabel: zh ? "捕获的事件占比" : "Share of events caught",
-                             series: models.map { .init(name: $0.name, x: [0] + $0.gainsX, y: [0] + $0.gainsY) } + [.init(name: zh ? "随机" : "chance", x: [0, 1], y: [0, 1], style: .dashedLine)])
+                             series: models.map { .init(name: displayName($0.name, language), x: [0] + $0.gainsX, y: [0] + $0.gainsY) } + [.init(name: zh ? "随机" : "chance", x: [0, 1], y: [0, 1], style: .dashedLine)])
         let reliability = SVGChart(title: zh ? "校准（可靠性）曲线" : "Reliability (calibration)", xLabel: zh ? "平均预测概率" : "Mean predicted probability",
                                    yLabel: zh ? "实际发生比例" : "Observed frequency",
-                                   series: models.map { .init(name: $0.name, x: $0.calibrationPredicted, y: $0.calibrationObserved, style: .points) }
+                                   series: models.map { .init(name: displayName($0.name, language), x: $0.calibrationPredicted, y: $0.calibrationObserved, style: .points) }
                                        + [.init(name: zh ? "完美校准" : "perfect", x: [0, 1], y: [0, 1], style: .dashedLine)])
         for chart in [roc, gains, reliability] { h += "<figure>\(chart.render())</figure>" }
         h += "</div><p class=\"muted\">\(zh ? "由 CLVKit 生成" : "Generated by CLVKit")</p></body></html>\n"

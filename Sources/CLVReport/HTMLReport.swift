@@ -2,8 +2,96 @@ import Foundation
 
 /// Everything the report shows, as plain values.
 public struct ReportData: Sendable, Codable {
-    public struct Figure: Sendable, Codable { public var label: ReportText; public var value: String
-        public init(_ label: ReportText, _ value: String) { self.label = label; self.value = value } }
+    /// One headline figure. With an `amount` and a `kind`, the page formats the number in its language
+    /// (money with the currency, thousands separators, 万/亿 in Chinese); else it shows `value` as it is.
+    public struct Figure: Sendable, Codable {
+        /// How `amount` is written.
+        public enum Kind: String, Sendable, Codable { case money, count, share }
+        public var label: ReportText; public var value: String
+        public var amount: Double?
+        public var kind: Kind?
+        public init(_ label: ReportText, _ value: String) { self.label = label; self.value = value }
+        /// A money figure (written with the currency of the report's assumptions).
+        public static func money(_ label: ReportText, _ amount: Double) -> Figure { .init(label, amount, .money) }
+        /// A count (2,000).
+        public static func count(_ label: ReportText, _ amount: Double) -> Figure { .init(label, amount, .count) }
+        /// A share (0.88 → 88%).
+        public static func share(_ label: ReportText, _ amount: Double) -> Figure { .init(label, amount, .share) }
+        init(_ label: ReportText, _ amount: Double, _ kind: Kind) {
+            self.label = label; self.amount = amount; self.kind = kind
+            switch kind {
+            case .money: value = ReportFormat.grouped(amount)
+            case .count: value = ReportFormat.count(amount)
+            case .share: value = ReportFormat.percent(amount)
+            }
+        }
+        /// The value as the page shows it in `language`. A figure saved without a kind (by an older
+        /// clv) is read by its label: money and counts are numbers written with "%.2f" and "%.0f".
+        public func text(_ language: ReportLanguage, currency: String?) -> String {
+            let inferred: Kind? = kind ?? {
+                switch label {
+                case .totalCLV, .meanCLV, .medianCLV, .historicalRevenue: return .money
+                case .customers, .repeatCustomers, .expectedActive, .expectedPurchases365: return .count
+                default: return nil
+                }
+            }()
+            guard let kind = inferred, let amount = amount ?? Double(value) else { return value }
+            switch kind {
+            case .money: return ReportFormat.money(amount, currency: currency, language: language)
+            case .count: return ReportFormat.count(amount)
+            case .share: return ReportFormat.percent(amount)
+            }
+        }
+    }
+
+    /// What the lifetime values assume: the margin on spend, the annual discount rate, the horizon
+    /// (as given, with its unit, and in days) and the currency of the amounts (nil: not known).
+    public struct Assumptions: Sendable, Codable {
+        public var margin: Double
+        public var annualDiscountRate: Double
+        public var horizonAmount: Double
+        /// `day`, `week`, `month` or `year`.
+        public var horizonUnit: String
+        public var horizonDays: Double
+        public var currency: String?
+        public init(margin: Double, annualDiscountRate: Double, horizonAmount: Double, horizonUnit: String, horizonDays: Double,
+                    currency: String?) {
+            self.margin = margin; self.annualDiscountRate = annualDiscountRate; self.horizonAmount = horizonAmount
+            self.horizonUnit = horizonUnit; self.horizonDays = horizonDays; self.currency = currency
+        }
+
+        /// The horizon with its unit: "1 year (365 days)", "1年（365天）".
+        public func horizonText(_ language: ReportLanguage) -> String {
+            // Whole days from ten days on (a year is 365.2425 days: "365 days").
+            let amount = ReportFormat.trimmed(horizonAmount)
+            let days = horizonDays >= 10 ? String(Int(horizonDays.rounded())) : ReportFormat.trimmed(horizonDays)
+            let zh = language == .zh
+            let unit: String
+            switch horizonUnit {
+            case "day": return zh ? "\(amount)天" : "\(amount) \(horizonAmount == 1 ? "day" : "days")"
+            case "week": unit = zh ? "周" : horizonAmount == 1 ? "week" : "weeks"
+            case "month": unit = zh ? "个月" : horizonAmount == 1 ? "month" : "months"
+            case "year": unit = zh ? "年" : horizonAmount == 1 ? "year" : "years"
+            default: unit = zh ? horizonUnit : " " + horizonUnit
+            }
+            return zh ? "\(amount)\(unit)（\(days)天）" : "\(amount) \(unit) (\(days) days)"
+        }
+
+        /// The sentence under the headline that says what CLV means here.
+        public func sentence(_ language: ReportLanguage) -> String {
+            let margin = ReportFormat.trimmed(100 * self.margin) + "%", rate = ReportFormat.trimmed(100 * annualDiscountRate) + "%"
+            let horizon = horizonText(language)
+            let c = currency?.trimmingCharacters(in: .whitespaces)
+            if language == .zh {
+                let money = c.map { !$0.isEmpty ? "金额单位：\(ReportFormat.isRenminbi($0) ? "人民币元" : $0)" : nil } ?? nil
+                return "客户生命周期价值（CLV）为每位客户在未来\(horizon)内预计带来的毛利的现值：毛利率按消费额的\(margin)计，年折现率\(rate)；"
+                    + (money ?? "金额单位与数据相同（数据未注明币种）") + "。"
+            }
+            let money = c.flatMap { $0.isEmpty ? nil : "amounts in \($0)" } ?? "amounts in the currency of the data (the data do not name one)"
+            return "CLV is the present value of the margin each customer is expected to bring in the next \(horizon): "
+                + "a margin of \(margin) of spend, discounted at \(rate) a year; \(money)."
+        }
+    }
     public struct Candidate: Sendable, Codable { public var name: String; public var logLikelihood: Double; public var aic: Double; public var holdoutMeanAbsoluteError: Double?
         public init(name: String, logLikelihood: Double, aic: Double, holdoutMeanAbsoluteError: Double?) {
             self.name = name; self.logLikelihood = logLikelihood; self.aic = aic; self.holdoutMeanAbsoluteError = holdoutMeanAbsoluteError } }
@@ -18,7 +106,11 @@ public struct ReportData: Sendable, Codable {
     public var source: String
     public var created: String
     public var headline: [Figure]
+    /// What CLV assumes (margin, discount rate, horizon, currency); shown under the headline.
+    public var assumptions: Assumptions?
     public var qualityLines: [String]
+    /// The data-quality lines in Chinese (shown by the Chinese page instead of `qualityLines`).
+    public var qualityLinesChinese: [String]?
     public var modelName: String
     public var selectionReason: String
     public var candidates: [Candidate]
@@ -109,40 +201,94 @@ public struct ReportData: Sendable, Codable {
 }
 
 /// A self-contained HTML report: inline CSS and SVG charts, no scripts, no network; it opens from disk.
-/// Large inputs are summarised (charts downsampled, top-N tables), so the page stays small.
+/// Large inputs are summarised (charts downsampled, top-N tables), so the page stays small. The layout
+/// holds from phone width (wide tables become one block per row below 640 px) to desktop width.
 public enum HTMLReport {
+    /// The style sheet of the report and the churn page.
+    public static let css = "body{font-family:\(SVGChart.fontStack);margin:2rem auto;max-width:1080px;color:#222;padding:0 1rem;line-height:1.45}"
+        + "h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}h3{font-size:1.05rem}"
+        + ".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(170px,100%),1fr));gap:.8rem}"
+        + ".card{background:#f6f8fa;border-radius:8px;padding:.8rem}.card .v{font-size:1.4rem;font-weight:600;overflow-wrap:anywhere}.card .v.long{font-size:1.1rem}"
+        + ".card .l{color:#555;font-size:.85rem}.assumptions{background:#fff8e6;border-left:4px solid #E69F00;padding:.5rem .8rem}"
+        + "table{border-collapse:collapse;margin:.5rem 0}td,th{border-bottom:1px solid #eee;padding:.3rem .7rem;text-align:right;vertical-align:top}"
+        + "th:first-child,td:first-child{text-align:left}td.text{text-align:left}"
+        + ".name,.num{white-space:nowrap;word-break:keep-all}"
+        + ".charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(500px,100%),1fr));gap:1rem}figure{margin:0;min-width:0}"
+        + "svg{max-width:100%;height:auto}svg.bars{display:block;min-width:124px}th.text{text-align:left}.muted{color:#666}"
+        + "@media (max-width:640px){body{margin:1rem auto}.card .v{font-size:1.2rem}.card .v.long{font-size:1rem}td,th{padding:.25rem .35rem}table.stack,table.stack tbody,table.stack tr,table.stack td{display:block}"
+        + "table.stack tr.head{display:none}table.stack tr{border-bottom:1px solid #ddd;padding:.4rem 0}"
+        + "table.stack td{border:0;padding:.1rem .2rem;text-align:left}table.stack td[data-label]::before{content:attr(data-label) \": \";color:#666}"
+        + ":lang(zh) table.stack td[data-label]::before{content:attr(data-label) \"：\"}"
+        + "table.stack td.num{display:inline-block;width:50%;box-sizing:border-box;white-space:normal}table.stack td.name{font-weight:600}}"
+
+    /// A table header text. A short Chinese header (up to six characters, a word or two) does not break;
+    /// a longer one breaks before a bracket when it can.
+    static func header(_ text: String, _ lang: ReportLanguage) -> String {
+        let escaped = SVGChart.escape(text)
+        guard lang == .zh else { return escaped }
+        if text.count <= 6 { return "<span class=\"name\">\(escaped)</span>" }
+        return escaped.replacingOccurrences(of: "（", with: "<wbr>（")
+    }
+
     /// The page.
     public static func render(_ d: ReportData, language lang: ReportLanguage) -> String {
         func t(_ k: ReportText) -> String { SVGChart.escape(lang.text(k)) }
         func e(_ s: String) -> String { SVGChart.escape(s) }
         func n(_ v: Double, _ digits: Int = 2) -> String { v.isFinite ? String(format: "%.\(digits)f", v) : "–" }
+        let currency = d.assumptions?.currency
         var h = "<!DOCTYPE html><html lang=\"\(lang == .zh ? "zh-Hans" : "en")\"><head><meta charset=\"utf-8\">"
-        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>\(t(.title))</title><style>"
-        h += "body{font-family:system-ui,-apple-system,'Noto Sans CJK SC','PingFang SC',sans-serif;margin:2rem auto;max-width:1080px;color:#222;padding:0 1rem}"
-        h += "h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}"
-        h += ".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:.8rem}.card{background:#f6f8fa;border-radius:8px;padding:.8rem}"
-        h += ".card .v{font-size:1.4rem;font-weight:600}.card .l{color:#555;font-size:.85rem}table{border-collapse:collapse;margin:.5rem 0}"
-        h += "td,th{border-bottom:1px solid #eee;padding:.3rem .7rem;text-align:right}th:first-child,td:first-child{text-align:left}"
-        h += ".charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(500px,1fr));gap:1rem}svg{max-width:100%;height:auto}.muted{color:#666}"
-        h += "</style></head><body>"
-        h += "<h1>\(t(.title))</h1><p class=\"muted\">\(e(d.source)) · \(e(d.created))</p>"
-        h += "<h2>\(t(.headline))</h2><div class=\"cards\">"
-        for f in d.headline { h += "<div class=\"card\"><div class=\"v\">\(e(f.value))</div><div class=\"l\">\(t(f.label))</div></div>" }
-        h += "</div><h2>\(t(.dataQuality))</h2><ul>" + d.qualityLines.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
-        h += "<h2>\(t(.model))</h2><p>\(t(.chosenModel)): <strong>\(e(d.modelName))</strong> — \(e(d.selectionReason))</p>"
-        h += "<table><tr><th>\(t(.modelComparison))</th><th>\(t(.logLikelihood))</th><th>\(t(.aic))</th><th>\(t(.holdoutMeanAbsoluteError))</th></tr>"
-        for c in d.candidates {
-            h += "<tr><td>\(e(c.name))</td><td>\(n(c.logLikelihood, 1))</td><td>\(n(c.aic, 1))</td><td>\(c.holdoutMeanAbsoluteError.map { n($0, 4) } ?? "–")</td></tr>"
+        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>\(t(.title))</title><style>\(css)</style></head><body>"
+        h += "<h1>\(t(.title))</h1><p class=\"muted\">\(e(d.source)) · \(e(ReportFormat.date(d.created, language: lang)))</p>"
+        h += "<h2>\(t(.headline))</h2>"
+        if let a = d.assumptions { h += "<p class=\"assumptions\">\(e(a.sentence(lang)))</p>" }
+        h += "<div class=\"cards\">"
+        for f in d.headline {
+            let value = f.label == .horizon ? d.assumptions?.horizonText(lang) ?? f.value : f.text(lang, currency: currency)
+            // Long values (¥350,000,000.00) get a smaller font, so that they fit a card without breaking.
+            h += "<div class=\"card\"><div class=\"v\(value.count > 12 && !value.contains(" ") ? " long" : "")\">\(e(value))</div><div class=\"l\">\(t(f.label))</div></div>"
         }
-        h += "</table><table><tr><th>\(t(.parameters))</th><th></th><th></th></tr>"
-        for p in d.parameters { h += "<tr><td>\(e(p.name))</td><td>\(n(p.value, 4))</td><td>\(n(p.lower, 4)) – \(n(p.upper, 4))</td></tr>" }
+        let quality = lang == .zh ? d.qualityLinesChinese ?? d.qualityLines : d.qualityLines
+        h += "</div><h2>\(t(.dataQuality))</h2><ul>" + quality.map { "<li>\(e(ReportFormat.datesInText($0, language: lang)))</li>" }.joined() + "</ul>"
+        h += "<h2>\(t(.model))</h2><p>\(t(.chosenModel))\(lang == .zh ? "：" : ": ")<strong class=\"name\">\(e(ReportFormat.modelName(d.modelName)))</strong> — "
+        h += "\(e(ReportFormat.selectionReason(d.selectionReason, language: lang)))</p>"
+        h += "<table><tr class=\"head\"><th>\(header(lang.text(.modelComparison), lang))</th><th>\(header(lang.text(.logLikelihood), lang))</th>"
+        h += "<th>\(t(.aic))</th><th>\(header(lang.text(.holdoutMeanAbsoluteError), lang))</th></tr>"
+        for c in d.candidates {
+            h += "<tr><td class=\"name\">\(e(ReportFormat.modelName(c.name)))</td><td class=\"num\">\(n(c.logLikelihood, 1))</td>"
+            h += "<td class=\"num\">\(n(c.aic, 1))</td><td class=\"num\">\(c.holdoutMeanAbsoluteError.map { n($0, 4) } ?? "–")</td></tr>"
+        }
+        h += "</table><table><tr class=\"head\"><th>\(header(lang.text(.parameters), lang))</th><th></th><th></th></tr>"
+        for p in d.parameters {
+            h += "<tr><td class=\"name\">\(e(p.name))</td><td class=\"num\">\(n(p.value, 4))</td><td class=\"num\">\(n(p.lower, 4)) – \(n(p.upper, 4))</td></tr>"
+        }
         h += "</table><div class=\"charts\">"
         for chart in charts(d, lang) { h += "<figure>\(chart)</figure>" }
         h += "</div>" + segments(d, lang)
-        h += "<h2>\(t(.topCustomers))</h2><table><tr><th>\(t(.customerID))</th><th>\(t(.clv))</th><th>\(t(.pAlive))</th><th>\(t(.expected365))</th></tr>"
-        for c in d.topCustomers { h += "<tr><td>\(e(c.id))</td><td>\(n(c.clv))</td><td>\(n(c.pAlive, 3))</td><td>\(n(c.expected, 2))</td></tr>" }
-        h += "</table><p class=\"muted\">\(t(.generatedBy))</p></body></html>\n"
+        if !d.topCustomers.isEmpty {
+            h += "<h2>\(t(.topCustomers))</h2><table class=\"stack\"><tr class=\"head\"><th>\(header(lang.text(.customerID), lang))</th>"
+            h += "<th>\(header(lang.text(.clv), lang))</th><th>\(header(lang.text(.pAlive), lang))</th><th>\(header(lang.text(.expected365), lang))</th></tr>"
+            for c in d.topCustomers {
+                h += "<tr><td class=\"name\">\(e(c.id))</td><td class=\"num\" data-label=\"\(t(.clv))\">\(e(ReportFormat.money(c.clv, currency: currency, language: lang)))</td>"
+                h += "<td class=\"num\" data-label=\"\(t(.pAlive))\">\(n(c.pAlive, 3))</td><td class=\"num\" data-label=\"\(t(.expected365))\">\(n(c.expected, 2))</td></tr>"
+            }
+            h += "</table>"
+        }
+        h += "<p class=\"muted\">\(t(.generatedBy))</p></body></html>\n"
         return h
+    }
+
+    /// The share bars of a segment row: customers (blue) and value (orange) on grey tracks of the full
+    /// 100%, as an SVG with a `viewBox` (so that it scales, never clips).
+    static func shareBars(customerShare: Double, valueShare: Double, label: String) -> String {
+        func bar(_ share: Double, y: Int, colour: String) -> String {
+            let v = max(0, min(1, share.isFinite ? share : 0))
+            // A non-zero share is at least half a unit wide, so that it shows.
+            let w = v > 0 ? max(v * 120, 0.5) : 0
+            return "<rect class=\"track\" x=\"2\" y=\"\(y)\" width=\"120\" height=\"6\" fill=\"#eeeeee\"/>"
+                + "<rect class=\"bar\" data-value=\"\(v)\" x=\"2\" y=\"\(y)\" width=\"\(SVGChart.trim(w))\" height=\"6\" fill=\"\(colour)\"/>"
+        }
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"bars\" viewBox=\"0 0 124 18\" width=\"124\" height=\"18\" role=\"img\" aria-label=\"\(SVGChart.escape(label))\">"
+            + bar(customerShare, y: 2, colour: "#0072B2") + bar(valueShare, y: 10, colour: "#E69F00") + "</svg>"
     }
 
     /// The segments section: per method a table of segments with share bars (inline SVG), profile and action.
@@ -154,16 +300,20 @@ public enum HTMLReport {
         let zh = lang == .zh
         var h = "<h2>\(t(.segments))</h2><p class=\"muted\">\(t(.segmentsIntro))</p>"
         for table in d.segmentTables {
-            h += "<h3>\(e(zh ? table.titleChinese : table.titleEnglish))</h3><table class=\"segments\"><tr><th>\(t(.segment))</th>"
-            h += "<th>\(t(.customerShareColumn))</th><th></th><th>\(t(.valueShareColumn))</th><th>\(t(.meanRecencyDays))</th>"
-            h += "<th>\(t(.meanOrders))</th><th>\(t(.meanSpend))</th><th>\(t(.action))</th></tr>"
+            h += "<h3>\(e(zh ? table.titleChinese : table.titleEnglish))</h3><table class=\"segments stack\"><tr class=\"head\"><th>\(t(.segment))</th>"
+            h += "<th>\(header(lang.text(.customerShareColumn), lang))</th><th></th><th>\(header(lang.text(.valueShareColumn), lang))</th>"
+            h += "<th>\(header(lang.text(.meanRecencyDays), lang))</th><th>\(header(lang.text(.meanOrders), lang))</th>"
+            h += "<th>\(header(lang.text(.meanSpend), lang))</th><th class=\"text\">\(header(lang.text(.action), lang))</th></tr>"
             for r in table.rows {
-                let cw = max(0, min(1, r.customerShare)) * 120, vw = max(0, min(1, r.valueShare)) * 120
-                let bars = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"124\" height=\"18\" role=\"img\" aria-label=\"\(n(100 * r.customerShare, 1))% / \(n(100 * r.valueShare, 1))%\">"
-                    + "<rect x=\"2\" y=\"2\" width=\"\(n(cw, 1))\" height=\"6\" fill=\"#4e79a7\"/><rect x=\"2\" y=\"10\" width=\"\(n(vw, 1))\" height=\"6\" fill=\"#f28e2b\"/></svg>"
-                h += "<tr><td>\(e(zh ? r.nameChinese : r.nameEnglish))</td><td>\(r.customers) (\(n(100 * r.customerShare, 1))%)</td><td>\(bars)</td>"
-                h += "<td>\(n(100 * r.valueShare, 1))%</td><td>\(n(r.meanRecencyDays, 0))</td><td>\(n(r.meanOrders, 2))</td><td>\(n(r.meanSpend, 2))</td>"
-                h += "<td style=\"text-align:left\">\(e(zh ? r.actionChinese : r.actionEnglish))</td></tr>"
+                let bars = shareBars(customerShare: r.customerShare, valueShare: r.valueShare,
+                                     label: "\(n(100 * r.customerShare, 1))% / \(n(100 * r.valueShare, 1))%")
+                h += "<tr><td class=\"name\">\(e(zh ? r.nameChinese : r.nameEnglish))</td>"
+                h += "<td class=\"num\" data-label=\"\(t(.customerShareColumn))\">\(ReportFormat.count(Double(r.customers))) (\(n(100 * r.customerShare, 1))%)</td><td>\(bars)</td>"
+                h += "<td class=\"num\" data-label=\"\(t(.valueShareColumn))\">\(n(100 * r.valueShare, 1))%</td>"
+                h += "<td class=\"num\" data-label=\"\(t(.meanRecencyDays))\">\(n(r.meanRecencyDays, 0))</td>"
+                h += "<td class=\"num\" data-label=\"\(t(.meanOrders))\">\(n(r.meanOrders, 2))</td>"
+                h += "<td class=\"num\" data-label=\"\(t(.meanSpend))\">\(e(ReportFormat.amount(r.meanSpend, language: lang)))</td>"
+                h += "<td class=\"text\" data-label=\"\(t(.action))\">\(e(zh ? r.actionChinese : r.actionEnglish))</td></tr>"
             }
             h += "</table>"
         }
@@ -191,9 +341,17 @@ public enum HTMLReport {
             ]).render())
         }
         if !d.clvBins.isEmpty {
-            out.append(SVGChart(title: lang.text(.clvDistribution), xLabel: lang.text(.clvX), yLabel: lang.text(.customersY), series: [
-                .init(name: lang.text(.customersY), x: d.clvBins, y: d.clvCounts, style: .line),
-            ]).render())
+            // Bars on a logarithmic count axis: most customers hold little value, and a linear axis
+            // would show one spike at 0 and nothing of the tail.
+            var histogram = SVGChart(title: lang.text(.clvDistribution), xLabel: lang.text(.clvX), yLabel: lang.text(.customersLogY), series: [
+                .init(name: lang.text(.customersY), x: d.clvBins, y: d.clvCounts, style: .bars),
+            ])
+            histogram.yScale = .log
+            histogram.yTickFormat = { $0 >= 1 ? ReportFormat.count($0) : SVGChart.number($0) }
+            if lang == .zh {
+                histogram.xTickFormat = { (v: Double) -> String in abs(v) >= 1e4 ? ReportFormat.trimmed(v / 1e4) + "万" : SVGChart.number(v) }
+            }
+            out.append(histogram.render())
             var lorenz = SVGChart(title: lang.text(.lorenz), xLabel: lang.text(.customerShare), yLabel: lang.text(.valueShare), series: [
                 .init(name: lang.text(.valueShare), x: d.lorenzX, y: d.lorenzY),
                 .init(name: lang.text(.equality), x: [0, 1], y: [0, 1], style: .dashedLine),

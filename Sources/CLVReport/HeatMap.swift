@@ -25,6 +25,7 @@ public struct SVGHeatMap: Sendable {
         return String(format: "#%02X%02X%02X", mix(r0, r1), mix(g0, g1), mix(b0, b1))
     }
 
+    /// The SVG text.
     public func render() -> String {
         let left = 64.0, right = 70.0, top = 36.0, bottom = 56.0
         let rows = values.count, columns = values.first?.count ?? 0
@@ -32,8 +33,9 @@ public struct SVGHeatMap: Sendable {
         let finite = values.flatMap { $0 }.filter(\.isFinite)
         let lo = finite.min() ?? 0, hi = max(finite.max() ?? 1, lo + 1e-12)
         let cw = plotW / Double(max(columns, 1)), ch = plotH / Double(max(rows, 1))
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"\(SVGChart.escape(title))\" font-family=\"system-ui, -apple-system, 'Noto Sans CJK SC', sans-serif\" font-size=\"12\">"
-        s += "<title>\(SVGChart.escape(title))</title><text x=\"\(left)\" y=\"20\" font-size=\"14\" font-weight=\"600\">\(SVGChart.escape(title))</text>"
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"\(SVGChart.escape(title))\" font-family=\"\(SVGChart.fontStack)\" font-size=\"12\">"
+        let titleSize = SVGChart.fitting(title, size: 14, room: width - left - 8)
+        s += "<title>\(SVGChart.escape(title))</title><text class=\"title\" x=\"\(left)\" y=\"20\" font-size=\"\(SVGChart.trim(titleSize))\" font-weight=\"600\">\(SVGChart.escape(title))</text>"
         for r in 0..<rows {
             for c in 0..<columns {
                 let v = values[r][c]
@@ -49,15 +51,17 @@ public struct SVGHeatMap: Sendable {
             let y = top + plotH - (Double(t.position) + 0.5) * ch
             s += "<text class=\"tick\" x=\"\(left - 6)\" y=\"\(SVGChart.trim(y + 4))\" text-anchor=\"end\">\(SVGChart.escape(t.label))</text>"
         }
-        s += "<text class=\"axis-label\" x=\"\(left + plotW / 2)\" y=\"\(height - 12)\" text-anchor=\"middle\">\(SVGChart.escape(xLabel))</text>"
-        s += "<text class=\"axis-label\" transform=\"translate(14 \(top + plotH / 2)) rotate(-90)\" text-anchor=\"middle\">\(SVGChart.escape(yLabel))</text>"
+        let xLabelSize = SVGChart.fitting(xLabel, size: 12, room: width - 8)
+        s += "<text class=\"axis-label\" x=\"\(SVGChart.trim(min(left + plotW / 2, width / 2)))\" y=\"\(height - 12)\" text-anchor=\"middle\" font-size=\"\(SVGChart.trim(xLabelSize))\">\(SVGChart.escape(xLabel))</text>"
+        let yLabelSize = SVGChart.fitting(yLabel, size: 12, room: plotH + top - 28)
+        s += "<text class=\"axis-label\" transform=\"translate(14 \(top + plotH / 2)) rotate(-90)\" text-anchor=\"middle\" font-size=\"\(SVGChart.trim(yLabelSize))\">\(SVGChart.escape(yLabel))</text>"
         // Colour bar.
         let barX = left + plotW + 16
         for k in 0..<20 {
             let u = Double(k) / 19
             s += "<rect class=\"colorbar\" x=\"\(barX)\" y=\"\(SVGChart.trim(top + plotH - Double(k + 1) * plotH / 20))\" width=\"14\" height=\"\(SVGChart.trim(plotH / 20 + 0.5))\" fill=\"\(Self.colour(u))\"/>"
         }
-        s += "<text x=\"\(barX + 18)\" y=\"\(top + 10)\">\(SVGChart.number(hi))</text><text x=\"\(barX + 18)\" y=\"\(top + plotH)\">\(SVGChart.number(lo))</text>"
+        s += "<text class=\"tick\" x=\"\(barX + 18)\" y=\"\(top + 10)\">\(SVGChart.number(hi))</text><text class=\"tick\" x=\"\(barX + 18)\" y=\"\(top + plotH)\">\(SVGChart.number(lo))</text>"
         s += "</svg>"
         return s
     }

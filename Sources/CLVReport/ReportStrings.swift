@@ -13,7 +13,7 @@ public enum ReportText: String, Sendable, CaseIterable, Codable {
     case dataQuality, model, chosenModel, modelComparison, parameters, logLikelihood, aic, holdoutMeanAbsoluteError
     case tracking, trackingX, trackingY, actual, predicted, calibrationEnd
     case holdoutByFrequency, frequencyX, holdoutY
-    case clvDistribution, clvX, customersY, lorenz, customerShare, valueShare, equality
+    case clvDistribution, clvX, customersY, customersLogY, lorenz, customerShare, valueShare, equality
     case topCustomers, customerID, clv, pAlive, expected365, generatedBy
     case heatExpected, heatAlive, recencyX, frequencyY, spendFit, spendX, density, observed, gammaGammaFit
     case segments, segmentsIntro, segment, customerShareColumn, valueShareColumn, meanRecencyDays, meanOrders, meanSpend, action
@@ -52,8 +52,9 @@ public enum ReportText: String, Sendable, CaseIterable, Codable {
         case .frequencyX: return "Repeat purchases in the calibration period (7 = 7 or more)"
         case .holdoutY: return "Mean purchases in the holdout"
         case .clvDistribution: return "Distribution of customer lifetime value"
-        case .clvX: return "CLV"
+        case .clvX: return "CLV (customers up to the 99th percentile)"
         case .customersY: return "Customers"
+        case .customersLogY: return "Customers (log scale)"
         case .lorenz: return "Concentration of value (Lorenz curve)"
         case .customerShare: return "Share of customers, most valuable first"
         case .valueShare: return "Share of total CLV"
@@ -119,8 +120,9 @@ public enum ReportText: String, Sendable, CaseIterable, Codable {
         case .frequencyX: return "校准期重复购买次数（7 = 7次及以上）"
         case .holdoutY: return "验证期平均购买次数"
         case .clvDistribution: return "客户生命周期价值分布"
-        case .clvX: return "客户生命周期价值"
+        case .clvX: return "客户生命周期价值（不含最高的1%客户）"
         case .customersY: return "客户数"
+        case .customersLogY: return "客户数（对数刻度）"
         case .lorenz: return "价值集中度（洛伦兹曲线）"
         case .customerShare: return "客户占比（按价值从高到低）"
         case .valueShare: return "占总价值比例"

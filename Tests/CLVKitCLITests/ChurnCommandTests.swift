@@ -98,3 +98,18 @@ struct ChurnCommandTests {
         #expect(s.stderr.contains("similar customers: MAE") && s.stderr.contains("model: MAE"))
     }
 }
+
+@Suite("clv churn evaluate on too few training rows")
+struct ChurnTrainingSizeTests {
+    @Test func evaluateRefusesAHandfulOfTrainingRows() throws {
+        // Training cutoff 2024-01-01, the first day of the log: 17 customers, 6 of whom stayed.
+        let r = try CLVCommand.run(["churn", "evaluate", ChurnCommandTests.log, "--cutoff", "2024-04-01", "--horizon", "13w",
+                                    "--as-of", "2030-01-01", "-q"])
+        #expect(r.status == 65, "\(r.stderr)")
+        #expect(r.stderr.contains("17 training rows (cutoff 2024-01-01): 11 churned, 6 stayed") && r.stderr.contains("at least 10 of each class"))
+        #expect(r.stdout.isEmpty)
+        let t = try CLVCommand.run(["churn", "train", ChurnCommandTests.log, "--cutoff", "2024-01-01", "--horizon", "13w",
+                                    "--as-of", "2030-01-01", "-o", "/dev/null", "-q"])
+        #expect(t.status == 65 && t.stderr.contains("at least 10 of each class"), "\(t.stderr)")
+    }
+}

@@ -31,7 +31,8 @@ public struct Alert: Sendable, Hashable, Codable {
 }
 
 /// Key-indicator alerts from a feature set (see ``CustomerFeatures``): overdue against the customer's
-/// own rhythm, spend drop and frequency drop between the two trend windows.
+/// own rhythm (for a customer with one purchase day, against the typical gap of the repeat customers,
+/// and the reason says so), spend drop and frequency drop between the two trend windows.
 public enum KeyIndicatorAlerts {
     public static func alerts(_ set: CustomerFeatureSet, rules: AlertRules = AlertRules()) throws -> [Alert] {
         let f = set.features
@@ -42,14 +43,18 @@ public enum KeyIndicatorAlerts {
             return j
         }
         let (overdue, gap, recency) = (try column("overdue_ratio"), try column("gap_mean_days"), try column("recency_days"))
+        let days = try column("purchase_days")
         let (lastP, prevP) = (try column("purchases_last_"), try column("purchases_previous_"))
         let (lastS, prevS) = (try column("spend_last_"), try column("spend_previous_"))
         var out: [Alert] = []
         for i in 0..<f.rowCount {
             let id = set.customerIDs[i]
             if f[i, overdue] > rules.overdueMultiple {
-                out.append(Alert(customer: id, indicator: .overdue, value: f[i, overdue], threshold: rules.overdueMultiple,
-                                 reason: "no purchase for \(Int(f[i, recency])) days, \(format(f[i, overdue]))× the usual gap of \(format(f[i, gap])) days"))
+                // A customer with one purchase day has no rhythm of its own: the gap is that of the repeat customers.
+                let reason = f[i, days] < 2
+                    ? "one purchase only, \(Int(f[i, recency])) days ago: \(format(f[i, overdue]))× the typical gap of \(format(f[i, gap])) days between purchases of repeat customers"
+                    : "no purchase for \(Int(f[i, recency])) days, \(format(f[i, overdue]))× the usual gap of \(format(f[i, gap])) days"
+                out.append(Alert(customer: id, indicator: .overdue, value: f[i, overdue], threshold: rules.overdueMultiple, reason: reason))
             }
             let (ps, ls) = (f[i, prevS], f[i, lastS])
             if ps > max(rules.minimumPreviousSpend, 0), (ps - ls) / ps >= rules.spendDrop {
