@@ -178,7 +178,8 @@ extension CLV {
                 reportData.segmentTables = segments.reportTables
                 reportData.assumptions = .init(margin: value.margin, annualDiscountRate: value.discountRate, horizonAmount: horizon.amount,
                                                horizonUnit: (horizon.unit ?? timeUnit).rawValue, horizonDays: horizon.days(modelUnit: timeUnit),
-                                               currency: nil)
+                                               currency: quality.currency)
+                reportData.qualityLinesChinese = quality.chineseLines
                 summaryFile.report = reportData
                 try ModelRunner.write(try encoder.encode(summaryFile), to: (output as NSString).appendingPathComponent("summary.json"))
                 let page = try OutputFile(path: (output as NSString).appendingPathComponent("report.html"))
