@@ -69,10 +69,13 @@ public final class XLSXWorkbook {
     public static func isWorkbook(path: String) -> Bool {
         let ext = (path as NSString).pathExtension.lowercased()
         if ext == "xlsx" || ext == "xlsm" { return true }
-        guard hasZIPMagic(path: path), let archive = try? Archive(url: URL(fileURLWithPath: path), accessMode: .read) else {
+        guard hasZIPMagic(path: path) else { return false }
+        do {
+            let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read, pathEncoding: nil)
+            return archive["[Content_Types].xml"] != nil && archive["xl/workbook.xml"] != nil
+        } catch {
             return false
         }
-        return archive["[Content_Types].xml"] != nil && archive["xl/workbook.xml"] != nil
     }
 
     /// Opens the workbook and reads its workbook, relationship and style parts.

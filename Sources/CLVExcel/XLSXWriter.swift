@@ -218,7 +218,7 @@ public enum CSVToXLSX {
             if index == 0 { kinds = fields.map { isIDColumn($0) ? .text : .unknown }; return }
             if kinds.count < fields.count { kinds += Array(repeating: .unknown, count: fields.count - kinds.count) }
             for (k, f) in fields.enumerated() where !f.isEmpty && kinds[k] != .text {
-                let kind: Kind = isDate(f) ? .date : (isNumber(f) ? .number : .text)
+                let kind: Kind = isISODate(f) ? .date : (isNumber(f) ? .number : .text)
                 kinds[k] = kinds[k] == .unknown || kinds[k] == kind ? kind : .text
             }
         }
@@ -269,7 +269,8 @@ public enum CSVToXLSX {
         return u.isEmpty && Double(s)?.isFinite == true
     }
 
-    static func isDate(_ s: String) -> Bool {
+    /// Whether `s` is an ISO calendar date `yyyy-MM-dd` (year 1900 or later).
+    public static func isISODate(_ s: String) -> Bool {
         let u = Array(s.utf8)
         guard u.count == 10, u[4] == 0x2D, u[7] == 0x2D else { return false }
         for k in [0, 1, 2, 3, 5, 6, 8, 9] where !(u[k] >= 0x30 && u[k] <= 0x39) { return false }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ArgumentParser
+import CLVExcel
 import CLVKit
 import Foundation
 
@@ -19,7 +20,7 @@ extension ReportLanguage: ExpressibleByArgument {}
 
 /// Writes a line to standard error.
 func printError(_ text: String) {
-    var line = text
+    var line = ExcelInputs.shared.relabel(text)
     if !line.hasSuffix("\n") { line += "\n" }
     writeStandardError(line)
 }
@@ -64,6 +65,9 @@ func withExitCodes<T>(_ body: () throws -> T) throws -> T {
     } catch let error as IndexScoringError {
         printError("error: \(error.description)")
         throw ExitCode(65)
+    } catch let error as ExcelError {
+        printError("error: \(error.description)")
+        throw ExitCode(error.exitCode)
     } catch let error as DataFileError {
         printError("error: \(error.description)")
         throw ExitCode(error.unreadable ? 66 : 65)
