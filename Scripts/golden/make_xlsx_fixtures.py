@@ -124,9 +124,14 @@ def orders():
     ws = wb.active
     ws.title = "订单"
     ws.append(["客户ID", "下单日期", "金额"])
-    for k in range(8):
-        amount = "n/a" if k == 5 else 10 + k  # row 7 (the sixth data row): C7
-        ws.append(["客户%d" % (k % 3), dt.date(2024, 1, 1 + k), amount])
+    # Data on rows 2-3 and 5-10 (row 4 left empty, so the CSV's lines and the sheet's rows part);
+    # the amount of row 7 is unparsable: C7.
+    rows = [2, 3, 5, 6, 7, 8, 9, 10]
+    for k, r in enumerate(rows):
+        amount = "n/a" if r == 7 else 10 + k
+        ws.cell(r, 1, "客户%d" % (k % 3))
+        ws.cell(r, 2, dt.date(2024, 1, 1 + k))
+        ws.cell(r, 3, amount)
     wb.create_sheet("Sheet2")["A1"] = "x"
     wb.save(os.path.join(FIXTURES, "orders.xlsx"))
 
@@ -159,6 +164,7 @@ def cells():
         ("quoted date text", 45000, '0" days"', "45000"),
         ("chinese text", "上海市, 浦东", None, "上海市, 浦东"),
         ("quote and line break", 'say "hi"\nthere', None, 'say "hi"\nthere'),
+        ("after the line break", "x", None, "x"),
     ]
     for kind, value, fmt, expected in cases:
         ws.append([kind, value, expected])
