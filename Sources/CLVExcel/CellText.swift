@@ -81,13 +81,23 @@ public enum CellText {
         // Only the first section (positive numbers) decides.
         var letters = Set<Character>()
         var inQuote = false, inBracket = false, escape = false
+        var bracket = ""
         for c in code {
             if escape { escape = false; continue }
             if inQuote { if c == "\"" { inQuote = false }; continue }
-            if inBracket { if c == "]" { inBracket = false }; continue }
+            if inBracket {
+                if c == "]" {
+                    inBracket = false
+                    // [h], [mm], [ss]: elapsed time, a duration rather than a point in time.
+                    if !bracket.isEmpty, bracket.lowercased().allSatisfy({ "hms".contains($0) }) { return .number }
+                } else {
+                    bracket.append(c)
+                }
+                continue
+            }
             switch c {
             case "\"": inQuote = true
-            case "[": inBracket = true
+            case "[": inBracket = true; bracket = ""
             case "\\", "_", "*": escape = true
             case ";": return kind(of: letters)
             default: letters.insert(Character(c.lowercased()))

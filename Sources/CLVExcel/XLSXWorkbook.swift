@@ -195,6 +195,16 @@ public final class XLSXWorkbook {
         try Self.run(XMLParser(stream: stream), part: part, path: path, handler: handler)
     }
 
+    /// The bytes of a (small) part of the package.
+    func partData(_ part: String) throws -> Data {
+        guard let entry = archive[part] else {
+            throw ExcelError.malformed(path: path, part: part, reason: "the part is missing from the package")
+        }
+        var data = Data()
+        _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
+        return data
+    }
+
     /// Parses a small part from memory.
     static func parse(_ archive: Archive, part: String, path: String, handler: some PartHandler) throws {
         guard let entry = archive[part] else {

@@ -211,7 +211,7 @@ public final class XLSXWriter {
 /// becomes date cells, and id columns (`customer_id`, `…_id`) and everything else stay text.
 public enum CSVToXLSX {
     /// Converts the CSV at `csvPath` (read twice, streamed) and returns the finished workbook's path
-    /// (owned by `writer`).
+    /// (a scratch file of `writer`: keep the writer alive until the file is copied or moved).
     public static func convert(csvPath: String, writer: XLSXWriter) throws -> String {
         var kinds: [Kind] = []
         try CSVRecords.read(csvPath) { index, fields in

@@ -188,8 +188,9 @@ final class ExcelOutputs: @unchecked Sendable {
             defer { try? FileManager.default.removeItem(atPath: job.csv) }
             guard FileManager.default.fileExists(atPath: job.csv) else { continue }
             let writer = try XLSXWriter(sheetName: Self.sheetName(job.destination))
-            let book = try CSVToXLSX.convert(csvPath: job.csv, writer: writer)
-            try Self.copy(book, to: job.destination)
+            try withExtendedLifetime(writer) {
+                try Self.copy(try CSVToXLSX.convert(csvPath: job.csv, writer: writer), to: job.destination)
+            }
         }
     }
 
