@@ -3,9 +3,9 @@ import Glibc
 #endif
 import Foundation
 #if canImport(FoundationXML)
-import FoundationXML
+internal import FoundationXML
 #endif
-import ZIPFoundation
+internal import ZIPFoundation
 
 /// An opened `.xlsx` workbook: its sheets, its date system and its cell formats. The sheets themselves
 /// are read on demand, streamed (see ``convertSheet(_:toCSV:)``).

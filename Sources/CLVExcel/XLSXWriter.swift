@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import Foundation
-import ZIPFoundation
+internal import ZIPFoundation
 
 /// One cell of a written sheet.
 public enum XLSXCell: Sendable, Equatable {

@@ -213,6 +213,12 @@ final class ExcelOutputs: @unchecked Sendable {
     }
 }
 
+/// The message and exit code of an Excel workbook error; nil for any other error.
+func excelFailure(_ error: any Error) -> (message: String, code: Int32)? {
+    guard let error = error as? ExcelError else { return nil }
+    return (error.description, error.exitCode)
+}
+
 extension ExcelError {
     /// The exit code of this error (see the README's table).
     var exitCode: Int32 {
