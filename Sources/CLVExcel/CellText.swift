@@ -22,10 +22,15 @@ public enum CellText {
 
     private static func significantDigits(_ text: String) -> Int {
         // Digits from the first non-zero one to the last non-zero one.
-        let digits = text.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }
-        guard let first = digits.firstIndex(where: { $0 != 0x30 }),
-              let last = digits.lastIndex(where: { $0 != 0x30 }) else { return 0 }
-        return last - first + 1
+        var position = 0, first = -1, last = -1
+        for c in text.utf8 where c >= 0x30 && c <= 0x39 {
+            if c != 0x30 {
+                if first < 0 { first = position }
+                last = position
+            }
+            position += 1
+        }
+        return first < 0 ? 0 : last - first + 1
     }
 
     /// `%.15g`, with the exponent form spelled out as plain digits where Excel would.
@@ -122,7 +127,7 @@ public enum CellText {
         var days = Int(serial.rounded(.down))
         var seconds = Int(((serial - Double(days)) * 86_400).rounded())
         if seconds >= 86_400 { days += 1; seconds -= 86_400 }
-        let time = String(format: "%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+        let time = twoDigits(seconds / 3600) + ":" + twoDigits(seconds / 60 % 60) + ":" + twoDigits(seconds % 60)
         if kind == .time && days == 0 { return time }
         let dateText: String
         if date1904 {
@@ -164,7 +169,16 @@ public enum CellText {
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
         let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return String(format: "%04d-%02d-%02d", y, m, d)
+        guard (0...9999).contains(y) else { return "\(y)-\(twoDigits(m))-\(twoDigits(d))" }
+        let bytes: [UInt8] = [digit(y / 1000), digit(y / 100 % 10), digit(y / 10 % 10), digit(y % 10), 0x2D,
+                              digit(m / 10), digit(m % 10), 0x2D, digit(d / 10), digit(d % 10)]
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func digit(_ n: Int) -> UInt8 { UInt8(0x30 + n) }
+
+    private static func twoDigits(_ n: Int) -> String {
+        String(decoding: [digit(n / 10 % 10), digit(n % 10)], as: UTF8.self)
     }
 
     /// An ISO 8601 date cell (`t="d"`, `2024-01-05T13:45:00Z`) as `yyyy-MM-dd`, with ` HH:mm:ss` when the
@@ -215,7 +229,13 @@ public enum CellText {
     /// Decodes the `_xHHHH_` escapes that Office Open XML uses for characters XML cannot carry
     /// (`_x000D_` is a carriage return, `_x005F_` a literal underscore).
     public static func decodeEscapes(_ text: String) -> String {
-        guard text.contains("_x") else { return text }
+        var previous: UInt8 = 0
+        var escaped = false
+        for c in text.utf8 {
+            if previous == 0x5F && c == 0x78 { escaped = true; break }
+            previous = c
+        }
+        guard escaped else { return text }
         var out = ""
         var scalars = Array(text.unicodeScalars)[...]
         while let first = scalars.first {

@@ -167,18 +167,18 @@ final class SheetHandler: PartHandler {
         let text: String
         switch type {
         case "s":
-            guard let index = Int(value.trimmingCharacters(in: .whitespaces)), index >= 0, index < strings.count else {
+            guard let index = Int(value) ?? Int(value.trimmingCharacters(in: .whitespaces)), index >= 0, index < strings.count else {
                 throw ExcelError.malformed(path: path, part: part,
                                            reason: "cell \(CellText.columnLetters(column))\(rowNumber) names shared string '\(value)', but the table has \(strings.count)")
             }
             text = strings[index]
         case "inlineStr": text = CellText.decodeEscapes(value)
         case "str": text = CellText.decodeEscapes(value)
-        case "b": text = value.trimmingCharacters(in: .whitespaces) == "1" ? "TRUE" : "FALSE"
+        case "b": text = value == "1" || value.trimmingCharacters(in: .whitespaces) == "1" ? "TRUE" : "FALSE"
         case "e": text = value
         case "d": text = CellText.isoDateCell(value)
         default:
-            if let number = Double(value.trimmingCharacters(in: .whitespaces)) {
+            if let number = Double(value) ?? Double(value.trimmingCharacters(in: .whitespaces)) {
                 let kind = style < styleKinds.count ? styleKinds[style] : .number
                 if kind != .number, let date = CellText.date(serial: number, date1904: date1904, kind: kind) {
                     text = date

@@ -273,7 +273,8 @@ final class ParserDelegate<Handler: PartHandler>: NSObject, XMLParserDelegate {
     init(handler: Handler) { self.handler = handler }
 
     private static func local(_ name: String) -> Substring {
-        if let colon = name.lastIndex(of: ":") { return name[name.index(after: colon)...] }
+        let utf8 = name.utf8
+        if let colon = utf8.lastIndex(of: 0x3A) { return name[utf8.index(after: colon)...] }
         return name[...]
     }
 
