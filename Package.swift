@@ -73,7 +73,8 @@ let package = Package(
         .testTarget(name: "CLVReportTests", dependencies: ["CLVReport", "_CLVTestSupport"], swiftSettings: strict),
         .testTarget(name: "CLVSimulationTests", dependencies: ["CLVSimulation", "CLVIngest", "_CLVTestSupport"],
                     swiftSettings: strict),
-        .testTarget(name: "CLVExcelTests", dependencies: ["CLVExcel", "_CLVTestSupport"],
+        .testTarget(name: "CLVExcelTests", dependencies: ["CLVExcel", "_CLVTestSupport",
+                                                         .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "CLVKitCLITests", dependencies: ["CLVKit", "_CLVTestSupport"], swiftSettings: strict),
     ]

@@ -122,8 +122,8 @@ final class SheetHandler: PartHandler {
     func start(_ name: Substring, _ attributes: [String: String]) throws {
         switch name {
         case "c":
-            let ref = attributes["r"].map(CellText.parseReference)
-            column = ref?.column ?? ((cells.last?.column ?? -1) + 1)
+            // Without a reference, a cell follows the previous one (empty or not).
+            column = attributes["r"].flatMap { CellText.parseReference($0).column } ?? (column + 1)
             type = attributes["t"] ?? ""
             style = attributes["s"].flatMap { Int($0) } ?? 0
             value = ""
@@ -134,6 +134,7 @@ final class SheetHandler: PartHandler {
         case "row":
             rowNumber = attributes["r"].flatMap { Int($0) } ?? (rowNumber + 1)
             cells.removeAll(keepingCapacity: true)
+            column = firstColumn - 1
         case "sheetData": inSheetData = true
         case "dimension":
             // `A1:E100`: the first column and the width every row is padded to.
@@ -164,6 +165,9 @@ final class SheetHandler: PartHandler {
     func text(_ text: String) { if capturing { value += text } }
 
     private func finishCell() throws {
+        capturing = false
+        // A cell without a value (a formula never calculated, a styled blank) is empty, whatever its type.
+        guard !value.isEmpty else { return }
         let text: String
         switch type {
         case "s":
@@ -190,7 +194,6 @@ final class SheetHandler: PartHandler {
             }
         }
         if !text.isEmpty { cells.append((column, text)) }
-        capturing = false
     }
 
     private func finishRow() throws {
