@@ -97,7 +97,7 @@ public final class XLSXWorkbook {
         } catch {
             throw ExcelError.notAWorkbook(path: path, reason: "the ZIP package cannot be read (\(error))")
         }
-        var template = Array("\(NSTemporaryDirectory())/clv-xlsx-XXXXXX".utf8CString)
+        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("clv-xlsx-XXXXXX").utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             throw ExcelError.unreadable(path: path, reason: "cannot create a temporary directory: \(String(cString: strerror(errno)))")
         }

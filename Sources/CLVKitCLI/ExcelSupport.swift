@@ -64,7 +64,7 @@ final class ExcelInputs: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let done = conversions[key] { return done.csvPath }
-        var template = Array("\(NSTemporaryDirectory())/clv-sheet-XXXXXX".utf8CString)
+        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("clv-sheet-XXXXXX").utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             throw ExcelError.unreadable(path: workbook, reason: "cannot create a temporary directory: \(String(cString: strerror(errno)))")
         }
@@ -171,7 +171,7 @@ final class ExcelOutputs: @unchecked Sendable {
         }
         // Fail now, not after the computation, when the destination cannot be written.
         _ = try OutputFile(path: path)
-        let csv = NSTemporaryDirectory() + "/clv-table-\(getpid())-\(UUID().uuidString).csv"
+        let csv = (NSTemporaryDirectory() as NSString).appendingPathComponent("clv-table-\(getpid())-\(UUID().uuidString).csv")
         lock.lock()
         pending.append((csv, path))
         lock.unlock()
