@@ -44,7 +44,7 @@ extension CLV {
                     let file = try OutputFile(path: reportJSON)
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    try file.write(Array(try encoder.encode(report)) + [0x0A])
+                    try file.write(Array(try encoder.encode(ExcelInputs.shared.relabel(report))) + [0x0A])
                     try file.commit()
                 }
                 if !output.quiet {

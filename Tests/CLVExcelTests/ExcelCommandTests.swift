@@ -31,9 +31,13 @@ struct ExcelCommandTests {
         #expect(r.stderr.contains("\(Self.orders):订单!C7: column '金额': \"n/a\""), "\(r.stderr)")
         #expect(!r.stderr.contains("clv-sheet-"), "\(r.stderr)")
         #expect(r.stdout.isEmpty)
-        let skipped = try CLVCommand.run(["summary", Self.orders, "--as-of", "2030-01-01", "--on-error", "skip"])
+        let report = try TestData.temporaryDirectory().appendingPathComponent("report.json")
+        let skipped = try CLVCommand.run(["summary", Self.orders, "--as-of", "2030-01-01", "--on-error", "skip", "--report-json", report.path])
         #expect(skipped.status == 0)
         #expect(skipped.stderr.contains("skipped 1 row"))
+        let json = try String(contentsOf: report, encoding: .utf8)
+        #expect(json.contains("orders.xlsx:订单"), "\(json)")
+        #expect(!json.contains("clv-sheet-"))
     }
 
     @Test("the first sheet is read by default; a missing sheet is a usage error naming the sheets")
