@@ -97,7 +97,7 @@ public final class XLSXWorkbook {
         } catch {
             throw ExcelError.notAWorkbook(path: path, reason: "the ZIP package cannot be read (\(error))")
         }
-        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("clv-xlsx-XXXXXX").utf8CString)
+        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("clv-xlsx-\(getpid())-XXXXXX").utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             throw ExcelError.unreadable(path: path, reason: "cannot create a temporary directory: \(String(cString: strerror(errno)))")
         }
@@ -142,6 +142,25 @@ public final class XLSXWorkbook {
     }
 
     deinit { try? FileManager.default.removeItem(at: scratch) }
+
+    /// The prefixes of the scratch files and directories of workbook reading and writing; each is
+    /// followed by the process id of its owner.
+    public static let scratchPrefixes = ["clv-xlsx-out-", "clv-xlsx-", "clv-sheet-", "clv-table-"]
+
+    /// Removes the scratch files that processes no longer running left in the temporary directory
+    /// (killed before they could clean up).
+    public static func removeStaleScratch() {
+        let directory = NSTemporaryDirectory()
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix("clv-") {
+            guard let prefix = scratchPrefixes.first(where: { name.hasPrefix($0) }),
+                  let pid = Int32(name.dropFirst(prefix.count).prefix(while: \.isNumber)), pid > 0, pid != getpid()
+            else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
+            }
+        }
+    }
 
     /// The sheet `selector` picks (the first sheet when nil).
     /// - Throws: ``ExcelError/noSuchSheet(path:requested:available:)``.

@@ -36,7 +36,7 @@ public final class XLSXWriter {
         var name = String(sheetName.map { "[]:*?/\\".contains($0) ? "_" : $0 }.prefix(31))
         if name.isEmpty { name = "Sheet1" }
         self.sheetName = name
-        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("clv-xlsx-out-XXXXXX").utf8CString)
+        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("clv-xlsx-out-\(getpid())-XXXXXX").utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             throw ExcelError.writeFailed(path: NSTemporaryDirectory(), reason: String(cString: strerror(errno)))
         }

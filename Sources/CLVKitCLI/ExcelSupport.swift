@@ -58,13 +58,17 @@ final class ExcelInputs: @unchecked Sendable {
         atexit { ExcelInputs.shared.removeScratch() }
     }
 
+    /// Removes what killed runs left (once per process, before the first workbook is converted).
+    private lazy var staleRemoved: Void = XLSXWorkbook.removeStaleScratch()
+
     /// The CSV of `sheet` of `workbook`, converting it on first use.
     func csvPath(workbook: String, sheet: XLSXWorkbook.SheetSelector?) throws -> String {
         let key = "\(workbook)\u{0}\(sheet?.description ?? "")"
         lock.lock()
         defer { lock.unlock() }
         if let done = conversions[key] { return done.csvPath }
-        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("clv-sheet-XXXXXX").utf8CString)
+        _ = staleRemoved
+        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("clv-sheet-\(getpid())-XXXXXX").utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             throw ExcelError.unreadable(path: workbook, reason: "cannot create a temporary directory: \(String(cString: strerror(errno)))")
         }
@@ -171,6 +175,7 @@ final class ExcelOutputs: @unchecked Sendable {
         }
         // Fail now, not after the computation, when the destination cannot be written.
         _ = try OutputFile(path: path)
+        XLSXWorkbook.removeStaleScratch()
         let csv = (NSTemporaryDirectory() as NSString).appendingPathComponent("clv-table-\(getpid())-\(UUID().uuidString).csv")
         lock.lock()
         pending.append((csv, path))

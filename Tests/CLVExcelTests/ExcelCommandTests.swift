@@ -53,6 +53,22 @@ struct ExcelCommandTests {
         #expect(notBook.stderr.contains("not an .xlsx workbook"))
     }
 
+    @Test("scratch files of killed runs are removed by the next run")
+    func staleScratch() throws {
+        // Process ids above /proc/sys/kernel/pid_max are never running.
+        let stale = (NSTemporaryDirectory() as NSString).appendingPathComponent("clv-sheet-2147483000-abcdef")
+        try FileManager.default.createDirectory(atPath: stale, withIntermediateDirectories: true)
+        let mine = (NSTemporaryDirectory() as NSString).appendingPathComponent("clv-sheet-\(getpid())-abcdef")
+        try FileManager.default.createDirectory(atPath: mine, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: mine) }
+        let r = try CLVCommand.run(["summary", Fixture.path("dates1904.xlsx"), "--as-of", "2030-01-01", "--quiet"])
+        #expect(r.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: stale))
+        #expect(FileManager.default.fileExists(atPath: mine), "a running process's scratch stays")
+        let left = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("clv-sheet-") && $0 != "clv-sheet-\(getpid())-abcdef" }
+        #expect(left.isEmpty, "\(left)")
+    }
+
     @Test(".xls is refused with advice to save as .xlsx or CSV")
     func legacy() throws {
         let r = try CLVCommand.run(["summary", Fixture.path("legacy.xls")])
