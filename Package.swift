@@ -13,6 +13,8 @@
 //                  clustering (K-Means, two-step, SOM), composite index scoring; actions in English and Chinese
 //   CLVPredict     churn / next-purchase classifiers, their evaluation metrics, model files
 //   CLVReport      the HTML report and its SVG charts, in English and Chinese
+//   CLVExcel       .xlsx workbooks: a streaming sheet reader (to CSV for the ingest path) and a minimal writer;
+//                  the only module that depends on ZIPFoundation
 //   CLVKit         umbrella re-exporting the library modules
 //   CLVKitCLI      the `clv` executable: argument parsing and wiring only
 import PackageDescription
@@ -35,6 +37,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         .target(name: "CLVCore", swiftSettings: strict),
@@ -46,12 +49,14 @@ let package = Package(
         .target(name: "CLVSegments", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),
         .target(name: "CLVPredict", dependencies: ["CLVCore", "CLVNumerics", "CLVModels"], swiftSettings: fast),
         .target(name: "CLVReport", swiftSettings: strict),
+        .target(name: "CLVExcel", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                swiftSettings: strict),
         .target(name: "CLVKit", dependencies: ["CLVCore", "CLVNumerics", "CLVIngest", "CLVSimulation", "CLVModels", "CLVSegments",
                                                "CLVPredict", "CLVReport"],
                 swiftSettings: strict),
         .executableTarget(
             name: "CLVKitCLI",
-            dependencies: ["CLVKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["CLVKit", "CLVExcel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
         .target(name: "_CLVTestSupport", dependencies: ["CLVCore"], swiftSettings: strict),
 
@@ -68,6 +73,9 @@ let package = Package(
         .testTarget(name: "CLVReportTests", dependencies: ["CLVReport", "_CLVTestSupport"], swiftSettings: strict),
         .testTarget(name: "CLVSimulationTests", dependencies: ["CLVSimulation", "CLVIngest", "_CLVTestSupport"],
                     swiftSettings: strict),
+        .testTarget(name: "CLVExcelTests", dependencies: ["CLVExcel", "_CLVTestSupport",
+                                                         .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                    resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "CLVKitCLITests", dependencies: ["CLVKit", "_CLVTestSupport"], swiftSettings: strict),
     ]
 )

@@ -41,6 +41,8 @@ extension CLV {
         var lang: ReportLanguage = .en
         @Flag(name: .shortAndLong, help: "No progress or notes on stderr.")
         var quiet = false
+        @Option(help: "Format of the per-customer file: csv (customers.csv) or xlsx (customers.xlsx, an Excel workbook).")
+        var format: CustomersFormat = .csv
 
         func validate() throws {
             guard penalizer >= 0, !horizon.isInfinite else {
@@ -56,8 +58,9 @@ extension CLV {
         func read(_ summary: SummaryOptions) throws -> (SummaryTable, IngestReport) {
             let progress = ProgressLine("reading \(input.input)", quiet: quiet)
             defer { progress.finish() }
-            return try TransactionLogReader.summarize(path: input.input, options: input.ingestOptions, summary: summary,
-                                                      progress: { progress.update(done: $0, total: $1) })
+            let (table, report) = try TransactionLogReader.summarize(path: try input.readablePath(), options: input.ingestOptions,
+                                                                     summary: summary, progress: { progress.update(done: $0, total: $1) })
+            return (table, ExcelInputs.shared.relabel(report))
         }
 
         func run() throws {
@@ -129,7 +132,8 @@ extension CLV {
                 let segments = try Self.segments(all, clv: year.lifetimeValue, probabilityAlive: year.probabilityAlive)
                 // 5. Outputs.
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-                let customers = try OutputFile(path: (output as NSString).appendingPathComponent("customers.csv"))
+                let customersPath = (output as NSString).appendingPathComponent("customers.\(format.rawValue)")
+                let customers = try ExcelOutputs.shared.open(customersPath, xlsx: format == .xlsx)
                 var w = ByteWriter(capacity: 1 << 20)
                 w.append("customer_id,frequency,recency,T,monetary_value,first_purchase,last_purchase,orders,total_spend,p_alive,expected_purchases_30d,expected_purchases_90d,expected_purchases_365d,expected_spend,clv,value_decile,r_score,f_score,m_score,rfm_segment,value_matrix_segment,abc_class,lifecycle_stage\n")
                 for i in 0..<all.count {
@@ -156,6 +160,7 @@ extension CLV {
                 }
                 try customers.write(w)
                 try customers.commit()
+                try ExcelOutputs.shared.finish()
                 try ModelRunner.write(try modelFile.encoded(), to: (output as NSString).appendingPathComponent("model.json"))
                 let headline = Self.headline(all, year: year, month: month, quarter: quarter, clv: clv, hasValue: year.lifetimeValue != nil)
                 var summaryFile = AnalysisSummary(
@@ -187,7 +192,7 @@ extension CLV {
                 try page.commit()
                 note(String(format: "%d customers, %.0f expected to be active; total CLV %.2f (mean %.2f), top 20%% hold %.0f%% of it",
                             headline.customers, headline.expectedActiveCustomers, headline.totalCLV, headline.meanCLV, 100 * headline.top20CLVShare))
-                note("wrote \((output as NSString).appendingPathComponent("customers.csv")), model.json, summary.json, report.html in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+                note("wrote \(customersPath), model.json, summary.json, report.html in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
             }
         }
 

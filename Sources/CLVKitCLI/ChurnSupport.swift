@@ -165,6 +165,6 @@ extension PredictionTarget: ExpressibleByArgument {}
 func readRows(_ input: InputOptions, quiet: Bool) throws -> (TransactionRows, IngestReport) {
     let progress = ProgressLine("reading \(input.input)", quiet: quiet)
     defer { progress.finish() }
-    return try TransactionLogReader.rows(path: input.input, options: input.ingestOptions,
+    return try TransactionLogReader.rows(path: try input.readablePath(), options: input.ingestOptions,
                                          progress: { progress.update(done: $0, total: $1) })
 }

@@ -62,7 +62,7 @@ extension CLV {
         func table(_ summaryOptions: SummaryOptions? = nil) throws -> SummaryTable {
             let progress = ProgressLine("reading \(input.input)", quiet: quiet)
             defer { progress.finish() }
-            return try TransactionLogReader.summarize(path: input.input, options: input.ingestOptions,
+            return try TransactionLogReader.summarize(path: try input.readablePath(), options: input.ingestOptions,
                                                       summary: summaryOptions ?? summary.summaryOptions,
                                                       progress: { progress.update(done: $0, total: $1) }).0
         }

@@ -3,8 +3,10 @@ import CLVKit
 
 /// Flags that say how to read a transaction log (shared by every command that reads one).
 struct InputOptions: ParsableArguments {
-    @Argument(help: "Transaction log (CSV, TSV, whitespace-separated; UTF-8 or GBK), or - for standard input.")
+    @Argument(help: "Transaction log (CSV, TSV, whitespace-separated; UTF-8 or GBK; or an .xlsx workbook), or - for standard input.")
     var input: String
+    @Option(help: "Sheet of an .xlsx input: its name or 1-based number (default: the first sheet).")
+    var sheet: String?
 
     @Option(help: "Customer id column: header name or 1-based number (default: a column named customer_id, 客户ID, …).")
     var customer: String?
@@ -76,8 +78,8 @@ struct InputOptions: ParsableArguments {
                                    quantity: quantity.map(ColumnRef.init), channel: channel.map(ColumnRef.init),
                                    useAmount: !noAmount),
             hasHeader: !noHeader,
-            separator: delimiter == "auto" ? nil : FieldSeparator(name: delimiter),
-            encoding: encoding,
+            separator: isWorkbook ? FieldSeparator(name: ",") : delimiter == "auto" ? nil : FieldSeparator(name: delimiter),
+            encoding: isWorkbook ? "utf-8" : encoding,
             dateFormat: dateFormat,
             timeZone: timezone.flatMap(DayTimeZone.init),
             asOf: asOf ?? .today,
@@ -137,8 +139,10 @@ struct ValueOptions: ParsableArguments {
 struct OutputOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "Output file (written atomically); default: standard output.")
     var output: String?
-    @Option(help: "Output format: csv or jsonl.")
-    var format: TableFormat = .csv
+    @Option(help: "Output format: csv, jsonl or xlsx (an Excel workbook; needs -o).")
+    var format: OutputFormat = .csv
     @Flag(name: .shortAndLong, help: "No progress or data-quality notes on stderr.")
     var quiet = false
+
+    func validate() throws { try validateExcel() }
 }

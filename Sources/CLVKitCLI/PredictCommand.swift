@@ -49,7 +49,7 @@ extension CLV {
                 let frequency = PeriodFrequency(rawValue: file.data.frequency) ?? .day
                 let progress = ProgressLine("reading \(input.input)", quiet: output.quiet)
                 let (t, _) = try TransactionLogReader.summarize(
-                    path: input.input, options: input.ingestOptions,
+                    path: try input.readablePath(), options: input.ingestOptions,
                     summary: SummaryOptions(frequency: frequency, timeUnit: file.timeUnit, observationEnd: observationEnd),
                     progress: { progress.update(done: $0, total: $1) })
                 progress.finish()
@@ -90,9 +90,9 @@ extension CLV {
                                                           || !(lifetimeValues?[$0].isFinite ?? true) }) {
                     throw ModelError.unusableModel(model: file.displayName, reason: "the prediction for customer '\(t.customerIDs[bad])' is not a finite number (x \(t.repeatPurchases[bad]), recency \(t.recency[bad]), T \(t.age[bad])); nothing was written.")
                 }
-                let out = try OutputFile(path: output.output)
+                let out = try output.openFile(output.output)
                 var w = ByteWriter(capacity: 1 << 20)
-                if output.format == .csv {
+                if output.format.table == .csv {
                     var header = "customer_id,expected_purchases,p_alive,expected_spend,clv"
                     if later != nil { header += ",p_alive_after" }
                     if let bands {
@@ -104,7 +104,7 @@ extension CLV {
                 for i in 0..<t.count {
                     let expected = scores.expectedTransactions[i], alive = scores.probabilityAlive[i]
                     let spendValue = scores.expectedSpend?[i], clv = lifetimeValues?[i]
-                    if output.format == .csv {
+                    if output.format.table == .csv {
                         w.appendCSVField(t.customerIDs[i])
                         w.append(byte: 0x2C); w.append(expected)
                         w.append(byte: 0x2C); w.append(alive)
@@ -139,6 +139,7 @@ extension CLV {
                 }
                 try out.write(w)
                 try out.commit()
+                try output.finishExcel()
             }
         }
     }
@@ -182,7 +183,7 @@ extension CLV {
                 let progress = ProgressLine("reading \(input.input)", quiet: quiet)
                 var summaryOptions = summary.summaryOptions
                 summaryOptions.trackRepeatPurchases = true
-                let (t, _) = try TransactionLogReader.summarize(path: input.input, options: input.ingestOptions,
+                let (t, _) = try TransactionLogReader.summarize(path: try input.readablePath(), options: input.ingestOptions,
                                                                 summary: summaryOptions,
                                                                 progress: { progress.update(done: $0, total: $1) })
                 progress.finish()

@@ -43,7 +43,7 @@ struct SegmentData {
         let progress = ProgressLine("reading \(input.input)\(end.map { " up to \($0)" } ?? "")", quiet: quiet)
         defer { progress.finish() }
         return try TransactionLogReader.summarize(
-            path: input.input, options: input.ingestOptions,
+            path: try input.readablePath(), options: input.ingestOptions,
             summary: SummaryOptions(frequency: .day, timeUnit: .day, observationEnd: end),
             progress: { progress.update(done: $0, total: $1) })
     }

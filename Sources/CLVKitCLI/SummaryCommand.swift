@@ -30,12 +30,13 @@ extension CLV {
             try withExitCodes {
                 let progress = ProgressLine("reading \(input.input)", quiet: output.quiet)
                 // The lines go straight from the per-customer statistics to the file (no table in between).
-                let out = try OutputFile(path: output.output)
+                let out = try output.openFile(output.output)
                 let report = try TransactionLogReader.writeSummary(
-                    path: input.input, options: input.ingestOptions, summary: summary.summaryOptions,
-                    format: output.format, to: out, progress: { progress.update(done: $0, total: $1) })
+                    path: try input.readablePath(), options: input.ingestOptions, summary: summary.summaryOptions,
+                    format: output.format.table, to: out, progress: { progress.update(done: $0, total: $1) })
                 progress.finish()
                 try out.commit()
+                try output.finishExcel()
                 if ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil {
                     printError("timing: open+ingest+write \(report.seconds) s (report)")
                 }
@@ -43,7 +44,7 @@ extension CLV {
                     let file = try OutputFile(path: reportJSON)
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    try file.write(Array(try encoder.encode(report)) + [0x0A])
+                    try file.write(Array(try encoder.encode(ExcelInputs.shared.relabel(report))) + [0x0A])
                     try file.commit()
                 }
                 if !output.quiet {

@@ -19,7 +19,7 @@ extension ReportLanguage: ExpressibleByArgument {}
 
 /// Writes a line to standard error.
 func printError(_ text: String) {
-    var line = text
+    var line = ExcelInputs.shared.relabel(text)
     if !line.hasSuffix("\n") { line += "\n" }
     writeStandardError(line)
 }
@@ -64,6 +64,10 @@ func withExitCodes<T>(_ body: () throws -> T) throws -> T {
     } catch let error as IndexScoringError {
         printError("error: \(error.description)")
         throw ExitCode(65)
+    } catch let error where excelFailure(error) != nil {
+        let failure = excelFailure(error)!
+        printError("error: \(failure.message)")
+        throw ExitCode(failure.code)
     } catch let error as DataFileError {
         printError("error: \(error.description)")
         throw ExitCode(error.unreadable ? 66 : 65)
@@ -84,10 +88,10 @@ final class ProgressLine {
         started = ProgressLine.now()
     }
 
+    /// Seconds on the monotonic clock. (Dispatch's, not `clock_gettime` with a `timespec`: with the
+    /// workbook modules linked in, `timespec` resolves to CoreFoundation's copy in release builds.)
     static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+        Double(DispatchTime.now().uptimeNanoseconds) * 1e-9
     }
 
     /// Updates the line (at most ten times a second).

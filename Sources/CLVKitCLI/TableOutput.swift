@@ -9,14 +9,16 @@ enum Field {
     case missing
 }
 
-/// Writes rows with named columns as CSV (header line) or JSON Lines, in 1 MB chunks to an atomic file.
+/// Writes rows with named columns as CSV (header line), JSON Lines, in 1 MB chunks to an atomic file, or
+/// as an Excel workbook (numbers as numbers, ISO dates as dates).
 struct TableOutput {
     let columns: [String]
-    let format: TableFormat
+    let format: OutputFormat
     let file: OutputFile
     private var buffer = ByteWriter(capacity: 1 << 20)
+    private var excel: ExcelTable?
 
-    init(columns: [String], format: TableFormat, file: OutputFile) {
+    init(columns: [String], format: OutputFormat, file: OutputFile) {
         self.columns = columns
         self.format = format
         self.file = file
@@ -31,6 +33,11 @@ struct TableOutput {
 
     mutating func row(_ fields: [Field]) throws {
         precondition(fields.count == columns.count)
+        if format == .xlsx {
+            if excel == nil { excel = try ExcelTable(file: file); try excel?.header(columns) }
+            try excel?.row(fields)
+            return
+        }
         if format == .jsonl { buffer.append(byte: 0x7B) }
         for (k, field) in fields.enumerated() {
             if k > 0 { buffer.append(byte: 0x2C) }
@@ -50,6 +57,11 @@ struct TableOutput {
 
     /// Writes what is buffered and commits the file (atomic rename).
     mutating func finish() throws {
+        if format == .xlsx {
+            if excel == nil { excel = try ExcelTable(file: file); try excel?.header(columns) }
+            try excel?.finish(into: file)
+            return
+        }
         try file.write(buffer)
         buffer.removeAll()
         try file.commit()

@@ -1,0 +1,277 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import CLVExcel
+import CLVKit
+import Foundation
+
+// Excel in and out for the commands: an .xlsx input is turned into a scratch CSV once per run and read
+// by the ordinary ingest path; messages about that CSV are re-located to the workbook's cells; tables
+// written with --format xlsx become workbooks.
+
+/// Formats of the tables that `summary`, `predict`, `segment` and the other table commands write.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case csv, jsonl, xlsx
+
+    /// The text format the rows are produced in (an xlsx table is produced as CSV, then converted).
+    var table: TableFormat { self == .jsonl ? .jsonl : .csv }
+}
+
+/// Format of `analyze`'s per-customer file.
+enum CustomersFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case csv, xlsx
+}
+
+extension InputOptions {
+    /// Whether the input is read as an Excel workbook (by its `.xlsx` name or its ZIP content).
+    var isWorkbook: Bool { input != "-" && XLSXWorkbook.isWorkbook(path: input) }
+
+    /// The path the ingest layer reads: the input itself, or, for an `.xlsx` workbook, a CSV of the
+    /// chosen sheet (converted once per run). A legacy `.xls` is refused.
+    /// - Throws: ``ExcelError`` for workbooks that cannot be read, ``IngestError/invalidOption(_:)`` for
+    ///   `--sheet` with an input that is no workbook.
+    func readablePath() throws -> String {
+        guard input != "-" else {
+            if sheet != nil { throw IngestError.invalidOption("--sheet applies to .xlsx workbooks, not to standard input.") }
+            return input
+        }
+        if XLSXWorkbook.hasLegacyMagic(path: input) { throw ExcelError.legacyWorkbook(path: input) }
+        guard isWorkbook else {
+            if let sheet { throw IngestError.invalidOption("--sheet \(sheet): \(input) is not an .xlsx workbook.") }
+            return input
+        }
+        return try ExcelInputs.shared.csvPath(workbook: input, sheet: sheet.map(XLSXWorkbook.SheetSelector.init))
+    }
+}
+
+/// The workbooks converted in this run, their scratch CSVs, and the re-location of messages that name
+/// those CSVs.
+final class ExcelInputs: @unchecked Sendable {
+    static let shared = ExcelInputs()
+
+    private let lock = NSLock()
+    private var conversions: [String: SheetConversion] = [:]
+    private var directories: [String] = []
+
+    private init() {
+        atexit { ExcelInputs.shared.removeScratch() }
+    }
+
+    /// Removes what killed runs left (once per process, before the first workbook is converted).
+    private lazy var staleRemoved: Void = XLSXWorkbook.removeStaleScratch()
+
+    /// The CSV of `sheet` of `workbook`, converting it on first use.
+    func csvPath(workbook: String, sheet: XLSXWorkbook.SheetSelector?) throws -> String {
+        let key = "\(workbook)\u{0}\(sheet?.description ?? "")"
+        lock.lock()
+        defer { lock.unlock() }
+        if let done = conversions[key] { return done.csvPath }
+        _ = staleRemoved
+        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("clv-sheet-\(getpid())-XXXXXX").utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+            throw ExcelError.unreadable(path: workbook, reason: "cannot create a temporary directory: \(String(cString: strerror(errno)))")
+        }
+        let directory = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        directories.append(directory)
+        let book = try XLSXWorkbook(path: workbook)
+        let stem = ((workbook as NSString).lastPathComponent as NSString).deletingPathExtension
+        let conversion = try book.convertSheet(sheet, toCSV: "\(directory)/\(stem).csv")
+        conversions[key] = conversion
+        return conversion.csvPath
+    }
+
+    /// Removes the scratch CSVs (at exit).
+    func removeScratch() {
+        lock.lock()
+        defer { lock.unlock() }
+        for d in directories { try? FileManager.default.removeItem(atPath: d) }
+        directories.removeAll()
+    }
+
+    /// `report` with the workbook and sheet as its file instead of the scratch CSV.
+    func relabel(_ report: IngestReport) -> IngestReport {
+        var copy = report
+        copy.file = relabel(report.file)
+        return copy
+    }
+
+    /// `text` with every mention of a scratch CSV replaced by the workbook cell it came from:
+    /// `…/orders.csv:7: column 'amount'` becomes `orders.xlsx:订单!C7: column 'amount'`, a line without
+    /// a column `orders.xlsx:订单!7:7`, and the bare file `orders.xlsx:订单`.
+    func relabel(_ text: String) -> String {
+        lock.lock()
+        let all = Array(conversions.values)
+        lock.unlock()
+        var out = text
+        for c in all where out.contains(c.csvPath) {
+            out = Self.relabel(out, conversion: c)
+        }
+        return out
+    }
+
+    static func relabel(_ text: String, conversion c: SheetConversion) -> String {
+        var out = ""
+        var rest = Substring(text)
+        let csv = c.csvPath
+        while let range = rest.range(of: csv) {
+            out += rest[..<range.lowerBound]
+            rest = rest[range.upperBound...]
+            // ":<line>" and then maybe ": column '<name>'".
+            var line: Int?
+            if rest.first == ":" {
+                let digits = rest.dropFirst().prefix(while: \.isNumber)
+                if !digits.isEmpty, let n = Int(digits) { line = n; rest = rest.dropFirst(1 + digits.count) }
+            }
+            guard let line else {
+                // The report's "from <file> (utf-8, ,-separated)" names a sheet instead.
+                out += c.location
+                for note in [" (utf-8, comma-separated)", " (utf-8, ,-separated)"] where rest.hasPrefix(note) {
+                    rest = rest.dropFirst(note.count)
+                    out += " (xlsx sheet)"
+                }
+                continue
+            }
+            let marker = ": column '"
+            if rest.hasPrefix(marker), let close = rest.dropFirst(marker.count).range(of: "'") {
+                let name = String(rest.dropFirst(marker.count)[..<close.lowerBound])
+                out += c.cell(line: line, column: name)
+            } else {
+                out += c.cell(line: line, column: "")
+            }
+        }
+        return out + rest
+    }
+}
+
+extension OutputOptions {
+    /// The file a table goes to: `path` itself, or for `--format xlsx` a scratch CSV that
+    /// ``finishExcel()`` turns into the workbook at `path`.
+    func openFile(_ path: String?) throws -> OutputFile {
+        try ExcelOutputs.shared.open(path, xlsx: format == .xlsx)
+    }
+
+    /// Writes the workbooks of the tables opened with ``openFile(_:)`` (after their files are committed).
+    func finishExcel() throws { try ExcelOutputs.shared.finish() }
+
+    func validateExcel() throws {
+        if format == .xlsx, output == nil || output == "-" {
+            throw ValidationError("--format xlsx writes a workbook: name it with -o FILE.xlsx.")
+        }
+    }
+}
+
+/// Tables written as CSV to scratch files and waiting to become workbooks.
+final class ExcelOutputs: @unchecked Sendable {
+    static let shared = ExcelOutputs()
+    private let lock = NSLock()
+    private var pending: [(csv: String, destination: String)] = []
+
+    /// `path` itself (`xlsx` false), or a scratch CSV registered for conversion to a workbook at `path`.
+    func open(_ path: String?, xlsx: Bool) throws -> OutputFile {
+        guard xlsx else { return try OutputFile(path: path) }
+        guard let path, path != "-" else {
+            throw IngestError.invalidOption("--format xlsx writes a workbook: name it with -o FILE.xlsx.")
+        }
+        // Fail now, not after the computation, when the destination cannot be written.
+        _ = try OutputFile(path: path)
+        XLSXWorkbook.removeStaleScratch()
+        let csv = (NSTemporaryDirectory() as NSString).appendingPathComponent("clv-table-\(getpid())-\(UUID().uuidString).csv")
+        lock.lock()
+        pending.append((csv, path))
+        lock.unlock()
+        return try OutputFile(path: csv)
+    }
+
+    /// Converts every committed scratch CSV into its workbook (written atomically) and removes it.
+    func finish() throws {
+        lock.lock()
+        let jobs = pending
+        pending.removeAll()
+        lock.unlock()
+        for job in jobs {
+            defer { try? FileManager.default.removeItem(atPath: job.csv) }
+            guard FileManager.default.fileExists(atPath: job.csv) else { continue }
+            let writer = try XLSXWriter(sheetName: Self.sheetName(job.destination))
+            try withExtendedLifetime(writer) {
+                try Self.copy(try CSVToXLSX.convert(csvPath: job.csv, writer: writer), to: job.destination)
+            }
+        }
+    }
+
+    /// A sheet name from an output file name (`summary.xlsx` → `summary`).
+    static func sheetName(_ path: String) -> String {
+        ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+    }
+
+    /// Copies a finished workbook into place through an atomic ``OutputFile``.
+    static func copy(_ book: String, to destination: String?) throws {
+        guard let handle = FileHandle(forReadingAtPath: book) else {
+            throw ExcelError.writeFailed(path: destination ?? "<stdout>", reason: "the packed workbook is missing")
+        }
+        defer { try? handle.close() }
+        let out = try OutputFile(path: destination)
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            try out.write([UInt8](chunk))
+        }
+        try out.commit()
+    }
+}
+
+/// The message and exit code of an Excel workbook error; nil for any other error.
+func excelFailure(_ error: any Error) -> (message: String, code: Int32)? {
+    guard let error = error as? ExcelError else { return nil }
+    return (error.description, error.exitCode)
+}
+
+extension ExcelError {
+    /// The exit code of this error (see the README's table).
+    var exitCode: Int32 {
+        switch self {
+        case .unreadable: return 66
+        case .noSuchSheet: return 64
+        case .writeFailed: return 73
+        case .legacyWorkbook, .notAWorkbook, .malformed: return 65
+        }
+    }
+}
+
+/// The workbook a table's rows go to (for ``TableOutput`` with `--format xlsx`).
+struct ExcelTable {
+    let writer: XLSXWriter
+
+    init(file: OutputFile) throws {
+        writer = try XLSXWriter(sheetName: file.path.map(ExcelOutputs.sheetName) ?? "Sheet1")
+    }
+
+    func header(_ columns: [String]) throws { try writer.row(columns.map { .text($0) }) }
+
+    func row(_ fields: [Field]) throws {
+        try writer.row(fields.map { field in
+            switch field {
+            case .text(let s):
+                if CSVToXLSX.isISODate(s) {
+                    let p = s.split(separator: "-").compactMap { Int($0) }
+                    return .date(year: p[0], month: p[1], day: p[2])
+                }
+                return .text(s)
+            case .number(let v): return v.isFinite ? .number(v) : .empty
+            case .integer(let v): return .number(Double(v))
+            case .missing: return .empty
+            }
+        })
+    }
+
+    /// Packs the workbook and writes it into `file`, then commits it.
+    func finish(into file: OutputFile) throws {
+        let book = try writer.finish()
+        guard let handle = FileHandle(forReadingAtPath: book) else {
+            throw ExcelError.writeFailed(path: file.path ?? "<stdout>", reason: "the packed workbook is missing")
+        }
+        defer { try? handle.close() }
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            try file.write([UInt8](chunk))
+        }
+        try file.commit()
+    }
+}
