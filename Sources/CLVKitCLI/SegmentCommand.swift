@@ -538,25 +538,9 @@ extension CLV {
         }
 
         func lifecycle(_ data: SegmentData) throws -> Result {
-            var options = LifecycleOptions()
-            options.newCustomerDays = newDays
-            options.churnGapMultiple = churnGapMultiple
-            options.atRiskGapMultiple = atRiskGapMultiple
             let m = data.metrics
-            let recent = try data.window(days: trendWindow, endingAt: data.asOf)
-            let previous = try data.window(days: trendWindow, endingAt: data.asOf.adding(days: -trendWindow))
-            // Reactivation: churned at the start of the trend window (judged on the data up to then, without a
-            // model or trend) and bought since.
-            var reactivated: [Bool]?
-            let start = data.asOf.adding(days: -trendWindow)
-            if let first = data.report.firstDate, start >= first {
-                let em = try CustomerMetrics(summary: data.snapshot(at: start))
-                let stages = try LifecycleStages.assign(em, options: options)
-                reactivated = LifecycleStages.reactivated(earlier: stages, earlierIDs: em.ids, earlierOrders: em.orders,
-                                                          currentIDs: m.ids, currentOrders: m.orders)
-            }
-            let history = LifecycleHistory(recentOrders: recent.orders, previousOrders: previous.orders, reactivated: reactivated)
-            let seg = try LifecycleStages.assign(m, history: history, options: options)
+            let options = lifecycleOptions
+            let (seg, recent, previous) = try data.lifecycleStages(trendWindow: trendWindow, options: options)
             let gaps = LifecycleStages.usualGaps(m, options: options)
             let alive = m.probabilityAlive
             return Result(method: .lifecycle, segmentation: seg,
@@ -565,8 +549,17 @@ extension CLV {
                           fields: { i in
                               [.text(seg.segment(of: i).key), .number(m.recencyDays[i]), .number(gaps[i]), .number(m.orders[i]),
                                .number(m.tenureDays[i]), alive.map { .number($0[i]) } ?? .missing,
-                               .number(recent.orders[i]), .number(previous.orders[i])]
+                               .number(recent[i]), .number(previous[i])]
                           })
+        }
+
+        /// The thresholds of the lifecycle flags.
+        var lifecycleOptions: LifecycleOptions {
+            var options = LifecycleOptions()
+            options.newCustomerDays = newDays
+            options.churnGapMultiple = churnGapMultiple
+            options.atRiskGapMultiple = atRiskGapMultiple
+            return options
         }
 
         func writeSummary(_ results: [Result], _ metrics: CustomerMetrics, to path: String?, chinese: Bool) throws {

@@ -41,9 +41,8 @@ extension CLV {
                 }
                 if let reportJSON {
                     let file = try OutputFile(path: reportJSON)
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    try file.write(Array(try encoder.encode(report)) + [0x0A])
+                    // snake_case keys, as in summary.json of clv analyze.
+                    try file.write(Array(try reportJSONEncoder().encode(report)) + [0x0A])
                     try file.commit()
                 }
                 if !output.quiet {

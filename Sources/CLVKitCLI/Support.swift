@@ -114,12 +114,74 @@ final class ProgressLine {
     }
 }
 
-/// The JSON encoder of the report files (`summary.json`, `clv churn evaluate --format json`, `clv validate`):
-/// snake_case keys, pretty and sorted, and NaN/±Infinity written as strings (JSON has no such numbers).
-func reportJSONEncoder() -> JSONEncoder {
-    let encoder = JSONEncoder()
-    encoder.keyEncodingStrategy = .convertToSnakeCase
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-    return encoder
+/// The JSON encoder of the report files (`summary.json`, `clv churn evaluate --format json`, `clv validate`,
+/// `clv summary --report-json`): snake_case keys, pretty and sorted, and NaN/±Infinity written as `null`
+/// (JSON has no such numbers).
+struct ReportJSONEncoder {
+    private let encoder: JSONEncoder
+    /// What the encoder writes for a non-finite number before it becomes `null` (a string no data holds).
+    static let marker = "\u{1}clv-not-a-number\u{1}"
+    static let markerLiteral = Array("\"\\u0001clv-not-a-number\\u0001\"".utf8)
+
+    init() {
+        encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: Self.marker, negativeInfinity: Self.marker, nan: Self.marker)
+    }
+
+    /// The JSON text of `value`.
+    func encode<T: Encodable>(_ value: T) throws -> Data {
+        let data = try encoder.encode(value)
+        let marker = Self.markerLiteral
+        var out = [UInt8]()
+        out.reserveCapacity(data.count)
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let b = raw.bindMemory(to: UInt8.self)
+            var i = 0
+            while i < b.count {
+                if b[i] == 0x22, i + marker.count <= b.count, b[i + 1] == 0x5C, b[i + 2] == 0x75,
+                   (0..<marker.count).allSatisfy({ b[i + $0] == marker[$0] }) {
+                    out += Array("null".utf8)
+                    i += marker.count
+                } else {
+                    out.append(b[i])
+                    i += 1
+                }
+            }
+        }
+        return Data(out)
+    }
+
+    /// `data` (JSON from ``encode(_:)``) with every `null` outside strings turned back into `"NaN"`, for a
+    /// decoder whose non-conforming floats are read from strings.
+    static func nullsAsNaN(_ data: Data) -> Data {
+        var out = [UInt8]()
+        out.reserveCapacity(data.count + 64)
+        let b = [UInt8](data)
+        var i = 0
+        var inString = false
+        while i < b.count {
+            let c = b[i]
+            if inString {
+                out.append(c)
+                if c == 0x5C, i + 1 < b.count { out.append(b[i + 1]); i += 2; continue }
+                if c == 0x22 { inString = false }
+                i += 1
+                continue
+            }
+            if c == 0x22 { inString = true; out.append(c); i += 1; continue }
+            if c == 0x6E, i + 4 <= b.count, b[i + 1] == 0x75, b[i + 2] == 0x6C, b[i + 3] == 0x6C {
+                out += Array("\"NaN\"".utf8)
+                i += 4
+                continue
+            }
+            out.append(c)
+            i += 1
+        }
+        return Data(out)
+    }
 }
+
+/// The encoder of the report files (see ``ReportJSONEncoder``).
+func reportJSONEncoder() -> ReportJSONEncoder { ReportJSONEncoder() }
