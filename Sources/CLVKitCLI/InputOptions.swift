@@ -110,8 +110,13 @@ struct ValueOptions: ParsableArguments {
     var discountRate: Double = 0.1
 
     func validate() throws {
-        guard margin.isFinite, discountRate.isFinite, discountRate > -1 else {
-            throw ValidationError("--margin must be finite and --discount-rate > -1.")
+        guard margin.isFinite, margin > 0, margin <= 1 else {
+            let hint = margin.isFinite && margin > 1 && margin <= 100
+                ? " \(ModelRunner.format(margin)) means \(ModelRunner.format(margin))%? pass \(ModelRunner.format(margin / 100))." : ""
+            throw ValidationError("--margin is the profit share of spend, in (0, 1] (got \(ModelRunner.format(margin))).\(hint)")
+        }
+        guard discountRate.isFinite, discountRate > -1 else {
+            throw ValidationError("--discount-rate must be a finite annual rate > -1 (0.1 = 10% a year).")
         }
     }
 
@@ -127,4 +132,13 @@ struct OutputOptions: ParsableArguments {
     var format: TableFormat = .csv
     @Flag(name: .shortAndLong, help: "No progress or data-quality notes on stderr.")
     var quiet = false
+    @Flag(help: "Start CSV output with a UTF-8 byte order mark, so that Excel shows Chinese (any non-ASCII) text correctly.")
+    var bom = false
+
+    /// Opens `path` (nil: standard output) for a table in ``format``, with the byte order mark when `--bom` asks for it.
+    func open(_ path: String?) throws -> OutputFile {
+        let file = try OutputFile(path: path)
+        if bom && format == .csv { try file.write(OutputFile.byteOrderMark) }
+        return file
+    }
 }

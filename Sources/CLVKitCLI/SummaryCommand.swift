@@ -28,9 +28,10 @@ extension CLV {
 
         func run() throws {
             try withExitCodes {
+                try checkOutputs(output.output, reportJSON)
                 let progress = ProgressLine("reading \(input.input)", quiet: output.quiet)
                 // The lines go straight from the per-customer statistics to the file (no table in between).
-                let out = try OutputFile(path: output.output)
+                let out = try output.open(output.output)
                 let report = try TransactionLogReader.writeSummary(
                     path: input.input, options: input.ingestOptions, summary: summary.summaryOptions,
                     format: output.format, to: out, progress: { progress.update(done: $0, total: $1) })

@@ -67,6 +67,31 @@ func withExitCodes<T>(_ body: () throws -> T) throws -> T {
     } catch let error as DataFileError {
         printError("error: \(error.description)")
         throw ExitCode(error.unreadable ? 66 : 65)
+    } catch let error as CocoaError {
+        let (message, code) = describe(error)
+        printError("error: \(message)")
+        throw ExitCode(code)
+    }
+}
+
+/// Checks, before any work, that every given output path can be written (``OutputFile/checkWritable(path:)``).
+func checkOutputs(_ paths: String?...) throws {
+    for path in paths { try OutputFile.checkWritable(path: path) }
+}
+
+/// A plain-words message for a Foundation file error, and its exit code (73 cannot write, 66 cannot read, 74 other I/O).
+func describe(_ error: CocoaError) -> (message: String, code: Int32) {
+    let path = error.filePath ?? error.url?.path ?? (error.userInfo["NSFilePath"] as? String) ?? "the output"
+    switch error.code {
+    case .fileWriteNoPermission: return ("\(path): cannot write: permission denied (the directory is not writable).", 73)
+    case .fileWriteVolumeReadOnly: return ("\(path): cannot write: the file system is read-only.", 73)
+    case .fileWriteOutOfSpace: return ("\(path): cannot write: no space left on the device.", 73)
+    case .fileWriteFileExists: return ("\(path): cannot create: a file of that name is in the way (a directory was expected, or a part of the path is a file).", 73)
+    case .fileNoSuchFile, .fileWriteInvalidFileName, .fileWriteUnknown:
+        return ("\(path): cannot write: a directory on the path does not exist or is a file.", 73)
+    case .fileReadNoSuchFile: return ("\(path): no such file.", 66)
+    case .fileReadNoPermission: return ("\(path): cannot read: permission denied.", 66)
+    default: return ("\(path): \(error.localizedDescription)", 74)
     }
 }
 
