@@ -23,6 +23,12 @@ struct CLV: ParsableCommand {
     static func main() {
         // A reader that goes away (`clv summary … | head`) is handled where standard output is written.
         signal(SIGPIPE, SIG_IGN)
+        // A parent may start clv with these blocked (Foundation's Process does); then Ctrl-C or a
+        // SIGTERM would stay pending forever instead of stopping clv (which removes its temporary files).
+        var stops = sigset_t()
+        sigemptyset(&stops)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&stops, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &stops, nil)
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let message = unknownSubcommand(arguments) {
             printError(message)
