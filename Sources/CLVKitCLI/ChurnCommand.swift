@@ -241,7 +241,7 @@ extension CLV.Churn {
                 }
                 let header: ChurnModelHeader
                 do {
-                    header = try JSONDecoder().decode(ChurnModelFileHeaderOnly.self, from: data).header
+                    header = try churnModelDecoder().decode(ChurnModelFileHeaderOnly.self, from: data).header
                 } catch {
                     throw DataFileError("\(modelFile) is not a CLVKit churn model: \(error)")
                 }

@@ -111,6 +111,16 @@ struct OutputSetTests {
                                     "--report-json", reportJSON.path]).status == 0)
         let validate = try CLVCommand.run(["validate", Self.example, "--as-of", "2030-01-01", "--calibration-end", "2024-12-31", "--format", "json"])
         #expect(validate.status == 0, "\(validate.stderr)")
+        let churnModel = dir.appendingPathComponent("churn-model.json")
+        for classifier in ["logistic", "mlp", "gbt"] {
+            let t = try CLVCommand.run(["churn", "train", "Examples/orders.csv", "--classifier", classifier, "--horizon", "26w", "-q",
+                                        "--as-of", "2030-01-01", "-o", churnModel.path])
+            #expect(t.status == 0, "\(t.stderr)")
+            let bad = keys(try JSONSerialization.jsonObject(with: Data(contentsOf: churnModel))).filter { !isSnakeCase($0) }
+            #expect(bad.isEmpty, "churn model \(classifier): \(Set(bad).sorted())")
+            let p = try CLVCommand.run(["churn", "predict", "Examples/orders.csv", "--model-file", churnModel.path, "-q", "--as-of", "2030-01-01"])
+            #expect(p.status == 0 && p.stdout.split(separator: "\n").count == 1001, "\(p.stderr)")
+        }
         let documents: [(String, Data)] = [
             ("summary.json", Data(text.utf8)), ("model.json", try Data(contentsOf: out.appendingPathComponent("model.json"))),
             ("clv-run.json", try Data(contentsOf: out.appendingPathComponent("clv-run.json"))),
