@@ -43,6 +43,12 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
     }
 
+    /// The date as Chinese text writes it: `2024年1月6日`.
+    public var chineseText: String {
+        let (y, m, d) = components
+        return "\(y)年\(m)月\(d)日"
+    }
+
     /// Day of the week, 1 = Monday … 7 = Sunday (ISO 8601).
     @inlinable
     public var isoWeekday: Int {

@@ -6,20 +6,74 @@ import Glibc
 /// full-width sign of GBK exports), `€`, `£`, `RMB`/`CNY`/`USD`/`EUR` codes, a trailing `元`, `-20`,
 /// `(20.00)` and SAP-style `20.00-` for returns, and exponents (`1.5e3`).
 ///
+/// Grouping rule (never guessed from the data): the thousands separator is `,` (`.` with
+/// `decimalComma`; `'` in both modes), and it counts only where groups of exactly three digits follow it
+/// and one to three digits lead: `1,234`, `12,345,678.90`, `1.234,50`. Any other separator, such as the
+/// comma of `12,50` without `decimalComma`, is ``Failure/badGrouping`` (a data problem), never dropped.
+///
 /// With `decimalComma`, `1.234,50` reads as 1234.5 (European exports). Values are correctly rounded
 /// (the same double as `strtod` of the cleaned digits).
 public struct AmountParser: Sendable {
-    public enum Failure: Error, Sendable { case empty, unparsable }
+    public enum Failure: Error, Sendable, Equatable {
+        case empty, unparsable
+        /// A thousands separator (or a second decimal mark) where the grouping rule allows none.
+        case badGrouping
+    }
+
+    /// Currencies named by the marks the parser strips. By convention `¥`/`￥`/`元`/`RMB` are CNY (the
+    /// exports this tool is made for are Chinese), a bare `$` is USD and `HK$` is HKD; the data-quality
+    /// lines name the currency read, so a yen or Canadian-dollar file is never mislabelled unnoticed.
+    public enum Currency: Int, Sendable, CaseIterable, Codable {
+        case cny, usd, hkd, eur, gbp
+
+        /// ISO 4217 code.
+        public var code: String {
+            switch self {
+            case .cny: "CNY"
+            case .usd: "USD"
+            case .hkd: "HKD"
+            case .eur: "EUR"
+            case .gbp: "GBP"
+            }
+        }
+
+        /// The currency of an ISO code or a symbol as users type them (`CNY`, `RMB`, `¥`, `USD`, `$`, …).
+        public init?(name: String) {
+            switch name.uppercased() {
+            case "CNY", "RMB", "¥", "￥", "元": self = .cny
+            case "USD", "US$", "$": self = .usd
+            case "HKD", "HK$": self = .hkd
+            case "EUR", "€": self = .eur
+            case "GBP", "£": self = .gbp
+            default: return nil
+            }
+        }
+    }
+
+    /// A value read by the general parser, with what the text said about its form.
+    public struct Reading: Sendable, Equatable {
+        public var value: Double
+        /// Whether a thousands separator was read (and dropped).
+        public var grouped: Bool
+        /// The currency of a stripped mark, if any.
+        public var currency: Currency?
+    }
 
     public var decimalComma: Bool
 
     public init(decimalComma: Bool = false) { self.decimalComma = decimalComma }
 
-    // Currency marks that may stand before or after the number.
-    static let marks: [[UInt8]] = [
-        Array("￥".utf8), Array("¥".utf8), Array("€".utf8), Array("£".utf8), Array("元".utf8),
-        Array("US$".utf8), Array("HK$".utf8), Array("$".utf8),
-        Array("RMB".utf8), Array("CNY".utf8), Array("USD".utf8), Array("EUR".utf8), Array("GBP".utf8),
+    /// The decimal mark in use.
+    public var decimalMark: Character { decimalComma ? "," : "." }
+    /// The thousands separator in use (besides `'`).
+    public var groupingSeparator: Character { decimalComma ? "." : "," }
+
+    // Currency marks that may stand before or after the number (longer marks before their suffixes).
+    static let marks: [(bytes: [UInt8], currency: Currency)] = [
+        (Array("￥".utf8), .cny), (Array("¥".utf8), .cny), (Array("€".utf8), .eur), (Array("£".utf8), .gbp),
+        (Array("元".utf8), .cny), (Array("US$".utf8), .usd), (Array("HK$".utf8), .hkd), (Array("$".utf8), .usd),
+        (Array("RMB".utf8), .cny), (Array("CNY".utf8), .cny), (Array("USD".utf8), .usd), (Array("EUR".utf8), .eur),
+        (Array("GBP".utf8), .gbp), (Array("HKD".utf8), .hkd),
     ]
 
     /// Parses a value; `.empty` for blank text.
@@ -35,61 +89,103 @@ public struct AmountParser: Sendable {
 
     @inline(never)
     func parseGeneral(_ text: UnsafeBufferPointer<UInt8>) -> Result<Double, Failure> {
+        parseReading(text).map(\.value)
+    }
+
+    /// The general parser: any form the type documents, with its grouping and currency.
+    @inline(never)
+    public func parseReading(_ text: UnsafeBufferPointer<UInt8>) -> Result<Reading, Failure> {
         guard let base = text.baseAddress else { return .failure(.empty) }
         var s = 0, e = text.count
         @inline(__always) func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
         while s < e, isBlank(base[s]) { s += 1 }
         while e > s, isBlank(base[e - 1]) { e -= 1 }
         if s == e { return .failure(.empty) }
-        if let v = plain(base + s, e - s) { return .success(v) }
+        if let v = plain(base + s, e - s) { return .success(Reading(value: v, grouped: false, currency: nil)) }
         var negative = false
+        var currency: Currency?
+        var currencies = 0
         if base[s] == 0x28, base[e - 1] == 0x29 { negative = true; s += 1; e -= 1 } // (20.00)
         var progressed = true
         while progressed, s < e {
             progressed = false
             if base[s] == 0x2D { negative.toggle(); s += 1; progressed = true; continue }
             if base[s] == 0x2B || isBlank(base[s]) { s += 1; progressed = true; continue }
-            for mark in Self.marks where Self.hasPrefix(base, s, e, mark) { s += mark.count; progressed = true; break }
+            for mark in Self.marks where Self.hasPrefix(base, s, e, mark.bytes) {
+                s += mark.bytes.count; progressed = true
+                if currency != mark.currency { currencies += 1; currency = mark.currency }
+                break
+            }
         }
         progressed = true
         while progressed, e > s {
             progressed = false
             if base[e - 1] == 0x2D { negative.toggle(); e -= 1; progressed = true; continue }
             if isBlank(base[e - 1]) { e -= 1; progressed = true; continue }
-            for mark in Self.marks where Self.hasSuffix(base, s, e, mark) { e -= mark.count; progressed = true; break }
+            for mark in Self.marks where Self.hasSuffix(base, s, e, mark.bytes) {
+                e -= mark.bytes.count; progressed = true
+                if currency != mark.currency { currencies += 1; currency = mark.currency }
+                break
+            }
         }
-        guard s < e else { return .failure(.unparsable) }
+        guard s < e, currencies <= 1 else { return .failure(.unparsable) } // `US$12 €` names two currencies
         let decimal: UInt8 = decimalComma ? 0x2C : 0x2E
         let group: UInt8 = decimalComma ? 0x2E : 0x2C
-        // Collect digits, dropping group separators (only between digits of the integer part).
+        // Collect digits, dropping group separators where the grouping rule allows them.
         var cleaned: [UInt8] = []
         cleaned.reserveCapacity(e - s + 2)
         var i = s
         var sawDigit = false, sawDecimal = false
+        var groups = 0, digitsInGroup = 0, separatorUsed: UInt8 = 0
         while i < e {
             let b = base[i]
-            if b >= 0x30, b <= 0x39 { cleaned.append(b); sawDigit = true; i += 1; continue }
-            if b == group, !sawDecimal, sawDigit, i + 1 < e, base[i + 1] >= 0x30, base[i + 1] <= 0x39 { i += 1; continue }
-            if b == 0x27, !sawDecimal, sawDigit { i += 1; continue } // Swiss 1'234.50
-            if b == decimal, !sawDecimal { cleaned.append(0x2E); sawDecimal = true; i += 1; continue }
+            if b >= 0x30, b <= 0x39 { cleaned.append(b); sawDigit = true; digitsInGroup += 1; i += 1; continue }
+            if b == group || b == 0x27 || (b == decimal && sawDecimal) {
+                // A thousands separator: after 1–3 leading digits or a full group, before three digits,
+                // one kind of separator per number, and never in the fraction.
+                guard !sawDecimal, b != decimal, sawDigit, separatorUsed == 0 || separatorUsed == b,
+                      groups == 0 ? digitsInGroup <= 3 : digitsInGroup == 3 else { return .failure(.badGrouping) }
+                separatorUsed = b
+                groups += 1
+                digitsInGroup = 0
+                i += 1
+                continue
+            }
+            if b == decimal {
+                if groups > 0, digitsInGroup != 3 { return .failure(.badGrouping) }
+                guard sawDigit || i + 1 < e else { return .failure(.unparsable) }
+                cleaned.append(0x2E); sawDecimal = true; i += 1; continue
+            }
+            if groups > 0, !sawDecimal, b != 0x65, b != 0x45 { return .failure(.badGrouping) }
             if (b == 0x65 || b == 0x45), sawDigit, i + 1 < e {
+                if groups > 0, !sawDecimal, digitsInGroup != 3 { return .failure(.badGrouping) }
                 cleaned.append(0x65)
                 i += 1
                 if base[i] == 0x2B || base[i] == 0x2D { cleaned.append(base[i]); i += 1 }
                 guard i < e else { return .failure(.unparsable) }
                 while i < e, base[i] >= 0x30, base[i] <= 0x39 { cleaned.append(base[i]); i += 1 }
                 guard i == e else { return .failure(.unparsable) }
+                sawDecimal = true // no group check at the end: the exponent ended the integer part
                 break
             }
+            // A separator right before something that is not a digit (`12,` or `1,,2`) is a grouping error.
+            if i > s, base[i - 1] == group || base[i - 1] == 0x27 { return .failure(.badGrouping) }
             return .failure(.unparsable)
         }
-        guard sawDigit else { return .failure(.unparsable) }
+        guard sawDigit else { return .failure(groups > 0 ? .badGrouping : .unparsable) }
+        if groups > 0, !sawDecimal, digitsInGroup != 3 { return .failure(.badGrouping) }
         cleaned.append(0)
         let value = cleaned.withUnsafeBufferPointer { buf -> Double in
             buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { strtod($0, nil) }
         }
         guard value.isFinite else { return .failure(.unparsable) }
-        return .success(negative ? -value : value)
+        return .success(Reading(value: negative ? -value : value, grouped: groups > 0, currency: currency))
+    }
+
+    /// Reads a `String` with ``parseReading(_:)`` (convenience for tests and small inputs).
+    public func parseReading(_ text: String) -> Result<Reading, Failure> {
+        var t = text
+        return t.withUTF8 { parseReading($0) }
     }
 
     /// Parses a `String` (convenience for tests).

@@ -121,6 +121,12 @@ public struct IngestOptions: Sendable, Hashable {
     public var decimalComma: Bool
     /// How many problems an error lists.
     public var problemsListed: Int
+    /// The currency to keep when the amount column names several (rows marked with another currency are
+    /// dropped and counted); nil refuses a column that mixes currencies.
+    public var currency: AmountParser.Currency? = nil
+    /// The 1-based line of the header, when rows above it (an ERP report's title) are to be skipped;
+    /// nil detects such title rows (see ``TransactionLogReader``).
+    public var headerRow: Int? = nil
     /// Inputs at least this large are read by two threads (one per half, merged exactly); smaller
     /// ones, and logs with an order column or a duplicate check, by one.
     public var parallelThreshold: Int = 8 << 20

@@ -86,8 +86,13 @@ public final class MappedInput: @unchecked Sendable {
         }
         let raw = UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size)
         let lower = requested.lowercased()
+        if let (kind, advice) = BinarySignature.identify(raw, name: name, encoding: lower) {
+            munmap(mapping, size)
+            throw IngestError.notText(file: name, kind: kind, advice: advice)
+        }
         let detected: String
         var bomLength = 0
+        var utf8Failure: Int? // auto-detection: where UTF-8 failed
         switch lower {
         case "auto":
             if raw.starts(with: [0xEF, 0xBB, 0xBF]) {
@@ -97,8 +102,8 @@ public final class MappedInput: @unchecked Sendable {
                 detected = "utf-16"
             } else if let bad = UTF8Validation.firstInvalidOffset(raw) {
                 // Not UTF-8: GBK/GB18030 is by far the most common alternative in this domain.
-                _ = bad
                 detected = "gb18030"
+                utf8Failure = bad
             } else {
                 detected = "utf-8"
             }
@@ -106,8 +111,9 @@ public final class MappedInput: @unchecked Sendable {
             detected = "utf-8"
             if raw.starts(with: [0xEF, 0xBB, 0xBF]) { bomLength = 3 }
             if let bad = UTF8Validation.firstInvalidOffset(UnsafeBufferPointer(rebasing: raw[bomLength...])) {
+                let line = lineNumber(in: raw, at: bad + bomLength) // before the mapping goes
                 munmap(mapping, size)
-                throw IngestError.invalidEncoding(file: name, line: lineNumber(in: raw, at: bad + bomLength), encoding: "UTF-8")
+                throw IngestError.invalidEncoding(file: name, line: line, encoding: "UTF-8")
             }
         case "gbk", "gb2312", "cp936":
             detected = "gbk"
@@ -121,7 +127,12 @@ public final class MappedInput: @unchecked Sendable {
         defer { munmap(mapping, size) }
         // GBK is read with the GB18030 decoder, which accepts every GBK byte sequence.
         let iconvName = detected == "gbk" ? "GB18030" : detected.uppercased()
-        let decodedFD = try Transcoder.transcode(raw, from: iconvName, name: name, reportedEncoding: detected)
+        let decodedFD: Int32
+        do {
+            decodedFD = try Transcoder.transcode(raw, from: iconvName, name: name, reportedEncoding: detected)
+        } catch IngestError.invalidEncoding(_, let line, _) where utf8Failure != nil {
+            throw IngestError.undetectedEncoding(file: name, utf8Line: lineNumber(in: raw, at: utf8Failure!), gb18030Line: line)
+        }
         defer { close(decodedFD) }
         let (decoded, decodedSize) = try map(fd: decodedFD, name: name)
         var offset = 0
@@ -320,5 +331,68 @@ public enum UTF8Validation {
             i += length
         }
         return nil
+    }
+}
+
+/// Inputs that are not text, told by their first bytes (their "magic"), so that a workbook, an
+/// archive or a program is named as such instead of failing as a strange encoding.
+enum BinarySignature {
+    /// The kind and advice for a non-text input, or nil for anything that may be text.
+    static func identify(_ bytes: UnsafeBufferPointer<UInt8>, name: String, encoding: String) -> (String, String)? {
+        func starts(_ magic: [UInt8]) -> Bool { bytes.count >= magic.count && bytes.starts(with: magic) }
+        let convert = "export the table from the source system as CSV (UTF-8) or .xlsx"
+        if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) {
+            let head = UnsafeBufferPointer(rebasing: bytes[0..<min(bytes.count, 1 << 16)])
+            if contains(head, "xl/") || name.lowercased().hasSuffix(".xlsx") {
+                return ("an Excel workbook (.xlsx)", "the clv commands read .xlsx workbooks directly when the file name ends in .xlsx (--sheet picks the sheet); or save the sheet as CSV (UTF-8)")
+            }
+            if contains(head, "word/") { return ("a Word document (.docx)", convert) }
+            if contains(head, "ppt/") { return ("a PowerPoint file (.pptx)", convert) }
+            if contains(head, "content.xml") { return ("an OpenDocument file (.ods/.odt)", "save the sheet as .xlsx or CSV (UTF-8)") }
+            return ("a ZIP archive", "unpack it first (unzip) and pass the CSV inside")
+        }
+        if starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            return ("an old-format Excel workbook (.xls, BIFF) or another legacy Office file", "the binary .xls format is not read: open it in Excel, WPS or LibreOffice and save it as .xlsx or CSV (UTF-8)")
+        }
+        if starts(Array("%PDF-".utf8)) { return ("a PDF document", convert) }
+        if starts([0x7F, 0x45, 0x4C, 0x46]) { return ("an executable program (ELF)", "pass the transaction export, not a program") }
+        if starts([0xCF, 0xFA, 0xED, 0xFE]) || starts([0xCE, 0xFA, 0xED, 0xFE]) {
+            return ("an executable program (Mach-O)", "pass the transaction export, not a program")
+        }
+        if starts([0x4D, 0x5A]), bytes.count >= 64, bytes[0..<64].contains(0) {
+            return ("a Windows program (EXE/DLL)", "pass the transaction export, not a program")
+        }
+        if starts([0x1F, 0x8B]) { return ("a gzip-compressed file", "decompress it first (gunzip -k FILE) and pass the CSV") }
+        if starts(Array("BZh".utf8)), bytes.count > 3, (0x31...0x39).contains(bytes[3]) {
+            return ("a bzip2-compressed file", "decompress it first (bunzip2 -k FILE) and pass the CSV")
+        }
+        if starts([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return ("an xz-compressed file", "decompress it first (unxz -k FILE) and pass the CSV") }
+        if starts([0x28, 0xB5, 0x2F, 0xFD]) { return ("a zstd-compressed file", "decompress it first (unzstd FILE) and pass the CSV") }
+        if starts([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) { return ("a 7-Zip archive", "unpack it first and pass the CSV inside") }
+        if starts(Array("Rar!".utf8)) { return ("a RAR archive", "unpack it first and pass the CSV inside") }
+        if starts(Array("SQLite format 3".utf8) + [0]) { return ("an SQLite database", "export the table as CSV (sqlite3 -csv -header DB 'SELECT …')") }
+        if starts(Array("PAR1".utf8)) { return ("a Parquet file", "export it as CSV first") }
+        if starts([0x89, 0x50, 0x4E, 0x47]) || starts([0xFF, 0xD8, 0xFF]) || starts(Array("GIF8".utf8)) {
+            return ("an image", "pass the transaction export")
+        }
+        // NUL bytes never occur in text in a byte-oriented encoding; UTF-16/32 with a byte-order mark
+        // (or named by --encoding) is the exception.
+        let wide = encoding.contains("16") || encoding.contains("32") || encoding.contains("ucs")
+            || starts([0xFF, 0xFE]) || starts([0xFE, 0xFF])
+        if !wide, bytes[0..<min(bytes.count, 4096)].contains(0) {
+            return ("binary data (it holds NUL bytes)", "pass a text export (CSV, TSV); a UTF-16 file without a byte-order mark needs --encoding utf-16le or utf-16be")
+        }
+        return nil
+    }
+
+    private static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ text: String) -> Bool {
+        let needle = Array(text.utf8)
+        guard bytes.count >= needle.count else { return false }
+        var i = 0
+        while i + needle.count <= bytes.count {
+            if bytes[i] == needle[0], bytes[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
     }
 }

@@ -74,18 +74,23 @@ public enum FieldSeparator: Sendable, Hashable, CustomStringConvertible {
             wsFields.append(fields)
         }
         guard lines > 0 else { return .comma }
+        // Leading lines without any candidate (an ERP report's title) are not judged, nor is the last line
+        // of three or more (a totals row may have fewer fields); the last sampled line may also be cut by
+        // the sample limit.
+        var titles = 0
+        while titles < lines - 1, titles < 10, candidates.indices.allSatisfy({ counts[$0][titles] == 0 }) { titles += 1 }
+        if candidates.indices.allSatisfy({ counts[$0][titles] == 0 }) { titles = 0 } // no candidate anywhere near
+        let judgedEnd = lines - titles >= 3 || (lines - titles > 1 && i < bytes.count) ? lines - 1 : lines
         var best: (index: Int, count: Int)?
         for k in candidates.indices {
-            let c = counts[k]
-            // The last sampled line may be cut by the sample limit; judge the complete ones.
-            let judged = c.count > 1 && i < bytes.count ? Array(c.dropLast()) : c
+            let judged = Array(counts[k][titles..<judgedEnd])
             guard let first = judged.first, first > 0, judged.allSatisfy({ $0 == first }) else { continue }
             if best == nil || first > best!.count { best = (k, first) }
         }
         if let best { return .character(candidates[best.index]) }
-        if let first = wsFields.first, first > 1 { return .whitespace }
-        // Fall back to the most frequent candidate on the first line, else comma.
-        if let k = candidates.indices.max(by: { counts[$0][0] < counts[$1][0] }), counts[k][0] > 0 {
+        if titles == 0, let first = wsFields.first, first > 1 { return .whitespace }
+        // Fall back to the most frequent candidate on the first judged line, else comma.
+        if let k = candidates.indices.max(by: { counts[$0][titles] < counts[$1][titles] }), counts[k][titles] > 0 {
             return .character(candidates[k])
         }
         return .comma

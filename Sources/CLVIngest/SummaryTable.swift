@@ -1,4 +1,5 @@
 import CLVCore
+import Foundation
 
 /// Per-customer statistics for a whole customer base, column by column (one array per statistic), in
 /// order of each customer's first appearance in the log.
@@ -117,6 +118,21 @@ public struct IngestReport: Sendable, Codable, Hashable {
     /// Customers whose rows were not in date order and needed a second pass.
     public var customersReordered = 0
     public var seconds = 0.0
+    /// Line of the header row (nil without a header).
+    public var headerLine: Int?
+    /// Title rows skipped above the header (an ERP report's name, export time, …), their text capped.
+    public var titleRows: [String] = []
+    /// The totals row cut from the end, if there was one.
+    public var totalsRow: TotalsRow?
+    /// The decimal mark and thousands separator used for amounts, and how many values had a separator.
+    public var amountFormat = AmountFormat()
+    /// The currency of the amounts: `--currency`, or the one currency their marks name; nil when no value
+    /// carries a mark.
+    public var currency: String?
+    /// Values marked with each currency (ISO code → count).
+    public var currencies: [String: Int] = [:]
+    /// Rows dropped because their amount is marked with a currency other than `--currency`.
+    public var rowsInOtherCurrencies = 0
 
     public init(file: String, encoding: String, separator: String, bytes: Int, columns: [String: String]) {
         self.file = file
@@ -147,6 +163,94 @@ public struct IngestReport: Sendable, Codable, Hashable {
         if zeroAmountRows > 0 { out.append("\(zeroAmountRows) zero amounts (\(zeroAmountRowsDropped) dropped)") }
         if rowsAfterObservationEnd > 0 { out.append("\(rowsAfterObservationEnd) rows after the end of observation (excluded)") }
         if customersWithoutPurchases > 0 { out.append("\(customersWithoutPurchases) customers without a purchase in the summary window (not listed)") }
+        out += layoutLines
+        return out
+    }
+
+    /// The lines on the file's layout and the reading of amounts: title and totals rows, the decimal
+    /// mark, the currency. Stated whenever they apply, so that no reading rule acts unseen.
+    var layoutLines: [String] {
+        var out: [String] = []
+        func quoted(_ texts: [String]) -> String { texts.map { "\"\($0)\"" }.joined(separator: ", ") }
+        if !titleRows.isEmpty, let header = headerLine {
+            out.append("skipped \(titleRows.count) title row\(titleRows.count == 1 ? "" : "s") above the header on line \(header) (\(quoted(titleRows))); --header-row N sets the header line")
+        }
+        if let t = totalsRow {
+            let below = t.linesBelow == 0 ? "" : " and \(t.linesBelow) line\(t.linesBelow == 1 ? "" : "s") below it"
+            out.append("skipped the totals row on line \(t.line) (\"\(t.text)\")\(below)")
+        }
+        if columns["amount"] != nil {
+            let mark = amountFormat.decimalMark == "," ? "decimal comma (--decimal-comma)" : "decimal point"
+            var line = "amounts read with a \(mark)"
+            if amountFormat.valuesWithGrouping > 0 {
+                line += "; \(amountFormat.valuesWithGrouping) value\(amountFormat.valuesWithGrouping == 1 ? "" : "s") had a thousands separator '\(amountFormat.groupingSeparator)'"
+            }
+            out.append(line)
+        }
+        if let currency {
+            var line = "currency \(currency)"
+            let marked = currencies[currency] ?? 0
+            line += marked > 0 ? " (\(marked) value\(marked == 1 ? "" : "s") marked)" : " (--currency; no value marked)"
+            if rowsInOtherCurrencies > 0 {
+                let others = currencies.keys.filter { $0 != currency }.sorted().joined(separator: ", ")
+                line += "; dropped \(rowsInOtherCurrencies) row\(rowsInOtherCurrencies == 1 ? "" : "s") in \(others)"
+            }
+            out.append(line)
+        }
+        return out
+    }
+
+    /// ``lines`` in Chinese, for the Chinese report.
+    public var chineseLines: [String] {
+        var out: [String] = []
+        let encodingName = encoding.replacingOccurrences(of: " with BOM", with: "，含 BOM")
+        let separatorName: String = switch separator {
+        case "comma": "逗号"
+        case "semicolon": "分号"
+        case "tab": "制表符"
+        case "pipe": "竖线"
+        case "whitespace": "空白"
+        default: separator
+        }
+        out.append("从 \(file) 读取 \(rowsRead) 行（\(encodingName)，\(separatorName)分隔），使用 \(rowsUsed) 行")
+        if let first = firstDate, let last = lastDate { out.append("日期：\(first.chineseText) 至 \(last.chineseText)") }
+        out.append("\(customers) 位客户，其中 \(repeatCustomers) 位有重复购买")
+        if rowsSkipped > 0 {
+            let why = skipped.sorted { $0.value > $1.value }
+                .map { "\(DataProblem.Kind(rawValue: $0.key)?.chineseName ?? $0.key) \($0.value) 行" }.joined(separator: "，")
+            out.append("跳过 \(rowsSkipped) 行：\(why)")
+        }
+        if returnRows > 0 {
+            out.append("退货 \(returnRows) 行（冲抵 \(returnsNetted) 行，丢弃 \(returnsDropped) 行，\(unmatchedReturns) 行无可冲抵的购买）")
+        }
+        if duplicateRows > 0 { out.append("重复行 \(duplicateRows) 行（丢弃 \(duplicateRowsDropped) 行）") }
+        if zeroAmountRows > 0 { out.append("金额为 0 的行 \(zeroAmountRows) 行（丢弃 \(zeroAmountRowsDropped) 行）") }
+        if rowsAfterObservationEnd > 0 { out.append("观察期结束后的 \(rowsAfterObservationEnd) 行（未计入）") }
+        if customersWithoutPurchases > 0 { out.append("\(customersWithoutPurchases) 位客户在统计窗口内没有购买（未列出）") }
+        if !titleRows.isEmpty, let header = headerLine {
+            let list = titleRows.map { "“\($0)”" }.joined(separator: "、")
+            out.append("跳过表头（第 \(header) 行）上方的 \(titleRows.count) 行标题（\(list)）；可用 --header-row N 指定表头行")
+        }
+        if let t = totalsRow {
+            out.append("跳过第 \(t.line) 行的合计行（“\(t.text)”）" + (t.linesBelow > 0 ? "及其下方 \(t.linesBelow) 行" : ""))
+        }
+        if columns["amount"] != nil {
+            var line = amountFormat.decimalMark == "," ? "金额按小数逗号读取（--decimal-comma）" : "金额按小数点读取"
+            if amountFormat.valuesWithGrouping > 0 {
+                line += "；\(amountFormat.valuesWithGrouping) 个数值带千位分隔符“\(amountFormat.groupingSeparator)”"
+            }
+            out.append(line)
+        }
+        if let currency {
+            var line = "币种 \(currency)"
+            let marked = currencies[currency] ?? 0
+            line += marked > 0 ? "（\(marked) 个数值带币种标记）" : "（--currency；无数值带标记）"
+            if rowsInOtherCurrencies > 0 {
+                let others = currencies.keys.filter { $0 != currency }.sorted().joined(separator: "、")
+                line += "；丢弃 \(rowsInOtherCurrencies) 行 \(others) 金额"
+            }
+            out.append(line)
+        }
         return out
     }
 }

@@ -57,6 +57,8 @@ struct HotConfig {
     var frequency = PeriodFrequency.day
     var hasObservationEnd = false, hasCalibrationEnd = false
     var observationEnd: Int32 = 0, observationPeriod: Int32 = 0, calibrationEnd: Int32 = 0
+    /// `--currency`: amounts marked with another currency are read as NaN and dropped by ``Ingestor/admit(_:counting:)``.
+    var filtersCurrency = false
 
     init() {}
 
@@ -71,6 +73,7 @@ struct HotConfig {
         returns = options.returns
         automaticDates = options.dateFormat == nil
         quickRows = automaticDates && columns.quantity < 0 && columns.channel < 0 && columns.order < 0
+        filtersCurrency = options.currency != nil
         frequency = summary.frequency
         if let obs = summary.observationEnd {
             hasObservationEnd = true
@@ -110,6 +113,10 @@ final class Ingestor {
     var hot = HotConfig()
     var dataStart = 0
     var dataLine = 1
+    /// One past the last byte of the data rows: before a trailing totals row (``TrailerRows``).
+    var dataEnd = 0
+    /// The first value seen of each currency, by ``AmountParser/Currency`` raw value: (line, text).
+    var currencyFirstSeen: [Int: (line: Int, value: String)] = [:]
 
     let dateParser: DateParser
     let amountParser: AmountParser
@@ -158,7 +165,19 @@ final class Ingestor {
         if let cal = summary.calibrationEnd, let obs = summary.observationEnd, cal >= obs {
             throw IngestError.invalidOption("the calibration end (\(cal)) must be before the observation end (\(obs)).")
         }
-        (columns, dataStart, dataLine) = try Self.readHeader(input, separator: separator, options: options)
+        let header = try Self.readHeader(input, separator: separator, options: options)
+        (columns, dataStart, dataLine) = (header.columns, header.start, header.line)
+        report.headerLine = header.headerLine
+        report.titleRows = header.titleRows
+        let parser = amountParser
+        report.amountFormat = AmountFormat(decimalMark: String(parser.decimalMark), groupingSeparator: String(parser.groupingSeparator))
+        report.currency = options.currency?.code
+        let trailer = TrailerRows.find(in: input.bytes, from: dataStart, separator: separator)
+        dataEnd = trailer?.start ?? input.bytes.count
+        if let trailer {
+            report.totalsRow = TotalsRow(line: MappedInput.lineNumber(in: input.bytes, at: trailer.start),
+                                         text: trailer.label, linesBelow: trailer.linesBelow)
+        }
         // A row takes at least 5 bytes ("a,1\n" plus a date), so this bounds the number of customers.
         states = CustomerStates(capacity: input.bytes.count / 5 + 16,
                                 features: Self.features(columns: columns, options: options, summary: summary))
@@ -176,20 +195,79 @@ final class Ingestor {
 
     // MARK: Header and columns
 
+    /// Where the header was found and the data rows start.
+    struct HeaderPosition {
+        var columns: ResolvedColumns
+        /// Byte offset and line number of the first data row.
+        var start: Int, line: Int
+        /// Line of the header (nil without one).
+        var headerLine: Int?
+        /// Title rows skipped above the header (their text, capped).
+        var titleRows: [String]
+    }
+
+    /// Title rows (an ERP report's name, its export time) are detected among the first
+    /// ``titleSearchRows`` records: records with at most one non-empty field before the first record with
+    /// two or more. `--header-row` sets the header line instead.
+    static let titleSearchRows = 10
+
     /// The resolved columns, and the byte offset and line number of the first data row.
     private static func readHeader(_ input: MappedInput, separator: FieldSeparator,
-                                   options: IngestOptions) throws -> (ResolvedColumns, Int, Int) {
+                                   options: IngestOptions) throws -> HeaderPosition {
         var scanner = RecordScanner(bytes: input.bytes, separator: separator, keep: 4096)
         guard scanner.next() else { throw IngestError.emptyInput(file: input.name) }
+        var titles: [String] = []
+        if options.hasHeader {
+            func nonEmptyFields(_ scanner: borrowing RecordScanner) -> [String] {
+                (0..<min(scanner.fieldCount, 4096)).map { scanner.string($0).trimmingCharacters(in: .whitespaces) }
+                    .filter { !$0.isEmpty }
+            }
+            if let row = options.headerRow {
+                guard row >= 1 else { throw IngestError.invalidOption("--header-row must be 1 or more (got \(row)).") }
+                while scanner.recordLine < row {
+                    let text = nonEmptyFields(scanner).joined(separator: " ")
+                    if !text.isEmpty { titles.append(String(DataProblem.capped(text, limit: 80))) }
+                    guard scanner.next() else {
+                        throw IngestError.invalidOption("\(input.name): --header-row \(row) is past the end of the input.")
+                    }
+                }
+                if scanner.recordLine != row {
+                    throw IngestError.invalidOption("\(input.name): line \(row) lies inside a quoted field of the record on line \(scanner.recordLine); pass that line to --header-row.")
+                }
+            } else {
+                // Look ahead for a record with two or more fields; what stands before it are title rows.
+                var probe = RecordScanner(bytes: input.bytes, separator: separator, keep: 4096)
+                var skip = 0
+                var found = false
+                var seen = 0
+                while seen < titleSearchRows, probe.next() {
+                    seen += 1
+                    if nonEmptyFields(probe).count >= 2 { found = true; break }
+                    skip += 1
+                }
+                if found {
+                    for _ in 0..<skip {
+                        let text = nonEmptyFields(scanner).joined(separator: " ")
+                        if !text.isEmpty { titles.append(String(DataProblem.capped(text, limit: 80))) }
+                        _ = scanner.next()
+                    }
+                }
+            }
+        }
         let fieldCount = scanner.fieldCount
         var header: [String]?
         var start = 0, line = 1
+        var headerLine: Int?
         if options.hasHeader {
             header = (0..<min(fieldCount, 4096)).map { scanner.string($0) }
+            headerLine = scanner.recordLine
             start = scanner.position
             line = scanner.line
+        } else {
+            start = 0
         }
-        return (try resolve(header: header, fieldCount: fieldCount, file: input.name, options: options), start, line)
+        let columns = try resolve(header: header, fieldCount: fieldCount, file: input.name, options: options)
+        return HeaderPosition(columns: columns, start: start, line: line, headerLine: headerLine, titleRows: titles)
     }
 
     static func normalized(_ name: String) -> String {
@@ -358,12 +436,20 @@ final class Ingestor {
             } else if let base = text.baseAddress, text.count > 0, let v = amountParser.plain(base, text.count) {
                 amount = v // plain numbers, inline
             } else {
-                switch amountParser.parseGeneral(text) { // the plain forms were tried above
-                case .success(let v): amount = v
+                switch amountParser.parseReading(text) { // the plain forms were tried above
+                case .success(let r):
+                    amount = r.value
+                    if r.grouped { report.amountFormat.valuesWithGrouping += 1 }
+                    if let currency = r.currency {
+                        note(currency, line: scanner.recordLine, text)
+                        if c.filtersCurrency, currency != options.currency { amount = .nan } // dropped in admit
+                    }
                 case .failure(.empty):
                     if !c.emptyAmountIsZero {
                         return problem(.missingAmount, scanner, c.amount, "is empty (pass --empty-amount zero to read it as 0)")
                     }
+                case .failure(.badGrouping):
+                    return problem(.badAmount, scanner, c.amount, groupingHint)
                 case .failure:
                     return problem(.badAmount, scanner, c.amount, "is not a number")
                 }
@@ -374,6 +460,7 @@ final class Ingestor {
             switch amountParser.parse(scanner.field(c.quantity)) {
             case .success(let v): quantity = v
             case .failure(.empty): quantity = 0
+            case .failure(.badGrouping): return problem(.badQuantity, scanner, c.quantity, groupingHint)
             case .failure: return problem(.badQuantity, scanner, c.quantity, "is not a number")
             }
         }
@@ -382,6 +469,36 @@ final class Ingestor {
         if c.channel >= 0 { row.pointee.channel = keys.stable(scanner, c.channel) }
         if c.order >= 0 { row.pointee.order = keys.stable(scanner, c.order) }
         return true
+    }
+
+    /// Why a separator in a number is refused, with the flag that reads the other convention.
+    var groupingHint: String {
+        amountParser.decimalComma
+            ? "is not a number with --decimal-comma: a dot is a thousands separator only before groups of exactly three digits (1.234,50); without --decimal-comma the dot is the decimal mark"
+            : "is not a number: a comma is a thousands separator only before groups of exactly three digits (1,234.50); if the file writes decimal commas (12,50 for 12.5), pass --decimal-comma"
+    }
+
+    /// Counts a value marked with `currency`, remembering where the currency first appears.
+    @inline(never)
+    func note(_ currency: AmountParser.Currency, line: Int, _ text: UnsafeBufferPointer<UInt8>) {
+        report.currencies[currency.code, default: 0] += 1
+        if currencyFirstSeen[currency.rawValue] == nil {
+            currencyFirstSeen[currency.rawValue] = (line, DataProblem.capped(String(decoding: text, as: UTF8.self), limit: 40))
+        }
+    }
+
+    /// Refuses amounts in several currencies unless `--currency` names the one to keep; records the one.
+    func checkCurrencies() throws {
+        if let keep = options.currency {
+            report.currency = keep.code
+            return
+        }
+        let seen = AmountParser.Currency.allCases.compactMap { c -> CurrencySighting? in
+            guard let first = currencyFirstSeen[c.rawValue] else { return nil }
+            return CurrencySighting(code: c.code, count: report.currencies[c.code] ?? 0, line: first.line, value: first.value)
+        }.sorted { $0.line < $1.line }
+        if seen.count > 1 { throw IngestError.mixedCurrencies(file: input.name, sightings: seen) }
+        report.currency = seen.first?.code
     }
 
     /// The index of a parsed row's customer, added (with empty statistics) if new. Interned only now
@@ -459,6 +576,10 @@ final class Ingestor {
     /// the second pass, whose rows were already counted.
     func admit(_ r: ParsedRow, counting: Bool) -> Admission {
         let c = hot
+        if c.filtersCurrency, r.amount.isNaN { // marked with a currency other than --currency
+            if counting { report.rowsInOtherCurrencies += 1 }
+            return .excluded
+        }
         if c.hasObservationEnd {
             let after = !c.hasCalibrationEnd
                 ? c.frequency.period(of: CalendarDay(daysSinceEpoch: r.day)) > c.observationPeriod
@@ -594,6 +715,7 @@ final class Ingestor {
         hot = parent.hot
         dataStart = parent.dataStart
         dataLine = parent.dataLine
+        dataEnd = parent.dataEnd
         dateParser = try DateParser(format: options.dateFormat, timeZone: options.timeZone)
         amountParser = parent.amountParser
         report = parent.report
@@ -604,7 +726,7 @@ final class Ingestor {
     /// order ids or duplicate checks need one global view.
     var canSplit: Bool {
         columns.order < 0 && options.duplicates == .keep && !summary.trackRepeatPurchases
-            && input.bytes.count - dataStart >= max(options.parallelThreshold, 1)
+            && dataEnd - dataStart >= max(options.parallelThreshold, 1)
             && ProcessInfo.processInfo.activeProcessorCount > 1
             && ProcessInfo.processInfo.environment["CLVKIT_THREADS"] != "1"
     }
@@ -615,19 +737,19 @@ final class Ingestor {
     func parallelFirstPass(progress: TransactionLogReader.Progress?, estimate: CustomerCountEstimate? = nil,
                            splitAt forcedSplit: Int? = nil) throws -> Bool {
         let bytes = input.bytes
-        var split = forcedSplit ?? (dataStart + (bytes.count - dataStart) / 2)
-        while split < bytes.count, bytes[split - 1] != 0x0A { split += 1 }
-        guard split > dataStart, split < bytes.count else { return false }
+        var split = forcedSplit ?? (dataStart + (dataEnd - dataStart) / 2)
+        while split < dataEnd, bytes[split - 1] != 0x0A { split += 1 }
+        guard split > dataStart, split < dataEnd else { return false }
         let first = try Ingestor(partOf: self, bytes: split - dataStart)
-        let second = try Ingestor(partOf: self, bytes: bytes.count - split)
+        let second = try Ingestor(partOf: self, bytes: dataEnd - split)
         if let estimate {
             first.reserveCustomers(estimate, bytes: split - dataStart)
-            second.reserveCustomers(estimate, bytes: bytes.count - split)
+            second.reserveCustomers(estimate, bytes: dataEnd - split)
         }
         let results = ConcurrentResults<(line: Int, lineBreakInQuotes: Bool)>(count: 2)
         let workers = UncheckedPair(first, second)
         let report = UncheckedPair(progress, 0) // only the first worker reports progress
-        let start = dataStart, line = dataLine, end = bytes.count, middle = split
+        let start = dataStart, line = dataLine, end = dataEnd, middle = split
         DispatchQueue.concurrentPerform(iterations: 2) { k in
             if k == 0 {
                 results.set(0, workers.a.firstPass(from: start, to: middle, line: line, progress: report.a, progressScale: 2))
@@ -663,6 +785,7 @@ final class Ingestor {
         customersTable = worker.customers
         channelsTable = worker.channels
         report = worker.report
+        currencyFirstSeen = worker.currencyFirstSeen
         minDay = worker.minDay
         maxDay = worker.maxDay
         unorderedCustomers = worker.unorderedCustomers
@@ -756,6 +879,12 @@ final class Ingestor {
         report.zeroAmountRows += r.zeroAmountRows
         report.zeroAmountRowsDropped += r.zeroAmountRowsDropped
         report.rowsAfterObservationEnd += r.rowsAfterObservationEnd
+        report.rowsInOtherCurrencies += r.rowsInOtherCurrencies
+        report.amountFormat.valuesWithGrouping += r.amountFormat.valuesWithGrouping
+        for (code, n) in r.currencies { report.currencies[code, default: 0] += n }
+        for (k, first) in later.currencyFirstSeen where currencyFirstSeen[k] == nil {
+            currencyFirstSeen[k] = (first.line + lineOffset, first.value)
+        }
         minDay = min(minDay, later.minDay)
         maxDay = max(maxDay, later.maxDay)
     }
@@ -788,7 +917,7 @@ final class Ingestor {
     /// - Throws: ``IngestError/dataProblems(file:problems:total:)`` with ``ErrorPolicy/stop``.
     func scan(progress: TransactionLogReader.Progress?) throws -> PhaseTimes {
         var times = PhaseTimes()
-        let total = input.bytes.count
+        let total = dataEnd
         let estimate = customerCountEstimate()
         let splitDone = canSplit ? try parallelFirstPass(progress: progress, estimate: estimate) : false
         if !splitDone {
@@ -800,6 +929,7 @@ final class Ingestor {
         if report.problemCount > 0, options.onError == .stop {
             throw IngestError.dataProblems(file: input.name, problems: report.problems, total: report.problemCount)
         }
+        try checkCurrencies()
         if unorderedCustomers > 0 { replayUnordered() }
         report.customersReordered = unorderedCustomers
         times.replayed = MonotonicClock.now()
@@ -811,8 +941,8 @@ final class Ingestor {
     private func replayUnordered() {
         for c in states.indices where states[c].unordered { states.resetForReplay(c) }
         var rows: [ParsedRow] = []
-        var scanner = RecordScanner(bytes: input.bytes, separator: separator, keep: columns.maxIndex + 1,
-                                    start: dataStart, line: dataLine)
+        var scanner = RecordScanner(bytes: UnsafeBufferPointer(rebasing: input.bytes[0..<dataEnd]), separator: separator,
+                                    keep: columns.maxIndex + 1, start: dataStart, line: dataLine)
         let savedFingerprints = fingerprints
         fingerprints = []
         previousCustomer = -1

@@ -17,9 +17,9 @@ extension TransactionLogReader {
 extension Ingestor {
     /// One pass over the input that keeps every admitted row.
     func collectRows(progress: TransactionLogReader.Progress?) throws -> (TransactionRows, IngestReport) {
-        let total = input.bytes.count
-        var scanner = RecordScanner(bytes: input.bytes, separator: separator, keep: columns.maxIndex + 1,
-                                    start: dataStart, line: dataLine)
+        let total = dataEnd
+        var scanner = RecordScanner(bytes: UnsafeBufferPointer(rebasing: input.bytes[0..<dataEnd]), separator: separator,
+                                    keep: columns.maxIndex + 1, start: dataStart, line: dataLine)
         var customer: [Int32] = [], day: [Int32] = [], amount: [Double] = []
         var quantity: [Double] = [], channel: [Int32] = []
         let hasQuantity = columns.quantity >= 0, hasChannel = columns.channel >= 0
@@ -55,6 +55,7 @@ extension Ingestor {
         if report.problemCount > 0, options.onError == .stop {
             throw IngestError.dataProblems(file: input.name, problems: report.problems, total: report.problemCount)
         }
+        try checkCurrencies()
         guard maxDay >= minDay else {
             throw IngestError.noTransactions(file: input.name, reason: report.rowsRead == 0 ? "there are no data rows" : "every row was skipped")
         }

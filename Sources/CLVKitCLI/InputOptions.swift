@@ -40,8 +40,12 @@ struct InputOptions: ParsableArguments {
     var dropZeroAmounts = false
     @Option(help: "Empty amounts: error, or zero.")
     var emptyAmount: EmptyAmount = .error
-    @Flag(help: "Amounts use a decimal comma (1.234,50).")
+    @Flag(help: "Amounts use a decimal comma: 12,50 is 12.5 and 1.234,50 is 1234.5. Without it a comma is a thousands separator only before groups of three digits (1,234.50); any other comma is a data problem.")
     var decimalComma = false
+    @Option(help: ArgumentHelp("The currency to keep when the amount column mixes currencies (CNY, USD, HKD, EUR, GBP; ¥/RMB/元 are CNY, $ is USD). Rows marked with another are dropped and counted. Without it, mixed currencies are an error.", valueName: "code"))
+    var currency: String?
+    @Option(help: ArgumentHelp("The 1-based line of the header row; the lines above it (an ERP report's title) are skipped. Default: title rows with at most one filled field are detected and skipped.", valueName: "n"))
+    var headerRow: Int?
     @Option(help: "Data problems: stop (list them and write nothing) or skip (skip bad rows and report them).")
     var onError: ErrorPolicy = .stop
 
@@ -55,11 +59,18 @@ struct InputOptions: ParsableArguments {
             throw ValidationError("--timezone '\(timezone)' is not UTC, an offset like +08:00, or a time zone name like Asia/Shanghai.")
         }
         if noAmount, amount != nil { throw ValidationError("--no-amount and --amount exclude each other.") }
+        if let currency, AmountParser.Currency(name: currency) == nil {
+            throw ValidationError("--currency '\(currency)' is not one of CNY (¥, RMB, 元), USD ($, US$), HKD (HK$), EUR (€), GBP (£).")
+        }
+        if let headerRow {
+            if headerRow < 1 { throw ValidationError("--header-row must be 1 or more (got \(headerRow)).") }
+            if noHeader { throw ValidationError("--header-row and --no-header exclude each other.") }
+        }
     }
 
     /// The library options these flags describe.
     var ingestOptions: IngestOptions {
-        IngestOptions(
+        var options = IngestOptions(
             columns: ColumnMapping(customer: customer.map(ColumnRef.init), date: date.map(ColumnRef.init),
                                    amount: amount.map(ColumnRef.init), order: order.map(ColumnRef.init),
                                    quantity: quantity.map(ColumnRef.init), channel: channel.map(ColumnRef.init),
@@ -76,6 +87,9 @@ struct InputOptions: ParsableArguments {
             emptyAmountIsZero: emptyAmount == .zero,
             onError: onError,
             decimalComma: decimalComma)
+        options.currency = currency.flatMap(AmountParser.Currency.init(name:))
+        options.headerRow = headerRow
+        return options
     }
 }
 
