@@ -115,12 +115,15 @@ def main():
             new_block = []
             for command, expected in steps:
                 actual, status = run(command, scratch, env, status)
-                for k, line in enumerate(actual):
-                    # A line that differs only in a timing keeps the README's text.
-                    if k < len(expected) and normalise(expected[k], scratch) == normalise(line, scratch):
-                        actual[k] = expected[k]
-                    else:
-                        actual[k] = depath(line, scratch)
+                # Lines that match the README's but for a timing keep the README's text (matched in order,
+                # so that a line added or removed elsewhere does not shift the comparison).
+                old = [normalise(x, scratch) for x in expected]
+                new = [normalise(x, scratch) for x in actual]
+                kept = [depath(x, scratch) for x in actual]
+                for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+                    if tag == "equal":
+                        kept[j1:j2] = expected[i1:i2]
+                actual = kept
                 new_block += command + actual
             if [normalise(x, scratch) for x in new_block] != [normalise(x, scratch) for x in old_block]:
                 mismatches += 1
