@@ -16,8 +16,9 @@ import Foundation
 /// belong to the set.
 final class OutputSet {
     static let manifestName = "clv-run.json"
-    /// Names of files clv writes into an output directory (checked by ``verify(_:)`` even when unlisted).
-    static let knownNames = ["customers.csv", "customers.xlsx", "model.json", "summary.json", "report.html", "report-zh.html"]
+    /// Names of files clv writes into an output directory, checked by ``verify(_:)`` even when the manifest
+    /// does not list them. (Other outputs, such as a workbook, join the set by being written with ``file(_:)``.)
+    static let knownNames = ["customers.csv", "model.json", "summary.json", "report.html", "report-zh.html"]
 
     struct Manifest: Codable {
         struct File: Codable { var name: String; var runId: String; var bytes: Int; var sha256: String }
@@ -58,7 +59,7 @@ final class OutputSet {
     func file(_ name: String) throws -> OutputFile {
         if !prepared {
             try OutputFile.prepareDirectory(directory)
-            for name in Self.knownNames + [Self.manifestName] { TemporaryFiles.removeStale(of: name, in: directory) }
+            for name in Self.knownNames + ["customers.xlsx", Self.manifestName] { TemporaryFiles.removeStale(of: name, in: directory) }
             prepared = true
         }
         let f = try OutputFile(path: path(name), digest: true)
