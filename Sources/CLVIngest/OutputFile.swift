@@ -6,16 +6,38 @@ import Foundation
 /// Writes a file atomically: everything goes to a temporary file in the same directory, which is
 /// then renamed over the destination, so a reader never sees a half-written file and a
 /// failure leaves any earlier file untouched. `-` (or nil) writes to standard output instead.
+///
+/// The temporary file is named `.NAME.tmp-PID-XXXXXX`. It is registered so that SIGINT, SIGTERM and
+/// SIGHUP remove it before the process ends (see ``TemporaryFiles``), and temporary files of `NAME`
+/// left by a process that no longer runs (killed with SIGKILL, a crash) are removed when the next
+/// ``OutputFile`` for the same destination is opened.
+///
+/// On standard output, a reader that goes away (`clv summary … | head`, EPIPE) is not an error: the
+/// rest of the output is discarded and ``readerClosed`` becomes true.
 public final class OutputFile {
     public let path: String?
     private var fd: Int32
     private var temporaryPath: String?
+    private var slot: Int?
     private var buffer: [UInt8] = []
     private var finished = false
+    private var sealed = false
+    private var digest: SHA256?
+    /// Bytes written so far.
+    public private(set) var byteCount = 0
+    /// The SHA-256 of the contents (hex), once ``seal()`` or ``commit()`` has run on a file opened with `digest: true`.
+    public private(set) var sha256: String?
+    /// True once the reader of standard output has gone away (EPIPE); later writes are dropped.
+    public private(set) var readerClosed = false
+
+    /// The UTF-8 byte order mark, which makes Excel read a CSV file as UTF-8.
+    public static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     /// Opens the destination; nothing is visible at `path` until ``commit()``.
+    /// - Parameter digest: compute the SHA-256 of the contents as they are written (``sha256``).
     /// - Throws: ``IngestError/writeFailed(path:reason:)`` when the directory is not writable.
-    public init(path: String?) throws {
+    public init(path: String?, digest: Bool = false) throws {
+        self.digest = digest ? SHA256() : nil
         // Devices, pipes and other special files (/dev/null, a FIFO) are written in place: renaming a
         // temporary file over them would replace the special file itself.
         if let path, path != "-" {
@@ -23,7 +45,7 @@ public final class OutputFile {
             if stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
                 guard (st.st_mode & S_IFMT) != S_IFDIR else { throw IngestError.writeFailed(path: path, reason: "it is a directory") }
                 let fd = Glibc.open(path, O_WRONLY | O_TRUNC)
-                guard fd >= 0 else { throw IngestError.writeFailed(path: path, reason: String(cString: strerror(errno))) }
+                guard fd >= 0 else { throw IngestError.writeFailed(path: path, reason: Self.reason(errno, path: path)) }
                 self.path = path
                 self.fd = fd
                 temporaryPath = nil
@@ -35,12 +57,13 @@ public final class OutputFile {
             self.path = path
             let url = URL(fileURLWithPath: path)
             let directory = url.deletingLastPathComponent().path
-            var template = Array("\(directory)/.\(url.lastPathComponent).tmp-XXXXXX".utf8CString)
-            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-            guard fd >= 0 else { throw IngestError.writeFailed(path: path, reason: String(cString: strerror(errno))) }
+            TemporaryFiles.removeStale(of: url.lastPathComponent, in: directory)
+            let (fd, temporary, slot) = TemporaryFiles.create("\(directory)/.\(url.lastPathComponent).tmp-\(getpid())-XXXXXX")
+            guard fd >= 0 else { throw IngestError.writeFailed(path: path, reason: Self.reason(errno, path: path)) }
             fchmod(fd, 0o644)
             self.fd = fd
-            temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            self.slot = slot
+            temporaryPath = temporary
         } else {
             self.path = nil
             fd = STDOUT_FILENO
@@ -50,6 +73,98 @@ public final class OutputFile {
 
     deinit {
         if !finished { abandon() }
+    }
+
+    /// A plain-words reason for a failed create or write (`errno` value `code`) of `path`.
+    static func reason(_ code: Int32, path: String) -> String {
+        switch code {
+        case EACCES, EPERM: return "permission denied (the directory is not writable)"
+        case EROFS: return "the file system is read-only"
+        case ENOSPC: return "no space left on the device"
+        case EDQUOT: return "disk quota exceeded"
+        case ENOENT: return "the directory \(URL(fileURLWithPath: path).deletingLastPathComponent().path) does not exist"
+        case ENOTDIR: return "a part of the path is a file, not a directory"
+        case EISDIR: return "it is a directory"
+        default: return String(cString: strerror(code))
+        }
+    }
+
+    /// Checks, before any work, that `path` can be written: its directory exists and accepts a new
+    /// file (a probe file is created and removed). Standard output (`-`, nil) always can.
+    /// - Throws: ``IngestError/writeFailed(path:reason:)`` naming the reason.
+    public static func checkWritable(path: String?) throws {
+        guard let path, path != "-" else { return }
+        var st = stat()
+        if stat(path, &st) == 0 {
+            if (st.st_mode & S_IFMT) == S_IFDIR { throw IngestError.writeFailed(path: path, reason: "it is a directory") }
+            if (st.st_mode & S_IFMT) != S_IFREG {
+                guard access(path, W_OK) == 0 else { throw IngestError.writeFailed(path: path, reason: reason(errno, path: path)) }
+                return
+            }
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try checkDirectoryWritable(directory, for: path)
+    }
+
+    /// Creates `directory` and its parents where missing and checks that it accepts new files.
+    /// - Throws: ``IngestError/writeFailed(path:reason:)``: a part of the path is a file, permission, read-only file system.
+    public static func prepareDirectory(_ directory: String) throws {
+        var prefix = directory.hasPrefix("/") ? "/" : ""
+        for part in directory.split(separator: "/", omittingEmptySubsequences: true) {
+            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + part
+            var st = stat()
+            if stat(prefix, &st) == 0 {
+                guard (st.st_mode & S_IFMT) == S_IFDIR else {
+                    throw IngestError.writeFailed(path: directory, reason: "\(prefix) is a file, not a directory")
+                }
+                continue
+            }
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                let code = errno
+                throw IngestError.writeFailed(path: directory, reason: code == ENOTDIR ? "\(prefix) is under a file, not a directory"
+                                                                                        : "cannot create the directory \(prefix): \(reason(code, path: prefix))")
+            }
+        }
+        try checkDirectoryWritable(directory, for: directory)
+    }
+
+    /// Checks, without creating anything, that `directory` could be created (where missing) and written:
+    /// no part of the path is a file, and the deepest existing directory accepts new files.
+    /// - Throws: ``IngestError/writeFailed(path:reason:)`` naming the reason.
+    public static func checkDirectory(_ directory: String) throws {
+        var prefix = directory.hasPrefix("/") ? "/" : ""
+        var deepest = directory.hasPrefix("/") ? "/" : "."
+        for part in directory.split(separator: "/", omittingEmptySubsequences: true) {
+            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + part
+            var st = stat()
+            guard stat(prefix, &st) == 0 else {
+                let code = errno
+                if code == ENOTDIR { throw IngestError.writeFailed(path: directory, reason: "\(prefix) is under a file, not a directory") }
+                if code == ENOENT { break }
+                throw IngestError.writeFailed(path: directory, reason: reason(code, path: prefix))
+            }
+            guard (st.st_mode & S_IFMT) == S_IFDIR else {
+                throw IngestError.writeFailed(path: directory, reason: "\(prefix) is a file, not a directory")
+            }
+            deepest = prefix
+        }
+        try checkDirectoryWritable(deepest, for: directory)
+    }
+
+    private static func checkDirectoryWritable(_ directory: String, for path: String) throws {
+        var st = stat()
+        guard stat(directory, &st) == 0 else {
+            let code = errno
+            throw IngestError.writeFailed(path: path, reason: code == ENOENT ? "the directory \(directory) does not exist"
+                                                                             : code == ENOTDIR ? "\(directory) is under a file, not a directory"
+                                                                             : reason(code, path: path))
+        }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else { throw IngestError.writeFailed(path: path, reason: "\(directory) is a file, not a directory") }
+        var probe = Array("\(directory)/.clv-write-check-XXXXXX".utf8CString)
+        let fd = probe.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw IngestError.writeFailed(path: path, reason: reason(errno, path: path)) }
+        close(fd)
+        probe.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
     }
 
     /// Appends bytes (buffered).
@@ -81,12 +196,16 @@ public final class OutputFile {
     }
 
     private func writeDirect(_ raw: UnsafeRawBufferPointer) throws {
+        guard !readerClosed, raw.count > 0 else { return }
+        digest?.update(raw)
+        byteCount += raw.count
         var done = 0
         while done < raw.count {
             let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw IngestError.writeFailed(path: path ?? "<stdout>", reason: String(cString: strerror(errno)))
+                if errno == EPIPE, path == nil { readerClosed = true; return }
+                throw IngestError.writeFailed(path: path ?? "<stdout>", reason: Self.reason(errno, path: path ?? "."))
             }
             done += n
         }
@@ -100,30 +219,47 @@ public final class OutputFile {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Flushes and moves the file into place (or flushes standard output).
-    public func commit() throws {
-        defer { finished = true }
+    /// Flushes and closes the temporary file without moving it into place (``place()`` does), so that
+    /// several files can be completed first and then renamed together.
+    public func seal() throws {
+        guard !sealed else { return }
         do {
             try flush()
-            guard let temporaryPath, let path else {
-                if path != nil, fd >= 0 { close(fd); fd = -1 }
-                return
-            }
-            // No fsync: the rename makes the file appear whole or not at all for readers and after a
-            // crash of this process; durability across power loss is the file system's ordinary guarantee.
-            guard close(fd) == 0 else {
-                throw IngestError.writeFailed(path: path, reason: String(cString: strerror(errno)))
-            }
-            fd = -1
-            guard rename(temporaryPath, path) == 0 else {
-                let reason = String(cString: strerror(errno))
-                unlink(temporaryPath)
-                throw IngestError.writeFailed(path: path, reason: reason)
+            if let digest { var d = digest; sha256 = d.finalize() }
+            sealed = true
+            if path != nil, fd >= 0 {
+                guard close(fd) == 0 else {
+                    throw IngestError.writeFailed(path: path!, reason: Self.reason(errno, path: path!))
+                }
+                fd = -1
             }
         } catch {
             abandon()
             throw error
         }
+    }
+
+    /// Renames the sealed temporary file over the destination.
+    public func place() throws {
+        try seal()
+        defer { finished = true }
+        guard let temporaryPath, let path else { return }
+        // No fsync: the rename makes the file appear whole or not at all for readers and after a
+        // crash of this process; durability across power loss is the file system's ordinary guarantee.
+        guard rename(temporaryPath, path) == 0 else {
+            let reason = Self.reason(errno, path: path)
+            abandon()
+            throw IngestError.writeFailed(path: path, reason: reason)
+        }
+        if let slot { TemporaryFiles.release(slot) }
+        self.slot = nil
+        self.temporaryPath = nil
+    }
+
+    /// Flushes and moves the file into place (or flushes standard output).
+    public func commit() throws {
+        try seal()
+        try place()
     }
 
     /// Drops the temporary file; the destination is left as it was.
@@ -132,6 +268,122 @@ public final class OutputFile {
         if let temporaryPath {
             if fd >= 0 { close(fd); fd = -1 }
             unlink(temporaryPath)
+            self.temporaryPath = nil
+        }
+        if let slot { TemporaryFiles.release(slot) }
+        slot = nil
+    }
+}
+
+/// The temporary files of ``OutputFile`` that are still open, removed when the process is stopped by
+/// SIGINT, SIGTERM or SIGHUP: a signal handler (installed with the first temporary file, for signals
+/// whose action is the default one) unlinks them and then ends the process with the same signal, so the
+/// caller sees the usual status (130 for SIGINT, 143 for SIGTERM in a shell).
+///
+/// The names live in fixed slots of preallocated memory, so the handler does nothing but `unlink`
+/// (async-signal-safe). Files left by a process killed with SIGKILL carry its process id in their name
+/// and are removed by ``removeStale(of:in:)``.
+public enum TemporaryFiles {
+    static let slotCount = 64
+    static let slotSize = 4096
+    nonisolated(unsafe) static var names: UnsafeMutablePointer<CChar>? = nil
+    nonisolated(unsafe) static var inUse: UnsafeMutablePointer<Int32>? = nil
+    nonisolated(unsafe) static var installed = false
+    static let lock = NSLock()
+
+    /// Creates the temporary file from `template` (ending in XXXXXX) with `mkstemp`, registered for removal on a
+    /// signal. Returns the descriptor (−1 with `errno` on failure), the name and the slot (nil when all are taken).
+    static func create(_ template: String) -> (Int32, String, Int?) {
+        lock.lock()
+        defer { lock.unlock() }
+        if names == nil {
+            names = .allocate(capacity: slotCount * slotSize)
+            inUse = .allocate(capacity: slotCount)
+            inUse!.initialize(repeating: 0, count: slotCount)
+        }
+        installHandlers()
+        let bytes = Array(template.utf8CString)
+        if bytes.count <= slotSize, let free = (0..<slotCount).first(where: { inUse![$0] == 0 }) {
+            let name = names! + free * slotSize
+            bytes.withUnsafeBufferPointer { name.update(from: $0.baseAddress!, count: bytes.count) }
+            // Registered before it exists, so that no moment passes with an unregistered temporary file.
+            inUse![free] = 1
+            let fd = mkstemp(name)
+            let code = errno
+            let created = String(cString: name)
+            if fd < 0 { inUse![free] = 0; errno = code; return (fd, created, nil) }
+            return (fd, created, free)
+        }
+        var copy = bytes
+        let fd = copy.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        return (fd, copy.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }, nil)
+    }
+
+    /// Forgets a slot (its file was renamed or removed).
+    static func release(_ slot: Int) {
+        lock.lock()
+        inUse?[slot] = 0
+        lock.unlock()
+    }
+
+    private static func installHandlers() {
+        guard !installed else { return }
+        installed = true
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            var current = sigaction()
+            guard sigaction(sig, nil, &current) == 0 else { continue }
+            #if os(Linux)
+            let isDefault = current.__sigaction_handler.sa_handler == nil
+            #else
+            let isDefault = current.__sigaction_u.__sa_handler == nil
+            #endif
+            guard isDefault else { continue }
+            var action = sigaction()
+            #if os(Linux)
+            action.__sigaction_handler.sa_handler = { sig in TemporaryFiles.removeAllAndRaise(sig) }
+            #else
+            action.__sigaction_u.__sa_handler = { sig in TemporaryFiles.removeAllAndRaise(sig) }
+            #endif
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0
+            sigaction(sig, &action, nil)
+        }
+    }
+
+    /// The signal handler: unlinks every registered file, restores the default action and raises the
+    /// signal again (delivered when the handler returns).
+    static func removeAllAndRaise(_ sig: Int32) {
+        if let names, let inUse {
+            for k in 0..<slotCount where inUse[k] != 0 { unlink(names + k * slotSize) }
+        }
+        signal(sig, SIG_DFL)
+        raise(sig)
+    }
+
+    /// Removes `.NAME.tmp-PID-XXXXXX` files in `directory` whose process no longer runs, and
+    /// `.NAME.tmp-XXXXXX` files of earlier clv versions not modified for an hour. Nothing else is touched.
+    public static func removeStale(of name: String, in directory: String) {
+        guard let dir = opendir(directory.isEmpty ? "." : directory) else { return }
+        defer { closedir(dir) }
+        let prefix = ".\(name).tmp-"
+        let me = getpid()
+        while let entry = readdir(dir) {
+            let file = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            guard file.hasPrefix(prefix) else { continue }
+            let rest = file.dropFirst(prefix.count)
+            let full = "\(directory)/\(file)"
+            let parts = rest.split(separator: "-", omittingEmptySubsequences: false)
+            if parts.count == 2, parts[1].count == 6, let pid = Int32(parts[0]), pid > 0 {
+                guard pid != me, kill(pid, 0) != 0, errno == ESRCH else { continue }
+                unlink(full)
+            } else if parts.count == 1, rest.count == 6, rest.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+                var st = stat()
+                guard stat(full, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG,
+                      time(nil) - st.st_mtim.tv_sec > 3600 else { continue }
+                unlink(full)
+            }
         }
     }
 }

@@ -16,7 +16,10 @@ extension CLV {
             Writes into --output: customers.csv (one row per customer: the summary, P(alive), expected \
             purchases in the next 30, 90 and 365 days, expected spend, CLV over --horizon, value decile), \
             model.json (the chosen model, its evidence and the spend model) and summary.json (data quality \
-            and headline figures). Every file is written atomically.
+            and headline figures), report.html, and clv-run.json, the manifest that ties them into one \
+            run: every file is written completely first, then all are renamed into place, the manifest \
+            last. Each file carries the run id (clv-run.json lists it with each file's size and SHA-256); \
+            clv report refuses a directory whose files mix runs. Other files in --output are left alone.
 
             Example: clv analyze Examples/transactions.csv --output out/
             """)
@@ -43,6 +46,8 @@ extension CLV {
         var quiet = false
         @Option(help: "Format of the per-customer file: csv (customers.csv) or xlsx (customers.xlsx, an Excel workbook).")
         var format: CustomersFormat = .csv
+        @Flag(help: "Start customers.csv with a UTF-8 byte order mark (for Excel, e.g. with Chinese ids or names).")
+        var bom = false
 
         func validate() throws {
             guard penalizer >= 0, !horizon.isInfinite else {
@@ -66,6 +71,8 @@ extension CLV {
         func run() throws {
             try withExitCodes {
                 let started = Date()
+                // Before any work: the output directory must be creatable and writable.
+                let outputs = try OutputSet(directory: output)
                 let options = FitOptions(penalizer: penalizer)
                 // 1. All data.
                 let (all, quality) = try read(SummaryOptions(frequency: freq, timeUnit: timeUnit, observationEnd: observationEnd))
@@ -129,12 +136,24 @@ extension CLV {
                     throw ModelError.unusableModel(model: report.model, reason: "some predictions are not finite numbers; nothing was written.")
                 }
                 let deciles = Self.valueDeciles(clv)
-                let segments = try Self.segments(all, clv: year.lifetimeValue, probabilityAlive: year.probabilityAlive)
-                // 5. Outputs.
-                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-                let customersPath = (output as NSString).appendingPathComponent("customers.\(format.rawValue)")
-                let customers = try ExcelOutputs.shared.open(customersPath, xlsx: format == .xlsx)
+                // Lifecycle stages exactly as `clv segment --method lifecycle` gives them (daily figures, MBG/NBD
+                // P(alive), trend and reactivation rules).
+                var lifecycleData = try SegmentData(input: input, observationEnd: observationEnd, quiet: true)
+                try lifecycleData.addModelScores(.mbgnbd, value: value, horizonDays: horizon.days(modelUnit: .day))
+                let lifecycle = try lifecycleData.lifecycleStages(trendWindow: 90, options: LifecycleOptions()).segmentation
+                guard lifecycleData.metrics.ids == all.customerIDs else {
+                    throw ModelError.invalidData("\(input.input): the customers of the daily re-read differ from the first read; was the file changed during the run?")
+                }
+                let segments = try Self.segments(all, clv: year.lifetimeValue, probabilityAlive: year.probabilityAlive, lifecycle: lifecycle)
+                // 5. Outputs: all files of the set are completed as temporary files, then renamed together. A
+                // workbook is written from a scratch CSV of the same lines.
+                let customersName = "customers.\(format.rawValue)"
+                let customersPath = (output as NSString).appendingPathComponent(customersName)
+                let scratch = format == .xlsx ? try ExcelOutputs.scratchPath() : nil
+                defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
+                let customers = try scratch.map { try OutputFile(path: $0) } ?? outputs.file(customersName)
                 var w = ByteWriter(capacity: 1 << 20)
+                if bom, scratch == nil { w.append("\u{FEFF}" as String) }
                 w.append("customer_id,frequency,recency,T,monetary_value,first_purchase,last_purchase,orders,total_spend,p_alive,expected_purchases_30d,expected_purchases_90d,expected_purchases_365d,expected_spend,clv,value_decile,r_score,f_score,m_score,rfm_segment,value_matrix_segment,abc_class,lifecycle_stage\n")
                 for i in 0..<all.count {
                     w.appendCSVField(all.customerIDs[i])
@@ -159,9 +178,14 @@ extension CLV {
                     if w.count > 1 << 20 { try customers.write(w); w.removeAll() }
                 }
                 try customers.write(w)
-                try customers.commit()
-                try ExcelOutputs.shared.finish()
-                try ModelRunner.write(try modelFile.encoded(), to: (output as NSString).appendingPathComponent("model.json"))
+                if let scratch {
+                    try customers.commit()
+                    try ExcelOutputs.writeWorkbook(fromCSV: scratch, sheetName: "customers", into: try outputs.file(customersName))
+                } else {
+                    try customers.seal()
+                }
+                let modelOut = try outputs.file("model.json")
+                try modelOut.write(Array(OutputSet.stamp(json: try modelFile.encoded(), runID: outputs.runID)) + [0x0A])
                 let headline = Self.headline(all, year: year, month: month, quarter: quarter, clv: clv, hasValue: year.lifetimeValue != nil)
                 var summaryFile = AnalysisSummary(
                     clvkitVersion: CLV.configuration.version, created: ISO8601DateFormatter().string(from: Date()),
@@ -186,10 +210,11 @@ extension CLV {
                                                currency: quality.currency)
                 reportData.qualityLinesChinese = quality.chineseLines
                 summaryFile.report = reportData
-                try ModelRunner.write(try encoder.encode(summaryFile), to: (output as NSString).appendingPathComponent("summary.json"))
-                let page = try OutputFile(path: (output as NSString).appendingPathComponent("report.html"))
-                try page.write(HTMLReport.render(reportData, language: lang))
-                try page.commit()
+                let summaryOut = try outputs.file("summary.json")
+                try summaryOut.write(Array(OutputSet.stamp(json: try encoder.encode(summaryFile), runID: outputs.runID)) + [0x0A])
+                let page = try outputs.file("report.html")
+                try page.write(OutputSet.stamp(html: HTMLReport.render(reportData, language: lang), runID: outputs.runID))
+                try outputs.commit(generatedBy: "clv analyze")
                 note(String(format: "%d customers, %.0f expected to be active; total CLV %.2f (mean %.2f), top 20%% hold %.0f%% of it",
                             headline.customers, headline.expectedActiveCustomers, headline.totalCLV, headline.meanCLV, 100 * headline.top20CLVShare))
                 note("wrote \(customersPath), model.json, summary.json, report.html in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
@@ -197,15 +222,14 @@ extension CLV {
         }
 
         /// The standard segmentations of the customers of `all` (model time unit): RFM on net spend, value
-        /// matrix, ABC by CLV (spend without a spend model), lifecycle stages with P(alive) but without the
-        /// trend and reactivation rules (those need the log re-read at earlier dates: `clv segment --method lifecycle`).
-        static func segments(_ all: SummaryTable, clv: [Double]?, probabilityAlive: [Double])
+        /// matrix, ABC by CLV (spend without a spend model), and the given lifecycle stages (those of
+        /// `clv segment --method lifecycle`, ``SegmentData/lifecycleStages(trendWindow:options:)``).
+        static func segments(_ all: SummaryTable, clv: [Double]?, probabilityAlive: [Double], lifecycle: Segmentation)
             throws -> (rfm: RFMResult, all: [Segmentation], reportTables: [ReportData.SegmentTable]) {
             let metrics = try CustomerMetrics(summary: all, lifetimeValue: clv, probabilityAlive: probabilityAlive)
             let rfm = try RFMSegmentation.segment(metrics)
             let matrix = try ValueMatrix.segment(metrics).segmentation
             let abc = try ABCClassification.classify(value: metrics.value, ids: metrics.ids)
-            let lifecycle = try LifecycleStages.assign(metrics)
             let titled: [(String, String, Segmentation)] = [
                 ("RFM segments", "RFM 客户分群", rfm.segmentation), ("Customer value matrix", "客户价值矩阵", matrix),
                 ("ABC classification by \(clv != nil ? "CLV" : "spend")", "ABC 分类（按\(clv != nil ? "CLV" : "消费金额")）", abc),

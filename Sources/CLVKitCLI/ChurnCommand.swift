@@ -10,6 +10,7 @@ struct ClassifierList: ExpressibleByArgument {
         guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
         kinds = parts.map { $0! }
     }
+    var defaultValueDescription: String { kinds.map(\.rawValue).joined(separator: ",") }
 }
 
 extension CLV {
@@ -100,6 +101,7 @@ extension CLV.Churn {
 
         func run() throws {
             try withExitCodes {
+                try checkOutputs(output, report)
                 let (rows, ingest) = try readRows(input, quiet: quiet)
                 for line in ingest.lines { note(line) }
                 let dataEnd = ingest.lastDate!
@@ -205,6 +207,7 @@ extension CLV.Churn {
 
         func run() throws {
             try withExitCodes {
+                try checkOutputs(output)
                 let (rows, ingest) = try readRows(input, quiet: quiet)
                 let dataEnd = ingest.lastDate!
                 let h = churn.horizonDays
@@ -248,12 +251,13 @@ extension CLV.Churn {
 
         func run() throws {
             try withExitCodes {
+                try checkOutputs(output.output)
                 guard let data = FileManager.default.contents(atPath: modelFile) else {
                     throw DataFileError("cannot read the model file \(modelFile).", unreadable: true)
                 }
                 let header: ChurnModelHeader
                 do {
-                    header = try JSONDecoder().decode(ChurnModelFileHeaderOnly.self, from: data).header
+                    header = try churnModelDecoder().decode(ChurnModelFileHeaderOnly.self, from: data).header
                 } catch {
                     throw DataFileError("\(modelFile) is not a CLVKit churn model: \(error)")
                 }
@@ -277,7 +281,7 @@ extension CLV.Churn {
                 var decile = [Int](repeating: 0, count: p.count)
                 for (rank, i) in order.enumerated() { decile[i] = rank * 10 / max(p.count, 1) + 1 }
                 let column = header.target == .churn ? "churn_probability" : "purchase_probability"
-                var table = TableOutput(columns: ["customer_id", column, "risk_decile"], format: output.format, file: try OutputFile(path: output.output))
+                var table = TableOutput(columns: ["customer_id", column, "risk_decile"], format: output.format, file: try output.open(output.output))
                 for i in p.indices { try table.row([.text(set.customerIDs[i]), .number(p[i]), .integer(decile[i])]) }
                 try table.finish()
                 if !output.quiet { printError("clv: scored \(p.count) customers as of \(at) with \(header.classifier.rawValue) (\(modelFile))") }

@@ -29,6 +29,8 @@ enum ClassifierKind: String, ExpressibleByArgument, CaseIterable, Codable {
     func encode(_ model: any BinaryClassifier, header: ChurnModelHeader) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        // snake_case keys, as in every JSON output of clv (``churnModelDecoder()`` reads them back, and older camelCase files).
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         switch model {
         case let m as LogisticRegression: return try encoder.encode(ChurnModelFile(header: header, model: m))
         case let m as LinearSVM: return try encoder.encode(ChurnModelFile(header: header, model: m))
@@ -41,7 +43,7 @@ enum ClassifierKind: String, ExpressibleByArgument, CaseIterable, Codable {
     }
 
     func decode(_ data: Data) throws -> any BinaryClassifier {
-        let decoder = JSONDecoder()
+        let decoder = churnModelDecoder()
         switch self {
         case .logistic: return try decoder.decode(ChurnModelFile<LogisticRegression>.self, from: data).model
         case .svm: return try decoder.decode(ChurnModelFile<LinearSVM>.self, from: data).model
@@ -77,9 +79,32 @@ struct ChurnModelHeader: Codable {
 
     enum CodingKeys: String, CodingKey {
         case format, version, classifier, target, features
-        case horizonDays = "horizon_days", trendDays = "trend_days", maxChannels = "max_channels", modelScores = "model_scores"
-        case trainingCutoffs = "training_cutoffs", trainingRows = "training_rows", trainingPositives = "training_positives"
+        case horizonDays, trendDays, maxChannels, modelScores, trainingCutoffs, trainingRows, trainingPositives
     }
+}
+
+/// The decoder of churn model files: snake_case keys become the camelCase names of the Swift types
+/// (`feature_names` → `featureNames`; the single-letter parameters `a`, `b`, `c` of Platt scaling and
+/// the SVM/logistic penalty are `A`, `B`, `C`). Keys without an underscore are kept, so the camelCase
+/// files of earlier versions read as before.
+func churnModelDecoder() -> JSONDecoder {
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int?
+        init(stringValue: String) { self.stringValue = stringValue }
+        init(intValue: Int) { stringValue = "\(intValue)"; self.intValue = intValue }
+    }
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .custom { path in
+        let last = path.last!
+        if last.intValue != nil { return last }
+        let key = last.stringValue
+        if ["a", "b", "c"].contains(key) { return Key(stringValue: key.uppercased()) }
+        guard key.contains("_") else { return last }
+        let parts = key.split(separator: "_", omittingEmptySubsequences: false)
+        return Key(stringValue: String(parts[0]) + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined())
+    }
+    return decoder
 }
 
 /// A saved churn model: the header and the classifier's own versioned JSON under `model`.

@@ -26,13 +26,14 @@ extension CLV.Churn {
 
         func run() throws {
             try withExitCodes {
+                try checkOutputs(output.output)
                 let (rows, ingest) = try readRows(input, quiet: output.quiet)
                 let at = cutoff ?? ingest.lastDate!
                 let set = try CustomerFeatures.build(rows, cutoff: at, dataEnd: at, options: FeatureOptions(horizonDays: 1, trendDays: trendDays))
                 let alerts = try KeyIndicatorAlerts.alerts(set, rules: AlertRules(overdueMultiple: overdueMultiple, spendDrop: spendDrop,
                                                                                    frequencyDrop: frequencyDrop))
                 var table = TableOutput(columns: ["customer_id", "indicator", "value", "threshold", "reason"], format: output.format,
-                                        file: try OutputFile(path: output.output))
+                                        file: try output.open(output.output))
                 for a in alerts {
                     try table.row([.text(a.customer), .text(a.indicator.rawValue), .number(a.value), .number(a.threshold), .text(a.reason)])
                 }
@@ -68,6 +69,7 @@ extension CLV.Churn {
 
         func run() throws {
             try withExitCodes {
+                try checkOutputs(output.output)
                 let (rows, ingest) = try readRows(input, quiet: output.quiet)
                 let end = cutoff ?? ingest.lastDate!
                 let w = Int(window.days(modelUnit: .day).rounded())
@@ -88,7 +90,7 @@ extension CLV.Churn {
                     + DeviationDetection.deviations(customers: before.customerIDs, actual: actual, expected: expectedModel, basis: .model,
                                                     threshold: threshold, minimumExpected: minimumExpected)
                 var table = TableOutput(columns: ["customer_id", "basis", "actual", "expected", "z_score", "reason"], format: output.format,
-                                        file: try OutputFile(path: output.output))
+                                        file: try output.open(output.output))
                 for d in found {
                     try table.row([.text(d.customer), .text(d.basis.rawValue), .number(d.actual), .number(d.expected), .number(d.zScore), .text(d.reason)])
                 }
@@ -123,6 +125,7 @@ extension CLV.Churn {
 
         func run() throws {
             try withExitCodes {
+                try checkOutputs(output.output)
                 let (rows, ingest) = try readRows(input, quiet: output.quiet)
                 let dataEnd = ingest.lastDate!
                 let h = Int(horizon.days(modelUnit: .day).rounded())
@@ -155,7 +158,7 @@ extension CLV.Churn {
                 let known = at.adding(days: h) <= dataEnd
                 let realized = known ? spend(after: at, ids: querySet.customerIDs) : nil
                 var table = TableOutput(columns: ["customer_id", "similar_customer_value", "model_value", "realized_value"], format: output.format,
-                                        file: try OutputFile(path: output.output))
+                                        file: try output.open(output.output))
                 for i in querySet.customerIDs.indices {
                     try table.row([.text(querySet.customerIDs[i]), .number(predicted[i]), .number(modelValue[i]), realized.map { .number($0[i]) } ?? .missing])
                 }

@@ -147,9 +147,7 @@ final class ExcelInputs: @unchecked Sendable {
 extension OutputOptions {
     /// The file a table goes to: `path` itself, or for `--format xlsx` a scratch CSV that
     /// ``finishExcel()`` turns into the workbook at `path`.
-    func openFile(_ path: String?) throws -> OutputFile {
-        try ExcelOutputs.shared.open(path, xlsx: format == .xlsx)
-    }
+    func openFile(_ path: String?) throws -> OutputFile { try open(path) }
 
     /// Writes the workbooks of the tables opened with ``openFile(_:)`` (after their files are committed).
     func finishExcel() throws { try ExcelOutputs.shared.finish() }
@@ -196,6 +194,27 @@ final class ExcelOutputs: @unchecked Sendable {
             try withExtendedLifetime(writer) {
                 try Self.copy(try CSVToXLSX.convert(csvPath: job.csv, writer: writer), to: job.destination)
             }
+        }
+    }
+
+    /// A new scratch path for a CSV that becomes a workbook (removed by the caller; stale ones of dead
+    /// processes by ``XLSXWorkbook/removeStaleScratch()``).
+    static func scratchPath() throws -> String {
+        XLSXWorkbook.removeStaleScratch()
+        return (NSTemporaryDirectory() as NSString).appendingPathComponent("clv-table-\(getpid())-\(UUID().uuidString).csv")
+    }
+
+    /// Converts the CSV at `csv` into a workbook with one sheet and writes it into `out` (not committed:
+    /// the caller's output set places it).
+    static func writeWorkbook(fromCSV csv: String, sheetName: String, into out: OutputFile) throws {
+        let writer = try XLSXWriter(sheetName: sheetName)
+        try withExtendedLifetime(writer) {
+            let book = try CSVToXLSX.convert(csvPath: csv, writer: writer)
+            guard let handle = FileHandle(forReadingAtPath: book) else {
+                throw ExcelError.writeFailed(path: out.path ?? "<stdout>", reason: "the packed workbook is missing")
+            }
+            defer { try? handle.close() }
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { try out.write([UInt8](chunk)) }
         }
     }
 

@@ -30,6 +30,7 @@ extension CLV {
 
         func run() throws {
             try withExitCodes {
+                try checkOutputs(output.output)
                 let (rows, ingest) = try readRows(input, quiet: output.quiet)
                 let dataEnd = ingest.lastDate!
                 let last = cutoff ?? dataEnd.adding(days: -churn.horizonDays)
@@ -39,7 +40,7 @@ extension CLV {
                 let sets = try cutoffs.map { try builder.set(at: $0) }
                 let names = sets.last!.features.names
                 var table = TableOutput(columns: ["customer_id", "cutoff", "label"] + names, format: output.format,
-                                        file: try OutputFile(path: output.output))
+                                        file: try output.open(output.output))
                 for set in sets {
                     let f = try FeatureBuilder.align(set.features, to: names)
                     let cut = set.cutoff.description

@@ -41,6 +41,7 @@ extension CLV {
 
         func run() throws {
             try withExitCodes {
+                try checkOutputs(output)
                 let options = FitOptions(penalizer: penalizer)
                 let file: ModelFile
                 switch model {

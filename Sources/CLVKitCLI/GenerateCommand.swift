@@ -33,6 +33,7 @@ extension CLV {
         @Option(help: "Row order: customer (each customer's rows together) or date.") var sort: TransactionLogGenerator.RowOrder = .customer
         @Option(name: .shortAndLong, help: "Output file (written atomically); default: standard output.") var output: String?
         @Flag(name: .shortAndLong, help: "No progress on stderr.") var quiet = false
+        @Flag(help: "Start the CSV with a UTF-8 byte order mark (for Excel).") var bom = false
 
         var generator: TransactionLogGenerator {
             TransactionLogGenerator(
@@ -48,8 +49,10 @@ extension CLV {
 
         func run() throws {
             try withExitCodes {
+                try checkOutputs(output)
                 let progress = ProgressLine("generating", quiet: quiet)
                 let out = try OutputFile(path: output)
+                if bom { try out.write(OutputFile.byteOrderMark) }
                 try generator.generate(progress: { progress.update(done: $0, total: $1, unit: "k customers", scale: 1e3) }) {
                     try out.write($0)
                 }

@@ -126,8 +126,13 @@ struct ValueOptions: ParsableArguments {
     var discountRate: Double = 0.1
 
     func validate() throws {
-        guard margin.isFinite, discountRate.isFinite, discountRate > -1 else {
-            throw ValidationError("--margin must be finite and --discount-rate > -1.")
+        guard margin.isFinite, margin > 0, margin <= 1 else {
+            let hint = margin.isFinite && margin > 1 && margin <= 100
+                ? " \(ModelRunner.format(margin)) means \(ModelRunner.format(margin))%? pass \(ModelRunner.format(margin / 100))." : ""
+            throw ValidationError("--margin is the profit share of spend, in (0, 1] (got \(ModelRunner.format(margin))).\(hint)")
+        }
+        guard discountRate.isFinite, discountRate > -1 else {
+            throw ValidationError("--discount-rate must be a finite annual rate > -1 (0.1 = 10% a year).")
         }
     }
 
@@ -143,6 +148,16 @@ struct OutputOptions: ParsableArguments {
     var format: OutputFormat = .csv
     @Flag(name: .shortAndLong, help: "No progress or data-quality notes on stderr.")
     var quiet = false
+    @Flag(help: "Start CSV output with a UTF-8 byte order mark, so that Excel shows Chinese (any non-ASCII) text correctly.")
+    var bom = false
 
     func validate() throws { try validateExcel() }
+
+    /// Opens `path` (nil: standard output) for a table in ``format`` (a scratch CSV that becomes a workbook
+    /// with `--format xlsx`, see ``finishExcel()``), with the byte order mark when `--bom` asks for it.
+    func open(_ path: String?) throws -> OutputFile {
+        let file = try ExcelOutputs.shared.open(path, xlsx: format == .xlsx)
+        if bom && format == .csv { try file.write(OutputFile.byteOrderMark) }
+        return file
+    }
 }

@@ -44,6 +44,13 @@ struct Horizon: ExpressibleByArgument, CustomStringConvertible {
     func days(modelUnit: TimeUnit) -> Double { value(in: modelUnit) * modelUnit.days }
 
     var description: String { unit.map { "\(amount)\($0.rawValue.prefix(1))" } ?? "\(amount)" }
+
+    /// As typed: `1y`, `39w`, `infinite`.
+    var defaultValueDescription: String {
+        if isInfinite { return "infinite" }
+        let number = amount == amount.rounded() && abs(amount) < 1e15 ? String(Int(amount)) : "\(amount)"
+        return number + (unit.map { String($0.rawValue.prefix(1)) } ?? "")
+    }
 }
 
 /// Fitting and reporting shared by `fit`, `validate` and (later) `analyze`.

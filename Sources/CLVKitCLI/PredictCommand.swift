@@ -40,6 +40,7 @@ extension CLV {
 
         func run() throws {
             try withExitCodes {
+                try checkOutputs(output.output)
                 guard let data = FileManager.default.contents(atPath: modelFile) else { throw IngestError.fileNotFound(path: modelFile) }
                 let file = try ModelFile.decode(data)
                 guard let model = try file.transactionModel() else {
@@ -90,7 +91,7 @@ extension CLV {
                                                           || !(lifetimeValues?[$0].isFinite ?? true) }) {
                     throw ModelError.unusableModel(model: file.displayName, reason: "the prediction for customer '\(t.customerIDs[bad])' is not a finite number (x \(t.repeatPurchases[bad]), recency \(t.recency[bad]), T \(t.age[bad])); nothing was written.")
                 }
-                let out = try output.openFile(output.output)
+                let out = try output.open(output.output)
                 var w = ByteWriter(capacity: 1 << 20)
                 if output.format.table == .csv {
                     var header = "customer_id,expected_purchases,p_alive,expected_spend,clv"
@@ -180,6 +181,7 @@ extension CLV {
 
         func run() throws {
             try withExitCodes {
+                try checkOutputs(output)
                 let progress = ProgressLine("reading \(input.input)", quiet: quiet)
                 var summaryOptions = summary.summaryOptions
                 summaryOptions.trackRepeatPurchases = true

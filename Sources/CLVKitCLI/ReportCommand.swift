@@ -25,21 +25,31 @@ extension CLV {
             try withExitCodes {
                 let path = (directory as NSString).appendingPathComponent("summary.json")
                 guard let data = FileManager.default.contents(atPath: path) else { throw IngestError.fileNotFound(path: path) }
+                // The files must be one run's (clv-run.json): a set mixed from two runs is refused.
+                let manifest = try OutputSet.verify(directory)
+                if manifest == nil { printError("clv: note: \(directory) has no \(OutputSet.manifestName) (written by an older clv): cannot check that its files belong to one run") }
                 struct Saved: Decodable { var report: ReportData? }
                 let decoder = JSONDecoder()
                 decoder.keyDecodingStrategy = .convertFromSnakeCase
                 decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
                 let saved: Saved
-                do { saved = try decoder.decode(Saved.self, from: data) } catch {
+                do { saved = try decoder.decode(Saved.self, from: ReportJSONEncoder.nullsAsNaN(data)) } catch {
                     throw ModelError.invalidData("\(path): not a summary.json of clv analyze (\(error)).")
                 }
                 guard let report = saved.report else {
                     throw ModelError.invalidData("\(path) has no report section (written by an older clv); run clv analyze again.")
                 }
                 let target = output ?? (directory as NSString).appendingPathComponent(lang == .en ? "report.html" : "report-zh.html")
-                let page = try OutputFile(path: target)
-                try page.write(HTMLReport.render(report, language: lang))
+                try OutputFile.checkWritable(path: target)
+                let page = try OutputFile(path: target, digest: true)
+                let html = HTMLReport.render(report, language: lang)
+                try page.write(manifest.map { OutputSet.stamp(html: html, runID: $0.runId) } ?? html)
                 try page.commit()
+                // A page rendered into the directory joins the run's set.
+                let targetDirectory = URL(fileURLWithPath: target).deletingLastPathComponent().standardizedFileURL.path
+                if let manifest, targetDirectory == URL(fileURLWithPath: directory).standardizedFileURL.path {
+                    try OutputSet.record(URL(fileURLWithPath: target).lastPathComponent, file: page, in: directory, manifest: manifest)
+                }
                 printError("clv: wrote \(target)")
             }
         }

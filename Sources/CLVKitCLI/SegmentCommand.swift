@@ -15,6 +15,7 @@ struct GridSize: ExpressibleByArgument {
         guard parts.count == 2, parts.allSatisfy({ (1...50).contains($0) }), parts[0] * parts[1] >= 2 else { return nil }
         rows = parts[0]; columns = parts[1]
     }
+    var defaultValueDescription: String { "\(rows)x\(columns)" }
 }
 
 /// A range of cluster counts such as 2-8.
@@ -25,6 +26,7 @@ struct CountRange: ExpressibleByArgument {
         guard parts.count == 2, parts[0] >= 2, parts[1] >= parts[0], parts[1] <= 50 else { return nil }
         lower = parts[0]; upper = parts[1]
     }
+    var defaultValueDescription: String { "\(lower)-\(upper)" }
 }
 
 /// How the composite index weights its indicators.
@@ -49,6 +51,7 @@ struct MethodList: ExpressibleByArgument {
         methods = parts.map { $0! }
         guard Set(methods).count == methods.count else { return nil }
     }
+    var defaultValueDescription: String { methods.map(\.rawValue).joined(separator: ",") }
 }
 
 /// A comma-separated list of numbers.
@@ -59,6 +62,7 @@ struct NumberList: ExpressibleByArgument {
         guard !parts.isEmpty, parts.allSatisfy({ $0?.isFinite == true }) else { return nil }
         values = parts.map { $0! }
     }
+    var defaultValueDescription: String { values.map { ModelRunner.format($0) }.joined(separator: ",") }
 }
 
 extension CLV {
@@ -68,8 +72,8 @@ extension CLV {
             abstract: "Segments customers (RFM, value matrix, ABC, tiers, lifecycle) and says what to do with each segment.",
             discussion: """
             Writes one row per customer: customer_id, segment (in --lang), segment_key, the method's own \
-            columns, and action. Several methods (--method rfm,abc) give one table whose columns carry the \
-            method as a prefix (rfm_segment, abc_segment, …). With --summary the output is the segment \
+            columns, and action. Several methods (--method rfm,abc) give one table whose columns all carry \
+            the method as a prefix (rfm_segment, rfm_orders, abc_segment, abc_class, …), so no name repeats. With --summary the output is the segment \
             table instead (method, size, share of customers and of value, profile in days/orders/money, \
             rule, action); --summary-file writes it in addition to the customer rows.
 
@@ -223,6 +227,7 @@ extension CLV {
 
         func run() throws {
             try withExitCodes {
+                try checkOutputs(output.output, summaryFile)
                 // Windows and trends read the log more than once: standard input is kept in a temporary file.
                 var input = input
                 var spooled: URL?
@@ -256,9 +261,11 @@ extension CLV {
                     var columns = ["customer_id"]
                     for r in results {
                         let p = single ? "" : r.method.rawValue.replacingOccurrences(of: "-", with: "_") + "_"
-                        columns += [p + "segment", p + "segment_key"] + r.columns + [p + "action"]
+                        // With several methods every column carries its method as a prefix (rfm_orders,
+                        // value_matrix_orders), unless it already starts with it (abc_class, lifecycle_stage).
+                        columns += [p + "segment", p + "segment_key"] + r.columns.map { $0.hasPrefix(p) ? $0 : p + $0 } + [p + "action"]
                     }
-                    var table = TableOutput(columns: columns, format: output.format, file: try OutputFile(path: output.output))
+                    var table = TableOutput(columns: columns, format: output.format, file: try output.open(output.output))
                     for i in 0..<data.metrics.count {
                         var fields: [Field] = [.text(data.metrics.ids[i])]
                         for r in results {
@@ -538,25 +545,9 @@ extension CLV {
         }
 
         func lifecycle(_ data: SegmentData) throws -> Result {
-            var options = LifecycleOptions()
-            options.newCustomerDays = newDays
-            options.churnGapMultiple = churnGapMultiple
-            options.atRiskGapMultiple = atRiskGapMultiple
             let m = data.metrics
-            let recent = try data.window(days: trendWindow, endingAt: data.asOf)
-            let previous = try data.window(days: trendWindow, endingAt: data.asOf.adding(days: -trendWindow))
-            // Reactivation: churned at the start of the trend window (judged on the data up to then, without a
-            // model or trend) and bought since.
-            var reactivated: [Bool]?
-            let start = data.asOf.adding(days: -trendWindow)
-            if let first = data.report.firstDate, start >= first {
-                let em = try CustomerMetrics(summary: data.snapshot(at: start))
-                let stages = try LifecycleStages.assign(em, options: options)
-                reactivated = LifecycleStages.reactivated(earlier: stages, earlierIDs: em.ids, earlierOrders: em.orders,
-                                                          currentIDs: m.ids, currentOrders: m.orders)
-            }
-            let history = LifecycleHistory(recentOrders: recent.orders, previousOrders: previous.orders, reactivated: reactivated)
-            let seg = try LifecycleStages.assign(m, history: history, options: options)
+            let options = lifecycleOptions
+            let (seg, recent, previous) = try data.lifecycleStages(trendWindow: trendWindow, options: options)
             let gaps = LifecycleStages.usualGaps(m, options: options)
             let alive = m.probabilityAlive
             return Result(method: .lifecycle, segmentation: seg,
@@ -565,8 +556,17 @@ extension CLV {
                           fields: { i in
                               [.text(seg.segment(of: i).key), .number(m.recencyDays[i]), .number(gaps[i]), .number(m.orders[i]),
                                .number(m.tenureDays[i]), alive.map { .number($0[i]) } ?? .missing,
-                               .number(recent.orders[i]), .number(previous.orders[i])]
+                               .number(recent[i]), .number(previous[i])]
                           })
+        }
+
+        /// The thresholds of the lifecycle flags.
+        var lifecycleOptions: LifecycleOptions {
+            var options = LifecycleOptions()
+            options.newCustomerDays = newDays
+            options.churnGapMultiple = churnGapMultiple
+            options.atRiskGapMultiple = atRiskGapMultiple
+            return options
         }
 
         func writeSummary(_ results: [Result], _ metrics: CustomerMetrics, to path: String?, chinese: Bool) throws {
@@ -574,7 +574,7 @@ extension CLV {
                 columns: ["method", "segment_key", "segment", "customers", "customer_share", "value", "value_share",
                           "mean_recency_days", "median_recency_days", "mean_orders", "median_orders", "mean_spend",
                           "median_spend", "mean_order_value", "mean_clv", "mean_p_alive", "rule", "action"],
-                format: output.format, file: try OutputFile(path: path))
+                format: output.format, file: try output.open(path))
             for result in results {
                 for r in SegmentSummary.rows(result.segmentation, metrics: metrics) {
                     try table.row([.text(result.method.rawValue), .text(r.segment.key), .text(r.segment.name.text(chinese: chinese)), .integer(r.customers),

@@ -97,6 +97,28 @@ struct SegmentData {
     }
 }
 
+extension SegmentData {
+    /// The lifecycle stage of every customer: ``LifecycleStages`` with the trend rule (orders in the last
+    /// `trendWindow` days against the window before) and the reactivation rule (churned at the start of
+    /// the trend window, judged on the data up to then without a model or trend, and bought since).
+    /// `clv segment --method lifecycle` and `clv analyze` both call this: it is the one definition.
+    func lifecycleStages(trendWindow: Int, options: LifecycleOptions) throws
+        -> (segmentation: Segmentation, recentOrders: [Double], previousOrders: [Double]) {
+        let recent = try window(days: trendWindow, endingAt: asOf)
+        let previous = try window(days: trendWindow, endingAt: asOf.adding(days: -trendWindow))
+        var reactivated: [Bool]?
+        let start = asOf.adding(days: -trendWindow)
+        if let first = report.firstDate, start >= first {
+            let earlier = try CustomerMetrics(summary: snapshot(at: start))
+            let stages = try LifecycleStages.assign(earlier, options: options)
+            reactivated = LifecycleStages.reactivated(earlier: stages, earlierIDs: earlier.ids, earlierOrders: earlier.orders,
+                                                      currentIDs: metrics.ids, currentOrders: metrics.orders)
+        }
+        let history = LifecycleHistory(recentOrders: recent.orders, previousOrders: previous.orders, reactivated: reactivated)
+        return (try LifecycleStages.assign(metrics, history: history, options: options), recent.orders, previous.orders)
+    }
+}
+
 extension CustomerMetrics {
     /// The figures of a summary table: recency and tenure converted to days from the table's time unit,
     /// orders, and net spend (0 without amounts).

@@ -28,9 +28,10 @@ extension CLV {
 
         func run() throws {
             try withExitCodes {
+                try checkOutputs(output.output, reportJSON)
                 let progress = ProgressLine("reading \(input.input)", quiet: output.quiet)
                 // The lines go straight from the per-customer statistics to the file (no table in between).
-                let out = try output.openFile(output.output)
+                let out = try output.open(output.output)
                 let report = try TransactionLogReader.writeSummary(
                     path: try input.readablePath(), options: input.ingestOptions, summary: summary.summaryOptions,
                     format: output.format.table, to: out, progress: { progress.update(done: $0, total: $1) })
@@ -42,9 +43,8 @@ extension CLV {
                 }
                 if let reportJSON {
                     let file = try OutputFile(path: reportJSON)
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    try file.write(Array(try encoder.encode(ExcelInputs.shared.relabel(report))) + [0x0A])
+                    // snake_case keys, as in summary.json of clv analyze; a workbook's sheet named as the file.
+                    try file.write(Array(try reportJSONEncoder().encode(ExcelInputs.shared.relabel(report))) + [0x0A])
                     try file.commit()
                 }
                 if !output.quiet {

@@ -71,6 +71,31 @@ func withExitCodes<T>(_ body: () throws -> T) throws -> T {
     } catch let error as DataFileError {
         printError("error: \(error.description)")
         throw ExitCode(error.unreadable ? 66 : 65)
+    } catch let error as CocoaError {
+        let (message, code) = describe(error)
+        printError("error: \(message)")
+        throw ExitCode(code)
+    }
+}
+
+/// Checks, before any work, that every given output path can be written (``OutputFile/checkWritable(path:)``).
+func checkOutputs(_ paths: String?...) throws {
+    for path in paths { try OutputFile.checkWritable(path: path) }
+}
+
+/// A plain-words message for a Foundation file error, and its exit code (73 cannot write, 66 cannot read, 74 other I/O).
+func describe(_ error: CocoaError) -> (message: String, code: Int32) {
+    let path = error.filePath ?? error.url?.path ?? (error.userInfo["NSFilePath"] as? String) ?? "the output"
+    switch error.code {
+    case .fileWriteNoPermission: return ("\(path): cannot write: permission denied (the directory is not writable).", 73)
+    case .fileWriteVolumeReadOnly: return ("\(path): cannot write: the file system is read-only.", 73)
+    case .fileWriteOutOfSpace: return ("\(path): cannot write: no space left on the device.", 73)
+    case .fileWriteFileExists: return ("\(path): cannot create: a file of that name is in the way (a directory was expected, or a part of the path is a file).", 73)
+    case .fileNoSuchFile, .fileWriteInvalidFileName, .fileWriteUnknown:
+        return ("\(path): cannot write: a directory on the path does not exist or is a file.", 73)
+    case .fileReadNoSuchFile: return ("\(path): no such file.", 66)
+    case .fileReadNoPermission: return ("\(path): cannot read: permission denied.", 66)
+    default: return ("\(path): \(error.localizedDescription)", 74)
     }
 }
 
@@ -118,12 +143,74 @@ final class ProgressLine {
     }
 }
 
-/// The JSON encoder of the report files (`summary.json`, `clv churn evaluate --format json`, `clv validate`):
-/// snake_case keys, pretty and sorted, and NaN/±Infinity written as strings (JSON has no such numbers).
-func reportJSONEncoder() -> JSONEncoder {
-    let encoder = JSONEncoder()
-    encoder.keyEncodingStrategy = .convertToSnakeCase
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-    return encoder
+/// The JSON encoder of the report files (`summary.json`, `clv churn evaluate --format json`, `clv validate`,
+/// `clv summary --report-json`): snake_case keys, pretty and sorted, and NaN/±Infinity written as `null`
+/// (JSON has no such numbers).
+struct ReportJSONEncoder {
+    private let encoder: JSONEncoder
+    /// What the encoder writes for a non-finite number before it becomes `null` (a string no data holds).
+    static let marker = "\u{1}clv-not-a-number\u{1}"
+    static let markerLiteral = Array("\"\\u0001clv-not-a-number\\u0001\"".utf8)
+
+    init() {
+        encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: Self.marker, negativeInfinity: Self.marker, nan: Self.marker)
+    }
+
+    /// The JSON text of `value`.
+    func encode<T: Encodable>(_ value: T) throws -> Data {
+        let data = try encoder.encode(value)
+        let marker = Self.markerLiteral
+        var out = [UInt8]()
+        out.reserveCapacity(data.count)
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let b = raw.bindMemory(to: UInt8.self)
+            var i = 0
+            while i < b.count {
+                if b[i] == 0x22, i + marker.count <= b.count, b[i + 1] == 0x5C, b[i + 2] == 0x75,
+                   (0..<marker.count).allSatisfy({ b[i + $0] == marker[$0] }) {
+                    out += Array("null".utf8)
+                    i += marker.count
+                } else {
+                    out.append(b[i])
+                    i += 1
+                }
+            }
+        }
+        return Data(out)
+    }
+
+    /// `data` (JSON from ``encode(_:)``) with every `null` outside strings turned back into `"NaN"`, for a
+    /// decoder whose non-conforming floats are read from strings.
+    static func nullsAsNaN(_ data: Data) -> Data {
+        var out = [UInt8]()
+        out.reserveCapacity(data.count + 64)
+        let b = [UInt8](data)
+        var i = 0
+        var inString = false
+        while i < b.count {
+            let c = b[i]
+            if inString {
+                out.append(c)
+                if c == 0x5C, i + 1 < b.count { out.append(b[i + 1]); i += 2; continue }
+                if c == 0x22 { inString = false }
+                i += 1
+                continue
+            }
+            if c == 0x22 { inString = true; out.append(c); i += 1; continue }
+            if c == 0x6E, i + 4 <= b.count, b[i + 1] == 0x75, b[i + 2] == 0x6C, b[i + 3] == 0x6C {
+                out += Array("\"NaN\"".utf8)
+                i += 4
+                continue
+            }
+            out.append(c)
+            i += 1
+        }
+        return Data(out)
+    }
 }
+
+/// The encoder of the report files (see ``ReportJSONEncoder``).
+func reportJSONEncoder() -> ReportJSONEncoder { ReportJSONEncoder() }

@@ -53,6 +53,10 @@ public struct LifecycleHistory: Sendable {
 ///    or P(alive) < `atRiskProbability`, or recent orders fell by ≥ `decliningTrend` against the previous window;
 /// 5. **growing** — fewer than `matureOrders` orders or tenure below `matureTenureDays`;
 /// 6. **mature** — everyone else.
+///
+/// Rules 1 and 4 (trend) take effect only with a ``LifecycleHistory``; without one a customer can never be
+/// reactivated or at risk by trend. The `clv` commands that report stages (`segment --method lifecycle`
+/// and `analyze`) always pass the history, built the same way, so their stages agree.
 public enum LifecycleStages {
     public static let segments: [SegmentDefinition] = [
         .init(key: "reactivated", name: .init("Reactivated", "回流客户"),

@@ -11,7 +11,7 @@ struct AnalyzeTests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("model: "))
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-        #expect(files == ["customers.csv", "model.json", "report.html", "summary.json"])
+        #expect(files == ["clv-run.json", "customers.csv", "model.json", "report.html", "summary.json"])
         let page = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(page.hasPrefix("<!DOCTYPE html>"))
         #expect(page.components(separatedBy: "<figure><svg").count - 1 == 7)

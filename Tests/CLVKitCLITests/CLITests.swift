@@ -128,9 +128,9 @@ struct SpecialOutputTests {
         #expect(attributes[.type] as? FileAttributeType == .typeCharacterSpecial)
     }
 
-    @Test("a full disk is an error (exit 73), also when the rows are written in the background")
+    @Test("a full disk is an error (exit 73), also when the rows are written in the background",
+          .enabled(if: FileManager.default.fileExists(atPath: "/dev/full"), "needs /dev/full"))
     func fullDisk() throws {
-        guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
         let directory = try TestData.temporaryDirectory()
         let log = directory.appendingPathComponent("tx.csv").path
         // Enough customers for several batches of chunks, so that writing overlaps formatting.
@@ -139,7 +139,7 @@ struct SpecialOutputTests {
         for file in [log, "Examples/transactions.csv"] {
             let r = try CLVCommand.run(["summary", file, "-o", "/dev/full", "-q", "--as-of", "2030-01-01"])
             #expect(r.status == 73, "\(file): \(r.stderr)")
-            #expect(r.stderr.contains("/dev/full") && r.stderr.contains("No space left"), "\(r.stderr)")
+            #expect(r.stderr.contains("/dev/full") && r.stderr.lowercased().contains("no space left"), "\(r.stderr)")
         }
     }
 }

@@ -120,7 +120,7 @@ struct SegmentCommandTests {
         let r = try CLVCommand.run(["segment", "Examples/transactions.csv", "--method", "rfm,value-matrix,abc", "--as-of", "2030-01-01", "-q"])
         #expect(r.status == 0, "\(r.stderr)")
         let header = r.stdout.prefix { $0 != "\n" }
-        #expect(header == "customer_id,rfm_segment,rfm_segment_key,r_score,f_score,m_score,rfm_code,recency_days,orders,monetary,rfm_action,value_matrix_segment,value_matrix_segment_key,orders,average_order_value,value_matrix_action,abc_segment,abc_segment_key,abc_class,value,abc_action")
+        #expect(header == "customer_id,rfm_segment,rfm_segment_key,rfm_r_score,rfm_f_score,rfm_m_score,rfm_code,rfm_recency_days,rfm_orders,rfm_monetary,rfm_action,value_matrix_segment,value_matrix_segment_key,value_matrix_orders,value_matrix_average_order_value,value_matrix_action,abc_segment,abc_segment_key,abc_class,abc_value,abc_action")
         let single = try CLVCommand.run(["segment", "Examples/transactions.csv", "--method", "abc", "--as-of", "2030-01-01", "-q"])
         let classes = Self.rows(single.stdout).map { $0["abc_class"]! }
         let combined = Self.rows(r.stdout).map { $0["abc_class"]! }
