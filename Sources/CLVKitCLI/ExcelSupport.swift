@@ -147,7 +147,11 @@ final class ExcelInputs: @unchecked Sendable {
 extension OutputOptions {
     /// The file a table goes to: `path` itself, or for `--format xlsx` a scratch CSV that
     /// ``finishExcel()`` turns into the workbook at `path`.
-    func openFile(_ path: String?) throws -> OutputFile { try open(path) }
+    func openFile(_ path: String?) throws -> OutputFile {
+        let file = try ExcelOutputs.shared.open(path, xlsx: format == .xlsx)
+        if bom && format == .csv { try file.write(OutputFile.byteOrderMark) }
+        return file
+    }
 
     /// Writes the workbooks of the tables opened with ``openFile(_:)`` (after their files are committed).
     func finishExcel() throws { try ExcelOutputs.shared.finish() }

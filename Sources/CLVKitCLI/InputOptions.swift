@@ -153,10 +153,10 @@ struct OutputOptions: ParsableArguments {
 
     func validate() throws { try validateExcel() }
 
-    /// Opens `path` (nil: standard output) for a table in ``format`` (a scratch CSV that becomes a workbook
-    /// with `--format xlsx`, see ``finishExcel()``), with the byte order mark when `--bom` asks for it.
+    /// Opens `path` (nil: standard output) for a ``TableOutput`` in ``format`` (which writes workbooks itself),
+    /// with the byte order mark when `--bom` asks for it.
     func open(_ path: String?) throws -> OutputFile {
-        let file = try ExcelOutputs.shared.open(path, xlsx: format == .xlsx)
+        let file = try OutputFile(path: path)
         if bom && format == .csv { try file.write(OutputFile.byteOrderMark) }
         return file
     }

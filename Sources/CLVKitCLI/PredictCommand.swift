@@ -91,7 +91,7 @@ extension CLV {
                                                           || !(lifetimeValues?[$0].isFinite ?? true) }) {
                     throw ModelError.unusableModel(model: file.displayName, reason: "the prediction for customer '\(t.customerIDs[bad])' is not a finite number (x \(t.repeatPurchases[bad]), recency \(t.recency[bad]), T \(t.age[bad])); nothing was written.")
                 }
-                let out = try output.open(output.output)
+                let out = try output.openFile(output.output)
                 var w = ByteWriter(capacity: 1 << 20)
                 if output.format.table == .csv {
                     var header = "customer_id,expected_purchases,p_alive,expected_spend,clv"

@@ -31,7 +31,7 @@ extension CLV {
                 try checkOutputs(output.output, reportJSON)
                 let progress = ProgressLine("reading \(input.input)", quiet: output.quiet)
                 // The lines go straight from the per-customer statistics to the file (no table in between).
-                let out = try output.open(output.output)
+                let out = try output.openFile(output.output)
                 let report = try TransactionLogReader.writeSummary(
                     path: try input.readablePath(), options: input.ingestOptions, summary: summary.summaryOptions,
                     format: output.format.table, to: out, progress: { progress.update(done: $0, total: $1) })
