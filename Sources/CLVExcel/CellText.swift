@@ -1,3 +1,4 @@
+import CLVCore
 import Foundation
 
 /// How the text of a spreadsheet cell is derived from what the sheet stores: numbers as Excel shows them,
@@ -150,25 +151,11 @@ public enum CellText {
 
     /// Days from 1970-01-01 to a proleptic Gregorian date.
     static func daysFromEpoch(_ year: Int, _ month: Int, _ day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        CalendarDay.daysFromCivil(year: year, month: month, day: day)
     }
 
     static func iso(daysSinceEpoch z0: Int) -> String {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        let (y, m, d) = CalendarDay.civilFromDays(z0)
         guard (0...9999).contains(y) else { return "\(y)-\(twoDigits(m))-\(twoDigits(d))" }
         let bytes: [UInt8] = [digit(y / 1000), digit(y / 100 % 10), digit(y / 10 % 10), digit(y % 10), 0x2D,
                               digit(m / 10), digit(m % 10), 0x2D, digit(d / 10), digit(d % 10)]
