@@ -93,6 +93,15 @@ final class ExcelInputs: @unchecked Sendable {
     func relabel(_ report: IngestReport) -> IngestReport {
         var copy = report
         copy.file = relabel(report.file)
+        lock.lock()
+        let conversion = conversions.values.first { report.file.contains($0.csvPath) }
+        lock.unlock()
+        if let c = conversion {
+            // Line numbers of the scratch CSV become the sheet's row numbers.
+            copy.problems = report.problems.map { var p = $0; p.line = c.sheetRow(ofLine: p.line); return p }
+            copy.headerLine = report.headerLine.map(c.sheetRow(ofLine:))
+            if let t = report.totalsRow { copy.totalsRow = TotalsRow(line: c.sheetRow(ofLine: t.line), text: t.text, linesBelow: t.linesBelow) }
+        }
         return copy
     }
 

@@ -38,6 +38,10 @@ struct ExcelCommandTests {
         let json = try String(contentsOf: report, encoding: .utf8)
         #expect(json.contains("orders.xlsx:订单"), "\(json)")
         #expect(!json.contains("clv-sheet-"))
+        // The problem's line is the sheet's row (7), not the scratch CSV's line.
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        let problems = object?["problems"] as? [[String: Any]]
+        #expect(problems?.first?["line"] as? Int == 7, "\(json)")
     }
 
     @Test("the first sheet is read by default; a missing sheet is a usage error naming the sheets")
