@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "CLVSegments", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),
         .target(name: "CLVPredict", dependencies: ["CLVCore", "CLVNumerics", "CLVModels"], swiftSettings: fast),
         .target(name: "CLVReport", swiftSettings: strict),
-        .target(name: "CLVExcel", dependencies: ["CLVCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+        .target(name: "CLVExcel", dependencies: ["CLVCore", "CLVIngest", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 swiftSettings: strict),
         .target(name: "CLVKit", dependencies: ["CLVCore", "CLVNumerics", "CLVIngest", "CLVSimulation", "CLVModels", "CLVSegments",
                                                "CLVPredict", "CLVReport"],

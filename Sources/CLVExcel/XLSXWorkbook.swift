@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CLVIngest
 import Foundation
 #if canImport(FoundationXML)
 internal import FoundationXML
@@ -47,6 +48,8 @@ public final class XLSXWorkbook {
     let sharedStringsPart: String?
     let archive: Archive
     let scratch: URL
+    /// The scratch directory's slot in ``TemporaryFiles`` (removed on a signal).
+    private var scratchSlot: Int?
 
     /// Whether the file at `path` starts with the ZIP magic `PK\u{3}\u{4}`.
     public static func hasZIPMagic(path: String) -> Bool { magic(path: path, count: 4) == [0x50, 0x4B, 0x03, 0x04] }
@@ -102,6 +105,7 @@ public final class XLSXWorkbook {
             throw ExcelError.unreadable(path: path, reason: "cannot create a temporary directory: \(String(cString: strerror(errno)))")
         }
         scratch = URL(fileURLWithPath: template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+        scratchSlot = TemporaryFiles.registerDirectory(scratch.path) // emptied and removed on SIGINT/SIGTERM
 
         // The package relationships name the workbook part (xl/workbook.xml in every real file).
         var workbookPart = "xl/workbook.xml"
@@ -141,7 +145,10 @@ public final class XLSXWorkbook {
         }
     }
 
-    deinit { try? FileManager.default.removeItem(at: scratch) }
+    deinit {
+        try? FileManager.default.removeItem(at: scratch)
+        if let scratchSlot { TemporaryFiles.release(scratchSlot) }
+    }
 
     /// The prefixes of the scratch files and directories of workbook reading and writing; each is
     /// followed by the process id of its owner.

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CLVIngest
 import Foundation
 internal import ZIPFoundation
 
@@ -23,6 +24,8 @@ public enum XLSXCell: Sendable, Equatable {
 public final class XLSXWriter {
     private let sheetName: String
     private let scratch: URL
+    /// The scratch directory's slot in ``TemporaryFiles`` (removed on a signal).
+    private var scratchSlot: Int?
     private let body: FileHandle
     private var buffer: [UInt8] = []
     private var rowCount = 0
@@ -41,6 +44,7 @@ public final class XLSXWriter {
             throw ExcelError.writeFailed(path: NSTemporaryDirectory(), reason: String(cString: strerror(errno)))
         }
         scratch = URL(fileURLWithPath: template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+        scratchSlot = TemporaryFiles.registerDirectory(scratch.path) // emptied and removed on SIGINT/SIGTERM
         let bodyURL = scratch.appendingPathComponent("sheetData.xml")
         guard FileManager.default.createFile(atPath: bodyURL.path, contents: nil),
               let handle = FileHandle(forWritingAtPath: bodyURL.path) else {
@@ -53,6 +57,7 @@ public final class XLSXWriter {
     deinit {
         try? body.close()
         try? FileManager.default.removeItem(at: scratch)
+        if let scratchSlot { TemporaryFiles.release(scratchSlot) }
     }
 
     /// Appends a row.

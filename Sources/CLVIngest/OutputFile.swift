@@ -1,3 +1,4 @@
+import CLVIntrinsics
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -319,8 +320,27 @@ public enum TemporaryFiles {
         return (fd, copy.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }, nil)
     }
 
-    /// Forgets a slot (its file was renamed or removed).
-    static func release(_ slot: Int) {
+    /// Registers an existing scratch directory (holding files only) to be emptied and removed on
+    /// SIGINT/SIGTERM/SIGHUP. Returns the slot to ``release(_:)`` once the directory is gone, or nil when
+    /// all slots are taken (then only the next run's stale-scratch clean-up removes it).
+    public static func registerDirectory(_ path: String) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        if names == nil {
+            names = .allocate(capacity: slotCount * slotSize)
+            inUse = .allocate(capacity: slotCount)
+            inUse!.initialize(repeating: 0, count: slotCount)
+        }
+        installHandlers()
+        let bytes = Array(path.utf8CString)
+        guard bytes.count <= slotSize, let free = (0..<slotCount).first(where: { inUse![$0] == 0 }) else { return nil }
+        bytes.withUnsafeBufferPointer { (names! + free * slotSize).update(from: $0.baseAddress!, count: bytes.count) }
+        inUse![free] = 2
+        return free
+    }
+
+    /// Forgets a slot (its file was renamed or removed, or its directory removed).
+    public static func release(_ slot: Int) {
         lock.lock()
         inUse?[slot] = 0
         lock.unlock()
@@ -354,7 +374,9 @@ public enum TemporaryFiles {
     /// signal again (delivered when the handler returns).
     static func removeAllAndRaise(_ sig: Int32) {
         if let names, let inUse {
-            for k in 0..<slotCount where inUse[k] != 0 { unlink(names + k * slotSize) }
+            for k in 0..<slotCount where inUse[k] != 0 {
+                if inUse[k] == 2 { _ = clv_remove_flat_directory(names + k * slotSize) } else { unlink(names + k * slotSize) }
+            }
         }
         signal(sig, SIG_DFL)
         raise(sig)

@@ -53,6 +53,7 @@ final class ExcelInputs: @unchecked Sendable {
     private let lock = NSLock()
     private var conversions: [String: SheetConversion] = [:]
     private var directories: [String] = []
+    private var slots: [Int?] = []
 
     private init() {
         atexit { ExcelInputs.shared.removeScratch() }
@@ -74,6 +75,7 @@ final class ExcelInputs: @unchecked Sendable {
         }
         let directory = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         directories.append(directory)
+        slots.append(TemporaryFiles.registerDirectory(directory)) // emptied and removed on SIGINT/SIGTERM
         let book = try XLSXWorkbook(path: workbook)
         let stem = ((workbook as NSString).lastPathComponent as NSString).deletingPathExtension
         let conversion = try book.convertSheet(sheet, toCSV: "\(directory)/\(stem).csv")
@@ -87,6 +89,8 @@ final class ExcelInputs: @unchecked Sendable {
         defer { lock.unlock() }
         for d in directories { try? FileManager.default.removeItem(atPath: d) }
         directories.removeAll()
+        for case let slot? in slots { TemporaryFiles.release(slot) }
+        slots.removeAll()
     }
 
     /// `report` with the workbook and sheet as its file instead of the scratch CSV.

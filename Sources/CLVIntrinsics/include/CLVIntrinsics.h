@@ -1,4 +1,5 @@
-// CPU hints and vector comparisons that Swift cannot spell. Header-only: the functions are inlined into their callers.
+// CPU hints and vector comparisons that Swift cannot spell (inlined into their callers), and the one system-call
+// routine a signal handler needs (in CLVIntrinsics.c).
 #ifndef CLV_INTRINSICS_H
 #define CLV_INTRINSICS_H
 
@@ -33,5 +34,9 @@ static inline __attribute__((always_inline)) unsigned long long clv_match64_3(co
     return mask;
 #endif
 }
+
+/// Removes the files directly in `path` and then the directory itself, with system calls only (safe in a
+/// signal handler). Returns rmdir's result (0, or -1 with errno).
+int clv_remove_flat_directory(const char *path);
 
 #endif
