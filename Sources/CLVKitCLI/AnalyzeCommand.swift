@@ -60,6 +60,19 @@ extension CLV {
 
         func note(_ text: String) { if !quiet { printError("clv: \(text)") } }
 
+        /// A daily summary (frequency day) in the time unit day: recency and T are whole days, so rounding
+        /// their product with the unit's length gives them back exactly.
+        static func inDays(_ t: SummaryTable) -> SummaryTable {
+            guard t.timeUnit != .day else { return t }
+            var d = t
+            let days = t.timeUnit.days
+            d.timeUnit = .day
+            d.recency = t.recency.map { ($0 * days).rounded() }
+            d.age = t.age.map { ($0 * days).rounded() }
+            d.holdoutDuration = t.holdoutDuration.map { ($0 * days).rounded() }
+            return d
+        }
+
         func read(_ summary: SummaryOptions) throws -> (SummaryTable, IngestReport) {
             let progress = ProgressLine("reading \(input.input)", quiet: quiet)
             defer { progress.finish() }
@@ -138,7 +151,10 @@ extension CLV {
                 let deciles = Self.valueDeciles(clv)
                 // Lifecycle stages exactly as `clv segment --method lifecycle` gives them (daily figures, MBG/NBD
                 // P(alive), trend and reactivation rules).
-                var lifecycleData = try SegmentData(input: input, observationEnd: observationEnd, quiet: true)
+                // The daily figures are those of `all` when it counts days (recency and T back in whole days).
+                var lifecycleData = freq == .day
+                    ? try SegmentData(input: input, table: Self.inDays(all), report: quality, quiet: true)
+                    : try SegmentData(input: input, observationEnd: observationEnd, quiet: true)
                 try lifecycleData.addModelScores(.mbgnbd, value: value, horizonDays: horizon.days(modelUnit: .day))
                 let lifecycle = try lifecycleData.lifecycleStages(trendWindow: 90, options: LifecycleOptions()).segmentation
                 guard lifecycleData.metrics.ids == all.customerIDs else {
