@@ -152,7 +152,7 @@ public final class XLSXWorkbook {
 
     /// The prefixes of the scratch files and directories of workbook reading and writing; each is
     /// followed by the process id of its owner.
-    public static let scratchPrefixes = ["clv-xlsx-out-", "clv-xlsx-", "clv-sheet-", "clv-table-"]
+    public static let scratchPrefixes = ["clv-xlsx-out-", "clv-xlsx-", "clv-sheet-", "clv-table-", "clv-stdin-"]
 
     /// Removes the scratch files that processes no longer running left in the temporary directory
     /// (killed before they could clean up).

@@ -34,7 +34,8 @@ extension InputOptions {
     func readablePath() throws -> String {
         guard input != "-" else {
             if sheet != nil { throw IngestError.invalidOption("--sheet applies to .xlsx workbooks, not to standard input.") }
-            return input
+            // Commands that read the log more than once (analyze, segment windows) read one copy of it.
+            return try ExcelInputs.shared.standardInputCopy()
         }
         if XLSXWorkbook.hasLegacyMagic(path: input) { throw ExcelError.legacyWorkbook(path: input) }
         guard isWorkbook else {
@@ -54,6 +55,8 @@ final class ExcelInputs: @unchecked Sendable {
     private var conversions: [String: SheetConversion] = [:]
     private var directories: [String] = []
     private var slots: [Int?] = []
+    /// The copy of standard input, once made.
+    private var stdinCopy: String?
 
     private init() {
         atexit { ExcelInputs.shared.removeScratch() }
@@ -81,6 +84,29 @@ final class ExcelInputs: @unchecked Sendable {
         let conversion = try book.convertSheet(sheet, toCSV: "\(directory)/\(stem).csv")
         conversions[key] = conversion
         return conversion.csvPath
+    }
+
+    /// Standard input, copied once into a scratch file (removed at exit and on a signal) so that every
+    /// read of the log in this run sees the same bytes; messages name it `<stdin>`.
+    func standardInputCopy() throws -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        if let stdinCopy { return stdinCopy }
+        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("clv-stdin-\(getpid())-XXXXXX").utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+            throw IngestError.unreadable(path: "<stdin>", reason: "cannot create a temporary directory: \(String(cString: strerror(errno)))")
+        }
+        let directory = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        directories.append(directory)
+        slots.append(TemporaryFiles.registerDirectory(directory))
+        let path = "\(directory)/stdin"
+        guard FileManager.default.createFile(atPath: path, contents: nil), let out = FileHandle(forWritingAtPath: path) else {
+            throw IngestError.unreadable(path: "<stdin>", reason: "cannot create \(path)")
+        }
+        defer { try? out.close() }
+        while let chunk = try FileHandle.standardInput.read(upToCount: 1 << 20), !chunk.isEmpty { try out.write(contentsOf: chunk) }
+        stdinCopy = path
+        return path
     }
 
     /// Removes the scratch CSVs (at exit).
@@ -115,8 +141,10 @@ final class ExcelInputs: @unchecked Sendable {
     func relabel(_ text: String) -> String {
         lock.lock()
         let all = Array(conversions.values)
+        let stdin = stdinCopy
         lock.unlock()
         var out = text
+        if let stdin, out.contains(stdin) { out = out.replacingOccurrences(of: stdin, with: "<stdin>") }
         for c in all where out.contains(c.csvPath) {
             out = Self.relabel(out, conversion: c)
         }

@@ -4,6 +4,24 @@ import _CLVTestSupport
 
 @Suite("clv analyze, end to end")
 struct AnalyzeTests {
+    @Test("standard input is read once and every pass sees it: the same customers.csv as from the file")
+    func standardInput() throws {
+        let log = try String(contentsOf: TestData.repository("Examples/transactions.csv"), encoding: .utf8)
+        let fromFile = try TestData.temporaryDirectory().appendingPathComponent("file")
+        let fromStdin = try TestData.temporaryDirectory().appendingPathComponent("stdin")
+        let a = try CLVCommand.run(["analyze", "Examples/transactions.csv", "-o", fromFile.path, "--as-of", "2030-01-01", "-q"])
+        let b = try CLVCommand.run(["analyze", "-", "-o", fromStdin.path, "--as-of", "2030-01-01"], stdin: log)
+        #expect(a.status == 0, "\(a.stderr)")
+        #expect(b.status == 0, "\(b.stderr)")
+        #expect(b.stderr.contains("read 5671 rows from <stdin>"), "\(b.stderr)")
+        #expect(!b.stderr.contains("clv-stdin-"))
+        let csv = { (d: URL) in try String(contentsOf: d.appendingPathComponent("customers.csv"), encoding: .utf8) }
+        #expect(try csv(fromFile) == csv(fromStdin))
+        let bad = try CLVCommand.run(["summary", "-", "--as-of", "2030-01-01"], stdin: "customer_id,date,amount\nA,2024-01-01,x\n")
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("<stdin>:2: column 'amount': \"x\""), "\(bad.stderr)")
+    }
+
     @Test("from the example log to customers.csv, model.json and summary.json")
     func example() throws {
         let dir = try TestData.temporaryDirectory().appendingPathComponent("out")
