@@ -292,28 +292,38 @@ public enum TemporaryFiles {
     nonisolated(unsafe) static var installed = false
     static let lock = NSLock()
 
-    /// Creates the temporary file from `template` (ending in XXXXXX) with `mkstemp`, registered for removal on a
-    /// signal. Returns the descriptor (−1 with `errno` on failure), the name and the slot (nil when all are taken).
-    static func create(_ template: String) -> (Int32, String, Int?) {
-        lock.lock()
-        defer { lock.unlock() }
+    /// What a slot holds: nothing, a file to unlink, or a flat directory to empty and remove.
+    enum SlotKind: Int32 { case free = 0, file = 1, directory = 2 }
+
+    /// Claims a free slot for `path` (its name copied into the preallocated memory the handler reads) and
+    /// installs the handlers; nil when the name is too long or every slot is taken. Call with ``lock`` held.
+    private static func claim(_ path: [CChar], as kind: SlotKind) -> Int? {
         if names == nil {
             names = .allocate(capacity: slotCount * slotSize)
             inUse = .allocate(capacity: slotCount)
             inUse!.initialize(repeating: 0, count: slotCount)
         }
         installHandlers()
+        guard path.count <= slotSize, let free = (0..<slotCount).first(where: { inUse![$0] == SlotKind.free.rawValue }) else { return nil }
+        path.withUnsafeBufferPointer { (names! + free * slotSize).update(from: $0.baseAddress!, count: path.count) }
+        inUse![free] = kind.rawValue
+        return free
+    }
+
+    /// Creates the temporary file from `template` (ending in XXXXXX) with `mkstemp`, registered for removal on a
+    /// signal. Returns the descriptor (−1 with `errno` on failure), the name and the slot (nil when all are taken).
+    static func create(_ template: String) -> (Int32, String, Int?) {
+        lock.lock()
+        defer { lock.unlock() }
         let bytes = Array(template.utf8CString)
-        if bytes.count <= slotSize, let free = (0..<slotCount).first(where: { inUse![$0] == 0 }) {
-            let name = names! + free * slotSize
-            bytes.withUnsafeBufferPointer { name.update(from: $0.baseAddress!, count: bytes.count) }
-            // Registered before it exists, so that no moment passes with an unregistered temporary file.
-            inUse![free] = 1
+        // Registered before it exists, so that no moment passes with an unregistered temporary file.
+        if let slot = claim(bytes, as: .file) {
+            let name = names! + slot * slotSize
             let fd = mkstemp(name)
             let code = errno
             let created = String(cString: name)
-            if fd < 0 { inUse![free] = 0; errno = code; return (fd, created, nil) }
-            return (fd, created, free)
+            if fd < 0 { inUse![slot] = SlotKind.free.rawValue; errno = code; return (fd, created, nil) }
+            return (fd, created, slot)
         }
         var copy = bytes
         let fd = copy.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -326,17 +336,7 @@ public enum TemporaryFiles {
     public static func registerDirectory(_ path: String) -> Int? {
         lock.lock()
         defer { lock.unlock() }
-        if names == nil {
-            names = .allocate(capacity: slotCount * slotSize)
-            inUse = .allocate(capacity: slotCount)
-            inUse!.initialize(repeating: 0, count: slotCount)
-        }
-        installHandlers()
-        let bytes = Array(path.utf8CString)
-        guard bytes.count <= slotSize, let free = (0..<slotCount).first(where: { inUse![$0] == 0 }) else { return nil }
-        bytes.withUnsafeBufferPointer { (names! + free * slotSize).update(from: $0.baseAddress!, count: bytes.count) }
-        inUse![free] = 2
-        return free
+        return claim(Array(path.utf8CString), as: .directory)
     }
 
     /// Forgets a slot (its file was renamed or removed, or its directory removed).
@@ -375,7 +375,7 @@ public enum TemporaryFiles {
     static func removeAllAndRaise(_ sig: Int32) {
         if let names, let inUse {
             for k in 0..<slotCount where inUse[k] != 0 {
-                if inUse[k] == 2 { _ = clv_remove_flat_directory(names + k * slotSize) } else { unlink(names + k * slotSize) }
+                if inUse[k] == SlotKind.directory.rawValue { _ = clv_remove_flat_directory(names + k * slotSize) } else { unlink(names + k * slotSize) }
             }
         }
         signal(sig, SIG_DFL)

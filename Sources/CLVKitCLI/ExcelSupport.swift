@@ -218,8 +218,7 @@ final class ExcelOutputs: @unchecked Sendable {
         }
         // Fail now, not after the computation, when the destination cannot be written.
         _ = try OutputFile(path: path)
-        XLSXWorkbook.removeStaleScratch()
-        let csv = (NSTemporaryDirectory() as NSString).appendingPathComponent("clv-table-\(getpid())-\(UUID().uuidString).csv")
+        let csv = try Self.scratchPath()
         lock.lock()
         pending.append((csv, path))
         lock.unlock()
@@ -235,10 +234,9 @@ final class ExcelOutputs: @unchecked Sendable {
         for job in jobs {
             defer { try? FileManager.default.removeItem(atPath: job.csv) }
             guard FileManager.default.fileExists(atPath: job.csv) else { continue }
-            let writer = try XLSXWriter(sheetName: Self.sheetName(job.destination))
-            try withExtendedLifetime(writer) {
-                try Self.copy(try CSVToXLSX.convert(csvPath: job.csv, writer: writer), to: job.destination)
-            }
+            let out = try OutputFile(path: job.destination)
+            try Self.writeWorkbook(fromCSV: job.csv, sheetName: Self.sheetName(job.destination), into: out)
+            try out.commit()
         }
     }
 
@@ -253,32 +251,21 @@ final class ExcelOutputs: @unchecked Sendable {
     /// the caller's output set places it).
     static func writeWorkbook(fromCSV csv: String, sheetName: String, into out: OutputFile) throws {
         let writer = try XLSXWriter(sheetName: sheetName)
-        try withExtendedLifetime(writer) {
-            let book = try CSVToXLSX.convert(csvPath: csv, writer: writer)
-            guard let handle = FileHandle(forReadingAtPath: book) else {
-                throw ExcelError.writeFailed(path: out.path ?? "<stdout>", reason: "the packed workbook is missing")
-            }
-            defer { try? handle.close() }
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { try out.write([UInt8](chunk)) }
+        try withExtendedLifetime(writer) { try pour(try CSVToXLSX.convert(csvPath: csv, writer: writer), into: out) }
+    }
+
+    /// Copies the packed workbook at `book` (a scratch file of its writer) into `out`, not committing it.
+    static func pour(_ book: String, into out: OutputFile) throws {
+        guard let handle = FileHandle(forReadingAtPath: book) else {
+            throw ExcelError.writeFailed(path: out.path ?? "<stdout>", reason: "the packed workbook is missing")
         }
+        defer { try? handle.close() }
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { try out.write([UInt8](chunk)) }
     }
 
     /// A sheet name from an output file name (`summary.xlsx` → `summary`).
     static func sheetName(_ path: String) -> String {
         ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-    }
-
-    /// Copies a finished workbook into place through an atomic ``OutputFile``.
-    static func copy(_ book: String, to destination: String?) throws {
-        guard let handle = FileHandle(forReadingAtPath: book) else {
-            throw ExcelError.writeFailed(path: destination ?? "<stdout>", reason: "the packed workbook is missing")
-        }
-        defer { try? handle.close() }
-        let out = try OutputFile(path: destination)
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            try out.write([UInt8](chunk))
-        }
-        try out.commit()
     }
 }
 
@@ -328,14 +315,7 @@ struct ExcelTable {
 
     /// Packs the workbook and writes it into `file`, then commits it.
     func finish(into file: OutputFile) throws {
-        let book = try writer.finish()
-        guard let handle = FileHandle(forReadingAtPath: book) else {
-            throw ExcelError.writeFailed(path: file.path ?? "<stdout>", reason: "the packed workbook is missing")
-        }
-        defer { try? handle.close() }
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            try file.write([UInt8](chunk))
-        }
+        try ExcelOutputs.pour(try writer.finish(), into: file)
         try file.commit()
     }
 }

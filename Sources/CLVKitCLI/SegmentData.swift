@@ -35,26 +35,6 @@ struct SegmentData {
         metrics = try CustomerMetrics(summary: table)
     }
 
-    /// Where each of `earlier`'s ids stands in `current` (−1: not there). Summaries list customers in the
-    /// order of their first row in the log, so an earlier snapshot's customers are usually a subsequence
-    /// of the later one's: one pass of comparisons, with a hash table only when they are not.
-    static func positions(of earlier: [String], in current: [String]) -> [Int] {
-        var found = [Int](repeating: -1, count: earlier.count)
-        var i = 0
-        for (j, id) in earlier.enumerated() {
-            while i < current.count, current[i] != id { i += 1 }
-            guard i < current.count else {
-                var index: [String: Int] = [:]
-                index.reserveCapacity(current.count)
-                for (k, id) in current.enumerated() { index[id] = k }
-                return earlier.map { index[$0] ?? -1 }
-            }
-            found[j] = i
-            i += 1
-        }
-        return found
-    }
-
     /// Summaries of the log up to earlier dates, read once each (windows, trends and tier moves ask for
     /// the same dates more than once).
     private final class Snapshots {
@@ -87,7 +67,7 @@ struct SegmentData {
         guard let first = report.firstDate, day >= first else { return (zero, zero, nil) }
         let earlier = try snapshot(at: day)
         var orders = zero, spend = zero
-        for (j, i) in Self.positions(of: earlier.customerIDs, in: table.customerIDs).enumerated() where i >= 0 {
+        for (j, i) in CustomerMetrics.positions(of: earlier.customerIDs, in: table.customerIDs).enumerated() where i >= 0 {
             orders[i] = Double(earlier.orders[j])
             spend[i] = earlier.hasMonetary ? earlier.totalSpend[j] : 0
         }
@@ -138,14 +118,8 @@ extension SegmentData {
         if let first = report.firstDate, start >= first {
             let earlier = try CustomerMetrics(summary: snapshot(at: start))
             let stages = try LifecycleStages.assign(earlier, options: options)
-            // LifecycleStages.reactivated, with the ids matched by position instead of a hash table.
-            let churned = Int32(LifecycleStages.segments.firstIndex { $0.key == "churned" }!)
-            var flags = [Bool](repeating: false, count: metrics.ids.count)
-            for (j, i) in Self.positions(of: earlier.ids, in: metrics.ids).enumerated()
-            where i >= 0 && stages.assignment[j] == churned && metrics.orders[i] > earlier.orders[j] {
-                flags[i] = true
-            }
-            reactivated = flags
+            reactivated = LifecycleStages.reactivated(earlier: stages, earlierIDs: earlier.ids, earlierOrders: earlier.orders,
+                                                      currentIDs: metrics.ids, currentOrders: metrics.orders)
         }
         let history = LifecycleHistory(recentOrders: recent.orders, previousOrders: previous.orders, reactivated: reactivated)
         return (try LifecycleStages.assign(metrics, history: history, options: options), recent.orders, previous.orders)

@@ -69,3 +69,25 @@ public enum SegmentationError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension CustomerMetrics {
+    /// Where each of `earlier`'s ids stands in `current` (−1: not there). Summaries list customers in the
+    /// order of their first row in the log, so an earlier snapshot's customers are usually a subsequence
+    /// of the later one's: one pass of comparisons, with a hash table only when they are not.
+    public static func positions(of earlier: [String], in current: [String]) -> [Int] {
+        var found = [Int](repeating: -1, count: earlier.count)
+        var i = 0
+        for (j, id) in earlier.enumerated() {
+            while i < current.count, current[i] != id { i += 1 }
+            guard i < current.count else {
+                var index: [String: Int] = [:]
+                index.reserveCapacity(current.count)
+                for (k, id) in current.enumerated() { index[id] = k }
+                return earlier.map { index[$0] ?? -1 }
+            }
+            found[j] = i
+            i += 1
+        }
+        return found
+    }
+}

@@ -131,10 +131,11 @@ public enum LifecycleStages {
     public static func reactivated(earlier: Segmentation, earlierIDs: [String], earlierOrders: [Double],
                                    currentIDs: [String], currentOrders: [Double]) -> [Bool] {
         let churned = Int32(segments.firstIndex { $0.key == "churned" }!)
-        var wasChurned: [String: Double] = [:]
-        for (i, id) in earlierIDs.enumerated() where earlier.assignment[i] == churned { wasChurned[id] = earlierOrders[i] }
-        return currentIDs.indices.map { i in
-            wasChurned[currentIDs[i]].map { currentOrders[i] > $0 } ?? false
+        var flags = [Bool](repeating: false, count: currentIDs.count)
+        for (j, i) in CustomerMetrics.positions(of: earlierIDs, in: currentIDs).enumerated()
+        where i >= 0 && earlier.assignment[j] == churned && currentOrders[i] > earlierOrders[j] {
+            flags[i] = true
         }
+        return flags
     }
 }

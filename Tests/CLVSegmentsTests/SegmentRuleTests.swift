@@ -178,6 +178,14 @@ struct SegmentRuleTests {
         #expect(flags == [false, false, true, false])
     }
 
+    @Test("earlier snapshots' customers are found by position: in order, out of order, and missing")
+    func positionsOfEarlierCustomers() {
+        #expect(CustomerMetrics.positions(of: ["a", "c", "e"], in: ["a", "b", "c", "d", "e"]) == [0, 2, 4])
+        #expect(CustomerMetrics.positions(of: ["c", "a"], in: ["a", "b", "c"]) == [2, 0])
+        #expect(CustomerMetrics.positions(of: ["a", "x", "c"], in: ["a", "b", "c"]) == [0, -1, 2])
+        #expect(CustomerMetrics.positions(of: [], in: ["a"]) == [])
+    }
+
     @Test func summaryRowsAddUp() throws {
         let m = try syntheticMetrics(1000)
         let seg = try RFMSegmentation.segment(m).segmentation
