@@ -108,6 +108,18 @@ struct CLITests {
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: report)) as! [String: Any]
         #expect(object["customers"] as? Int == 2000)
         #expect((object["columns"] as? [String: String])?["customer"] == "customer_id")
+        // The reading of amounts, under its snake_case key.
+        let format = object["amount_format"] as? [String: Any]
+        #expect(format?["decimal_mark"] as? String == ".")
+        #expect(format?["values_with_grouping"] as? Int == 0)
+        let comma = dir.appendingPathComponent("comma.csv"), commaReport = dir.appendingPathComponent("comma.json")
+        try "customer_id;date;amount\nA;2024-01-01;1.234,50\nA;2024-02-01;12,5\n".write(to: comma, atomically: true, encoding: .utf8)
+        let c = try CLVCommand.run(["summary", comma.path, "--decimal-comma", "--report-json", commaReport.path, "-q",
+                                    "--as-of", "2030-01-01", "-o", dir.appendingPathComponent("c.csv").path])
+        #expect(c.status == 0, "\(c.stderr)")
+        let commaFormat = (try JSONSerialization.jsonObject(with: Data(contentsOf: commaReport)) as? [String: Any])?["amount_format"] as? [String: Any]
+        #expect(commaFormat?["decimal_mark"] as? String == ",")
+        #expect(commaFormat?["values_with_grouping"] as? Int == 1)
     }
 
     @Test("help shows examples")
