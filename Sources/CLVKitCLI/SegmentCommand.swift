@@ -228,18 +228,10 @@ extension CLV {
         func run() throws {
             try withExitCodes {
                 try checkOutputs(output.output, summaryFile)
-                // Windows and trends read the log more than once: standard input is kept in a temporary file.
-                var input = input
-                var spooled: URL?
-                if input.input == "-" {
-                    let url = FileManager.default.temporaryDirectory.appendingPathComponent("clv-segment-\(getpid()).csv")
-                    try FileHandle.standardInput.readDataToEndOfFile().write(to: url)
-                    input.input = url.path
-                    spooled = url
-                }
-                defer { if let spooled { try? FileManager.default.removeItem(at: spooled) } }
+                // Windows and trends read the log more than once; standard input is read from one copy of it
+                // (InputOptions.readablePath()).
                 var data = try SegmentData(input: input, observationEnd: observationEnd, quiet: output.quiet)
-                for line in data.report.lines { note(spooled.map { line.replacingOccurrences(of: $0.path, with: "standard input") } ?? line) }
+                for line in data.report.lines { note(line) }
                 if let kind = modelKind {
                     try data.addModelScores(kind, value: valueOptions, horizonDays: horizon.days(modelUnit: .day))
                     note("model: \(kind.rawValue) fitted for P(alive)\(data.metrics.lifetimeValue != nil ? " and CLV" : "")")
