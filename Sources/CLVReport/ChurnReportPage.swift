@@ -21,6 +21,16 @@ public enum ChurnReportPage {
 
     static let columns = ["roc_auc", "pr_auc", "precision", "recall", "f1", "accuracy", "brier"]
 
+    /// Column headings of the metric keys, in English and Chinese.
+    static func metricName(_ key: String, _ language: ReportLanguage) -> String {
+        let names: [String: (String, String)] = [
+            "roc_auc": ("ROC AUC", "ROC AUC"), "pr_auc": ("PR AUC", "PR AUC"), "precision": ("Precision", "精确率"),
+            "recall": ("Recall", "召回率"), "f1": ("F1", "F1"), "accuracy": ("Accuracy", "准确率"), "brier": ("Brier score", "Brier 分数"),
+        ]
+        guard let (en, zh) = names[key] else { return key }
+        return language == .zh ? zh : en
+    }
+
     /// Display names of the classifier keys of the CLI and of the P(alive) baseline.
     static func displayName(_ key: String, _ language: ReportLanguage) -> String {
         let names: [String: (String, String)] = [
@@ -40,12 +50,15 @@ public enum ChurnReportPage {
         let title = zh ? "流失与购买预测：模型评估" : "Churn and purchase prediction: model evaluation"
         var h = "<!DOCTYPE html><html lang=\"\(zh ? "zh-Hans" : "en")\"><head><meta charset=\"utf-8\">"
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>\(e(title))</title><style>\(HTMLReport.css)</style></head><body>"
-        h += "<h1>\(e(title))</h1><p class=\"muted\">\(e(ReportFormat.datesInText(subtitle, language: language)))</p>"
+        // ISO dates in the subtitle never break at their hyphens (a narrow screen would split 2024-|12-15).
+        let subtitleHTML = e(ReportFormat.datesInText(subtitle, language: language))
+            .replacing(/[0-9]{4}-[0-9]{2}-[0-9]{2}/) { "<span class=\"num\">\($0.output)</span>" }
+        h += "<h1>\(e(title))</h1><p class=\"muted\">\(subtitleHTML)</p>"
         h += "<table class=\"stack\"><tr class=\"head\"><th>\(zh ? "模型" : "Model")</th>"
-        h += columns.map { "<th>\($0)</th>" }.joined() + "</tr>"
+        h += columns.map { "<th>\(e(metricName($0, language)))</th>" }.joined() + "</tr>"
         for m in models {
             h += "<tr><td class=\"name\">\(e(displayName(m.name, language)))</td>"
-            h += columns.map { "<td class=\"num\" data-label=\"\($0)\">\(n(m.metrics[$0]))</td>" }.joined() + "</tr>"
+            h += columns.map { "<td class=\"num\" data-label=\"\(e(metricName($0, language)))\">\(n(m.metrics[$0]))</td>" }.joined() + "</tr>"
         }
         h += "</table><div class=\"charts\">"
         let roc = SVGChart(title: zh ? "ROC 曲线" : "ROC curves", xLabel: zh ? "假阳性率" : "False positive rate",

@@ -111,6 +111,15 @@ struct ReportHonestyTests {
         #expect(html.contains("<rect class=\"bar\" data-value=\"0.808\" x=\"2\" y=\"10\" width=\"96.96\""))
     }
 
+    @Test("the churn page's metric columns are spelled out, not code keys", arguments: ReportLanguage.allCases)
+    func churnMetricNames(_ lang: ReportLanguage) {
+        let html = ChurnReportPage.render(models: SampleReport.churnModels(), subtitle: "orders.csv · cutoff 2024-09-30", language: lang)
+        for key in ["roc_auc", "pr_auc", "brier"] { #expect(!html.contains(">\(key)<") && !html.contains("data-label=\"\(key)\""), "\(key)") }
+        #expect(html.contains("<th>ROC AUC</th>"))
+        #expect(lang == .zh || html.contains("cutoff <span class=\"num\">2024-09-30</span>"), "a date never breaks at its hyphens")
+        #expect(html.contains(lang == .zh ? "<th>召回率</th>" : "<th>Brier score</th>"))
+    }
+
     @Test("the Chinese page has Chinese data-quality lines, model choice and dates; model names are spelled out")
     func chinesePage() {
         let html = HTMLReport.render(SampleReport.data(), language: .zh)
