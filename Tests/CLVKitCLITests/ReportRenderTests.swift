@@ -6,14 +6,7 @@ import _CLVTestSupport
 /// log, laid out in headless Chromium at 1280 and 420 px by Scripts/check-report-layout.py.
 @Suite("The written reports laid out in headless Chromium")
 struct ReportRenderTests {
-    /// Whether `name` is an executable on PATH.
-    static func onPath(_ name: String) -> Bool {
-        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
-            FileManager.default.isExecutableFile(atPath: "\($0)/\(name)")
-        }
-    }
-    /// Chromium and python3, which Scripts/check-report-layout.py needs.
-    static let chromium: Bool = ["chromium", "chromium-browser", "google-chrome"].contains(where: onPath) && onPath("python3")
+    static let chromium = ScriptRunner.hasChromium
 
     @Test("report.html, report-zh.html and the churn pages: nothing outside its container, no text over text, no bar too short",
           .enabled(if: chromium, "needs chromium and python3 (apt-get install chromium fonts-noto-cjk)"), .timeLimit(.minutes(5)))
@@ -37,16 +30,8 @@ struct ReportRenderTests {
         #expect(html.contains(">47,790.14<") == false && html.contains(">14,337.04<"), "total CLV at a 30% margin, with separators")
         let zh = try String(contentsOfFile: pages[1], encoding: .utf8)
         #expect(zh.contains("毛利率按消费额的30%计，年折现率10%") && zh.contains(">1年（365天）<") && zh.contains(">21.07万<"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", TestData.repository("Scripts/check-report-layout.py").path] + pages
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)")
+        let (status, output) = try ScriptRunner.python("Scripts/check-report-layout.py", pages)
+        #expect(status == 0, "\(output)")
         #expect(output.components(separatedBy: ": ok").count - 1 == 8, "\(output)")
     }
 

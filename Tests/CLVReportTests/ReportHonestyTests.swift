@@ -179,28 +179,11 @@ struct ReportHonestyTests {
 /// The render test: the pages laid out by headless Chromium at desktop and phone width.
 @Suite("The report laid out in headless Chromium")
 struct ReportLayoutTests {
-    /// Whether `name` is an executable on PATH.
-    static func onPath(_ name: String) -> Bool {
-        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
-            FileManager.default.isExecutableFile(atPath: "\($0)/\(name)")
-        }
-    }
-    /// Chromium and python3, which Scripts/check-report-layout.py needs.
-    static let chromium: Bool = ["chromium", "chromium-browser", "google-chrome"].contains(where: onPath) && onPath("python3")
+    static let chromium = ScriptRunner.hasChromium
 
     /// Runs Scripts/check-report-layout.py on `pages` at 1280 and 420 px.
     static func layout(_ pages: [URL]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", TestData.repository("Scripts/check-report-layout.py").path, "--width", "1280", "--width", "420"]
-            + pages.map(\.path)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try ScriptRunner.python("Scripts/check-report-layout.py", ["--width", "1280", "--width", "420"] + pages.map(\.path))
     }
 
     @Test("in English and Chinese, at 1280 and 420 px: nothing outside its container, no text over text, no bar too short",
