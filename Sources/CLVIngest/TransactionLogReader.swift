@@ -232,7 +232,7 @@ final class Ingestor {
                     }
                 }
                 if scanner.recordLine != row {
-                    throw IngestError.invalidOption("\(input.name): line \(row) lies inside a quoted field of the record on line \(scanner.recordLine); pass that line to --header-row.")
+                    throw IngestError.invalidOption("\(input.name): --header-row \(row) is a blank line or lies inside a quoted field; the next record starts on line \(scanner.recordLine).")
                 }
             } else {
                 // Look ahead for a record with two or more fields; what stands before it are title rows.
