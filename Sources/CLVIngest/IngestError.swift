@@ -1,3 +1,4 @@
+import CLVCore
 import Foundation
 
 /// One problem found in one row of a transaction log: where it is, what was there and what is wrong.
@@ -83,7 +84,7 @@ public struct DataProblem: Sendable, Hashable, Codable, CustomStringConvertible 
 
 /// Errors of the ingest layer. Each description names the file and, where there is one, the line,
 /// column and value, so that a user can find and fix the input.
-public enum IngestError: Error, Sendable, CustomStringConvertible {
+public enum IngestError: CLVError {
     case fileNotFound(path: String)
     case unreadable(path: String, reason: String)
     case invalidEncoding(file: String, line: Int, encoding: String)
@@ -152,5 +153,18 @@ public enum IngestError: Error, Sendable, CustomStringConvertible {
         var list = names.prefix(20).map { "'\(DataProblem.capped($0, limit: 60))'" }.joined(separator: ", ")
         if names.count > 20 { list += ", and \(names.count - 20) more" }
         return list
+    }
+}
+
+extension IngestError {
+    /// Missing or unreadable files are ``ErrorCategory/inputUnavailable``, failed writes
+    /// ``ErrorCategory/outputFailed``, bad options ``ErrorCategory/usage``, the rest ``ErrorCategory/invalidData``.
+    public var category: ErrorCategory {
+        switch self {
+        case .fileNotFound, .unreadable: return .inputUnavailable
+        case .writeFailed: return .outputFailed
+        case .invalidOption, .unknownEncoding: return .usage
+        default: return .invalidData
+        }
     }
 }

@@ -122,14 +122,14 @@ extension CLV {
                     do {
                         let (g, r) = try GammaGammaModel.fit(spendCells, options: outcome.options)
                         spend = g
-                        spendEntry = ModelFile.Entry(kind: "gg", report: r, frequencySpendCorrelation: spendCells.frequencySpendCorrelation)
+                        spendEntry = ModelFile.Entry(kind: .gg, report: r, frequencySpendCorrelation: spendCells.frequencySpendCorrelation)
                     } catch {
                         note("no spend model: \(error)")
                     }
                 }
                 var selection = outcome.selection
                 if split != nil { selection.reason += "; refitted on all data" }
-                let modelFile = ModelFile(fit: .init(kind: outcome.kind.rawValue, report: report), spendModel: spendEntry,
+                let modelFile = ModelFile(fit: .init(kind: outcome.kind.modelKind, report: report), spendModel: spendEntry,
                                           selection: selection, timeUnit: timeUnit,
                                           data: ModelRunner.dataSummary(all, distinct: cells.count, source: input.input))
                 // 4. Scores.

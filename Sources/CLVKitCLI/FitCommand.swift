@@ -73,14 +73,14 @@ extension CLV {
             guard t.hasMonetary else { throw ModelError.invalidData("--spend-model gg needs an amount column.") }
             let cells = try GammaGammaModel.SpendCells(frequency: t.repeatPurchases.map(Double.init), meanValue: t.monetaryValue)
             let (_, report) = try GammaGammaModel.fit(cells, options: options)
-            return ModelFile.Entry(kind: "gg", report: report, frequencySpendCorrelation: cells.frequencySpendCorrelation)
+            return ModelFile.Entry(kind: .gg, report: report, frequencySpendCorrelation: cells.frequencySpendCorrelation)
         }
 
         func fitTransactionModel(_ kind: TransactionModelKind, _ options: FitOptions) throws -> ModelFile {
             let t = try table()
             let cells = try ModelRunner.cells(t)
             let (_, report) = try ModelRunner.fit(kind, cells, options: options)
-            return ModelFile(fit: .init(kind: kind.rawValue, report: report), spendModel: try spendEntry(t, options),
+            return ModelFile(fit: .init(kind: kind.modelKind, report: report), spendModel: try spendEntry(t, options),
                              timeUnit: t.timeUnit, data: ModelRunner.dataSummary(t, distinct: cells.count, source: input.input))
         }
 
@@ -89,7 +89,7 @@ extension CLV {
             guard t.hasMonetary else { throw ModelError.invalidData("--model gg needs an amount column.") }
             let cells = try GammaGammaModel.SpendCells(frequency: t.repeatPurchases.map(Double.init), meanValue: t.monetaryValue)
             let (_, report) = try GammaGammaModel.fit(cells, options: options)
-            return ModelFile(fit: .init(kind: "gg", report: report, frequencySpendCorrelation: cells.frequencySpendCorrelation),
+            return ModelFile(fit: .init(kind: .gg, report: report, frequencySpendCorrelation: cells.frequencySpendCorrelation),
                              spendModel: nil, timeUnit: t.timeUnit,
                              data: ModelRunner.dataSummary(t, distinct: cells.count, source: input.input))
         }
@@ -107,7 +107,7 @@ extension CLV {
             let patterns = try BGBBModel.Patterns(frequency: xs, recency: txs, opportunities: ns,
                                                   weights: [Double](repeating: 1, count: xs.count))
             let (_, report) = try BGBBModel.fit(patterns, options: options)
-            return ModelFile(fit: .init(kind: "bgbb", report: report), spendModel: try spendEntry(t, options), timeUnit: unit,
+            return ModelFile(fit: .init(kind: .bgbb, report: report), spendModel: try spendEntry(t, options), timeUnit: unit,
                              data: ModelRunner.dataSummary(t, distinct: patterns.count, source: input.input))
         }
 
@@ -133,7 +133,7 @@ extension CLV {
             let (_, report) = try ShiftedBetaGeometricModel.fit([cohort], options: options)
             let summary = ModelFile.DataSummary(customers: Int(counts[0]), repeatCustomers: Int(counts.last!), distinctHistories: counts.count,
                                                 frequency: "period", observationEnd: nil, calibrationEnd: nil, source: input.input)
-            return ModelFile(fit: .init(kind: "sbg", report: report), spendModel: nil, timeUnit: summary.frequency == "period" ? self.summary.timeUnit : .day,
+            return ModelFile(fit: .init(kind: .sbg, report: report), spendModel: nil, timeUnit: summary.frequency == "period" ? self.summary.timeUnit : .day,
                              data: summary)
         }
 
@@ -155,7 +155,7 @@ extension CLV {
                 finalReport = try ModelRunner.fit(outcome.kind, try ModelRunner.cells(final), options: outcome.options).1
                 selection.reason += "; refitted on all data"
             }
-            return ModelFile(fit: .init(kind: outcome.kind.rawValue, report: finalReport), spendModel: try spendEntry(final, options),
+            return ModelFile(fit: .init(kind: outcome.kind.modelKind, report: finalReport), spendModel: try spendEntry(final, options),
                              selection: selection, timeUnit: final.timeUnit,
                              data: ModelRunner.dataSummary(final, distinct: finalReport.distinctHistories, source: input.input))
         }

@@ -81,7 +81,7 @@ extension CLV {
                     bands = try model.predictionIntervals(
                         covariance: file.fit.covariance, draws: intervals, seed: seed, frequency: t.repeatPurchases,
                         recency: t.recency, age: t.age, monetaryValue: t.hasMonetary ? t.monetaryValue : nil, horizon: h,
-                        spend: spend, spendCovariance: file.spendModel?.covariance ?? (file.fit.model == "gg" ? file.fit.covariance : nil),
+                        spend: spend, spendCovariance: file.spendModel?.covariance ?? (file.fit.model == .gg ? file.fit.covariance : nil),
                         timeUnit: file.timeUnit, lifetimeValue: clvOptions)
                 }
                 if ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil {

@@ -41,29 +41,9 @@ func writeStandardError(_ text: String) {
 func withExitCodes<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
-    } catch let error as IngestError {
+    } catch let error as any CLVError {
         printError("error: \(error.description)")
-        switch error {
-        case .fileNotFound: throw ExitCode(66)
-        case .unreadable: throw ExitCode(66)
-        case .writeFailed: throw ExitCode(73)
-        case .invalidOption, .unknownEncoding: throw ExitCode(64)
-        default: throw ExitCode(65)
-        }
-    } catch let error as ModelError {
-        printError("error: \(error.description)")
-        throw ExitCode(65)
-    } catch let error as SegmentationError {
-        printError("error: \(error.description)")
-        if case .invalidOption = error { throw ExitCode(64) }
-        throw ExitCode(65)
-    } catch let error as PredictionError {
-        printError("error: \(error.description)")
-        if case .invalidOption = error { throw ExitCode(64) }
-        throw ExitCode(65)
-    } catch let error as IndexScoringError {
-        printError("error: \(error.description)")
-        throw ExitCode(65)
+        throw ExitCode(error.category.exitCode)
     } catch let error where excelFailure(error) != nil {
         let failure = excelFailure(error)!
         printError("error: \(failure.message)")

@@ -1,5 +1,7 @@
+import CLVCore
+
 /// Errors of the model layer; each says what to do about it.
-public enum ModelError: Error, Sendable, CustomStringConvertible {
+public enum ModelError: CLVError {
     case invalidParameter(model: String, name: String, value: Double, requirement: String)
     case invalidData(String)
     case notConverged(model: String, gradientNorm: Double, iterations: Int, logLikelihood: Double, hint: String)
@@ -29,4 +31,9 @@ extension ModelError {
             throw ModelError.invalidParameter(model: model, name: name, value: v, requirement: "finite and > 0")
         }
     }
+}
+
+extension ModelError {
+    /// Every model error is about the data or the model file given: ``ErrorCategory/invalidData``.
+    public var category: ErrorCategory { .invalidData }
 }

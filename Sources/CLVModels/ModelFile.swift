@@ -6,8 +6,8 @@ import Foundation
 public struct ModelFile: Codable, Sendable {
     /// One fitted model.
     public struct Entry: Codable, Sendable {
-        /// `bgnbd`, `mbgnbd`, `pnbd`, `bgbb`, `sbg` or `gg`.
-        public var model: String
+        /// Which model this is.
+        public var model: ModelKind
         public var displayName: String
         /// Estimates, named as in the papers.
         public var parameters: [String: Double]
@@ -27,7 +27,7 @@ public struct ModelFile: Codable, Sendable {
         /// For Gamma-Gamma: Pearson correlation of frequency and mean spend (the model assumes none).
         public var frequencySpendCorrelation: Double?
 
-        public init(kind: String, report: FitReport, frequencySpendCorrelation: Double? = nil) {
+        public init(kind: ModelKind, report: FitReport, frequencySpendCorrelation: Double? = nil) {
             model = kind
             displayName = report.model
             parameterOrder = report.parameters.map(\.name)
@@ -48,6 +48,32 @@ public struct ModelFile: Codable, Sendable {
 
         /// The parameters in the paper's order.
         public var vector: [Double] { parameterOrder.map { parameters[$0] ?? .nan } }
+
+        /// Checks that the entry is complete and consistent (see ``ModelFile/decode(_:)``); `path` names it in
+        /// the message.
+        func validate(path: String) throws {
+            let names = model.parameterNames
+            guard parameterOrder == names else {
+                throw ModelError.invalidModelFile("\(path).parameter_order is \(parameterOrder) but \(model.displayName) has the parameters \(names), in that order.")
+            }
+            for name in names {
+                guard let value = parameters[name] else {
+                    throw ModelError.invalidModelFile("\(path).parameters.\(name) is missing.")
+                }
+                guard value.isFinite, value > 0 else {
+                    throw ModelError.invalidModelFile("\(path).parameters.\(name) = \(value); it must be finite and > 0.")
+                }
+            }
+            if let extra = parameters.keys.sorted().first(where: { !names.contains($0) }) {
+                throw ModelError.invalidModelFile("\(path).parameters.\(extra) is not a parameter of \(model.displayName) (\(names)).")
+            }
+            for (name, bounds) in intervals95.sorted(by: { $0.key < $1.key }) where bounds.count != 2 {
+                throw ModelError.invalidModelFile("\(path).intervals95.\(name) has \(bounds.count) numbers; it needs [lower, upper].")
+            }
+            guard covariance.isEmpty || (covariance.count == names.count && covariance.allSatisfy { $0.count == names.count }) else {
+                throw ModelError.invalidModelFile("\(path).covariance must be \(names.count) × \(names.count) (or empty) for \(model.displayName).")
+            }
+        }
     }
 
     /// What the model was fitted on.
@@ -102,7 +128,7 @@ public struct ModelFile: Codable, Sendable {
     public var clvkitVersion: String
     public var created: String
     /// The top-level model (the transaction model when there is one).
-    public var model: String
+    public var model: ModelKind
     public var displayName: String
     public var parameters: [String: Double]
     public var standardErrors: [String: Double]
@@ -150,8 +176,11 @@ public struct ModelFile: Codable, Sendable {
     /// The JSON text.
     public func encoded() throws -> Data { try Self.encoder.encode(self) }
 
-    /// Reads a model file, checking its format and version.
-    /// - Throws: ``ModelError/invalidModelFile(_:)`` with the reason.
+    /// Reads a model file, checking its format, its version and every entry: a known model, the paper's
+    /// `parameter_order`, finite positive estimates, intervals of two bounds, an n × n covariance (or none), a spend
+    /// model that is Gamma-Gamma, and top-level copies that agree with `fit`. A hand-edited file that breaks any of
+    /// these is refused rather than read in part.
+    /// - Throws: ``ModelError/invalidModelFile(_:)`` with the reason and the JSON path of the bad field.
     public static func decode(_ data: Data) throws -> ModelFile {
         struct Header: Decodable { var format: String?; var version: Int? }
         guard let header = try? JSONDecoder().decode(Header.self, from: data), header.format == "clvkit-model" else {
@@ -160,23 +189,85 @@ public struct ModelFile: Codable, Sendable {
         guard let version = header.version, version <= currentVersion else {
             throw ModelError.invalidModelFile("version \(header.version.map(String.init) ?? "?") is newer than this clv understands (\(currentVersion)); upgrade clv.")
         }
+        let file: ModelFile
         do {
-            return try decoder.decode(ModelFile.self, from: data)
+            file = try decoder.decode(ModelFile.self, from: data)
+        } catch let error as DecodingError {
+            throw ModelError.invalidModelFile(Self.describe(error))
         } catch {
             throw ModelError.invalidModelFile("\(error)")
+        }
+        try file.validate()
+        return file
+    }
+
+    /// Checks the invariants that ``decode(_:)`` promises; see there.
+    /// - Throws: ``ModelError/invalidModelFile(_:)``.
+    public func validate() throws {
+        try fit.validate(path: "fit")
+        if let spendModel {
+            try spendModel.validate(path: "spend_model")
+            guard spendModel.model == .gg else {
+                throw ModelError.invalidModelFile("spend_model.model is \"\(spendModel.model.rawValue)\"; only \"gg\" is a spend model.")
+            }
+        }
+        guard model == fit.model else {
+            throw ModelError.invalidModelFile("model is \"\(model.rawValue)\" but fit.model is \"\(fit.model.rawValue)\"; they must agree.")
+        }
+        guard parameters == fit.parameters else {
+            throw ModelError.invalidModelFile("parameters differ from fit.parameters; the top level is a copy of fit, so edit both or neither.")
+        }
+        do {
+            switch fit.model {
+            case .bgnbd, .mbgnbd, .pnbd: _ = try transactionModel()
+            case .gg: _ = try gammaGamma()
+            case .bgbb:
+                let v = fit.vector
+                _ = try BGBBModel(parameters: .init(alpha: v[0], beta: v[1], gamma: v[2], delta: v[3]))
+            case .sbg:
+                let v = fit.vector
+                _ = try ShiftedBetaGeometricModel(parameters: .init(alpha: v[0], beta: v[1]))
+            }
+            if spendModel != nil { _ = try gammaGamma() }
+        } catch let error as ModelError {
+            throw ModelError.invalidModelFile("\(error)")
+        }
+    }
+
+    /// A decoding failure as one sentence with the JSON path (`fit.parameter_order[2]`).
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            var text = ""
+            for key in keys {
+                if let index = key.intValue { text += "[\(index)]" } else {
+                    let snake = key.stringValue.reduce(into: "") { out, ch in
+                        if ch.isUppercase { out += "_" + ch.lowercased() } else { out.append(ch) }
+                    }
+                    text += (text.isEmpty ? "" : ".") + snake
+                }
+            }
+            return text.isEmpty ? "the top level" : text
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "\(path(context.codingPath + [key])) is missing."
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
         }
     }
 
     /// The transaction model, when the file holds one.
     public func transactionModel() throws -> (any TransactionModel)? {
-        guard let kind = TransactionModelKind(rawValue: fit.model) else { return nil }
+        guard let kind = fit.model.transactionModelKind else { return nil }
         return try kind.modelType.init(vector: fit.vector)
     }
 
     /// The Gamma-Gamma model, from the spend entry or the top level.
     public func gammaGamma() throws -> GammaGammaModel? {
-        let entry = fit.model == "gg" ? fit : spendModel
-        guard let entry, entry.model == "gg" else { return nil }
+        let entry = fit.model == .gg ? fit : spendModel
+        guard let entry, entry.model == .gg else { return nil }
         let v = entry.vector
         return try GammaGammaModel(parameters: .init(p: v[0], q: v[1], gamma: v[2]))
     }

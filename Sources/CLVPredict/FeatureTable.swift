@@ -1,3 +1,5 @@
+import CLVCore
+
 /// Rows × named numeric columns, stored row-major in one contiguous array (row i is
 /// `values[i * columnCount ..< (i + 1) * columnCount]`).
 public struct FeatureTable: Sendable, Hashable {
@@ -77,7 +79,7 @@ public struct LabeledData: Sendable, Hashable {
 }
 
 /// Why a prediction step could not run.
-public enum PredictionError: Error, Equatable, CustomStringConvertible {
+public enum PredictionError: CLVError, Equatable {
     case shape(String)
     case nonFinite(column: String, row: Int)
     case invalidOption(String)
@@ -92,5 +94,11 @@ public enum PredictionError: Error, Equatable, CustomStringConvertible {
         case .singleClass: return "the labels hold only one class; a classifier needs both"
         case let .modelFile(message): return message
         }
+    }
+
+    /// ``invalidOption(_:)`` is ``ErrorCategory/usage``; the rest is ``ErrorCategory/invalidData``.
+    public var category: ErrorCategory {
+        if case .invalidOption = self { return .usage }
+        return .invalidData
     }
 }

@@ -1,3 +1,5 @@
+import CLVCore
+
 /// Per-customer figures that the segmentation methods read, in the data's own units, one array per
 /// figure (all of length ``count``).
 ///
@@ -50,7 +52,7 @@ public struct CustomerMetrics: Sendable {
 }
 
 /// Why a segmentation could not be computed.
-public enum SegmentationError: Error, Equatable, CustomStringConvertible {
+public enum SegmentationError: CLVError, Equatable {
     case columnLength(name: String, count: Int, expected: Int)
     case nonFinite(name: String, customer: String)
     case invalidOption(String)
@@ -67,6 +69,12 @@ public enum SegmentationError: Error, Equatable, CustomStringConvertible {
         case .empty:
             return "there are no customers to segment"
         }
+    }
+
+    /// ``invalidOption(_:)`` is ``ErrorCategory/usage``; the rest is ``ErrorCategory/invalidData``.
+    public var category: ErrorCategory {
+        if case .invalidOption = self { return .usage }
+        return .invalidData
     }
 }
 

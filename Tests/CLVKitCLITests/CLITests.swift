@@ -87,6 +87,16 @@ struct CLITests {
         #expect(!r.stderr.isEmpty)
     }
 
+    /// Every library error maps to its exit code through its category, clustering errors included: asking for more
+    /// clusters than there are customers is bad data (65), not an unknown failure (1).
+    @Test("clustering errors exit 65 like every other data error")
+    func clusteringErrorIsDataError() throws {
+        let log = "customer_id,date,amount\nA,2024-01-01,10\nA,2024-02-01,12\nB,2024-01-03,5\nC,2024-01-09,7\n"
+        let r = try CLVCommand.run(["segment", "-", "--method", "kmeans", "--k", "5", "--as-of", "2024-06-01", "-q"], stdin: log)
+        #expect(r.status == 65, "\(r.stderr)")
+        #expect(r.stderr.contains("3"), "\(r.stderr)")
+    }
+
     @Test("generate is reproducible and writes atomically")
     func generate() throws {
         let dir = try TestData.temporaryDirectory()

@@ -107,6 +107,41 @@ struct ModelCommandTests {
         #expect(p.stderr.contains("not a CLVKit model file"))
     }
 
+    /// Hand edits that used to crash `clv predict` (a cut `parameter_order` indexed past the parameter vector) or be
+    /// read in part are refused with exit 65 and a message naming the field.
+    @Test("hand-edited model files are refused with exit 65 and the field named")
+    func editedModelFiles() throws {
+        let dir = try TestData.temporaryDirectory()
+        let good = dir.appendingPathComponent("good.json")
+        let args = ["Examples/transactions.csv", "--as-of", "2030-01-01", "-q"]
+        let f = try CLVCommand.run(["fit"] + args + ["--spend-model", "gg", "-o", good.path])
+        #expect(f.status == 0, "\(f.stderr)")
+        #expect(try CLVCommand.run(["predict"] + args + ["--model-file", good.path]).status == 0)
+        typealias JSON = [String: Any]
+        let edits: [(String, (inout JSON) -> Void)] = [
+            ("fit.parameter_order", { j in var fit = j["fit"] as! JSON; fit["parameter_order"] = ["r", "alpha"]; j["fit"] = fit }),
+            ("fit.parameters.b", { j in var fit = j["fit"] as! JSON; var p = fit["parameters"] as! JSON; p["b"] = nil; fit["parameters"] = p; j["fit"] = fit }),
+            ("fit.parameters.a", { j in var fit = j["fit"] as! JSON; var p = fit["parameters"] as! JSON; p["a"] = -1.0; fit["parameters"] = p; j["fit"] = fit }),
+            ("fit.model", { j in var fit = j["fit"] as! JSON; fit["model"] = "bgnbd2"; j["fit"] = fit }),
+            ("spend_model.model", { j in var s = j["spend_model"] as! JSON; s["model"] = "sbg"; s["parameter_order"] = ["alpha", "beta"]
+                s["parameters"] = ["alpha": 1.0, "beta": 2.0]; s["covariance"] = [[Double]](); j["spend_model"] = s }),
+            ("fit.covariance", { j in var fit = j["fit"] as! JSON; fit["covariance"] = [[1.0, 0.0], [0.0, 1.0]]; j["fit"] = fit }),
+            ("spend_model.intervals95", { j in var s = j["spend_model"] as! JSON; var i = s["intervals95"] as! JSON; i["p"] = [1.0]; s["intervals95"] = i; j["spend_model"] = s }),
+            ("parameters differ from fit.parameters", { j in var p = j["parameters"] as! JSON; p["r"] = 9.0; j["parameters"] = p }),
+            ("time_unit", { j in j["time_unit"] = "fortnight" }),
+        ]
+        for (field, edit) in edits {
+            var json = try JSONSerialization.jsonObject(with: Data(contentsOf: good)) as! JSON
+            edit(&json)
+            let bad = dir.appendingPathComponent("bad.json")
+            try JSONSerialization.data(withJSONObject: json).write(to: bad)
+            let r = try CLVCommand.run(["predict"] + args + ["--model-file", bad.path])
+            #expect(r.status == 65, "\(field): \(r.stderr)")
+            #expect(r.stderr.contains(field), "\(field): \(r.stderr)")
+            #expect(r.stdout.isEmpty, "\(field)")
+        }
+    }
+
     @Test("predict: P(alive) at a later date, and infinite-horizon CLV where the model has a DERT")
     func futureAndInfinite() throws {
         let dir = try TestData.temporaryDirectory()

@@ -1,5 +1,7 @@
+import CLVCore
+
 /// Errors of the clustering layer; each names the offending input and what would fix it.
-public enum ClusteringError: Error, Sendable, Hashable, CustomStringConvertible {
+public enum ClusteringError: CLVError, Hashable {
     /// The matrix has no rows (or no columns).
     case emptyData
     /// A value is NaN or infinite.
@@ -34,4 +36,9 @@ public enum ClusteringError: Error, Sendable, Hashable, CustomStringConvertible 
     static func require(_ condition: Bool, _ name: String, _ value: Double, _ requirement: String) throws {
         if !condition { throw ClusteringError.invalidParameter(name: name, value: value, requirement: requirement) }
     }
+}
+
+extension ClusteringError {
+    /// Every case is about the data given (a `k` above the number of rows included): ``ErrorCategory/invalidData``.
+    public var category: ErrorCategory { .invalidData }
 }

@@ -1,5 +1,7 @@
+import CLVCore
+
 /// Errors of composite index scoring. Each message names the indicator, entity or matrix cell at fault.
-public enum IndexScoringError: Error, Sendable, Hashable, CustomStringConvertible {
+public enum IndexScoringError: CLVError, Hashable {
     /// The table has no indicators.
     case noIndicators
     /// Two indicators share a name.
@@ -113,4 +115,9 @@ public enum IndexScoringError: Error, Sendable, Hashable, CustomStringConvertibl
     static func cell(_ i: Int, _ j: Int, _ row: String, _ column: String) -> String {
         "a[\(i + 1),\(j + 1)] (\(row) vs \(column))"
     }
+}
+
+extension IndexScoringError {
+    /// Every case is about the data given (a `k` above the number of rows included): ``ErrorCategory/invalidData``.
+    public var category: ErrorCategory { .invalidData }
 }
