@@ -106,19 +106,27 @@ public struct Dual: ScalarField, CustomStringConvertible {
 
 import Dispatch
 
-/// Sums `body` over `0..<count` on all cores when the work is large (chunks are summed in a fixed
-/// order, so the result does not depend on scheduling).
-public func parallelSum<T: ScalarField>(count: Int, minimumChunk: Int = 16_384, _ body: @Sendable (Range<Int>) -> T) -> T {
-    let cores = ProcessInfo.processInfo.activeProcessorCount
-    let chunks = count >= 2 * minimumChunk ? min(cores * 2, count / minimumChunk) : 1
+/// Sums `body` over `0..<count`, on all cores when the work is large.
+///
+/// The range is cut into chunks of `chunkSize` indices (the last may be shorter) that depend on `count` alone, and
+/// the chunk sums are added in chunk order. The result is therefore bit-for-bit the same on every machine, whatever
+/// its core count and however the chunks are scheduled; only the wall time changes. `concurrently: false` runs the
+/// same chunks on the calling thread (same bits).
+public func parallelSum<T: ScalarField>(count: Int, chunkSize: Int = 16_384, concurrently: Bool = true,
+                                        _ body: @Sendable (Range<Int>) -> T) -> T {
+    precondition(chunkSize > 0, "chunkSize must be positive")
+    let chunks = (count + chunkSize - 1) / chunkSize
     if chunks <= 1 { return body(0..<count) }
     let results = UnsafeMutableBufferPointer<T>.allocate(capacity: chunks)
     results.initialize(repeating: T(0))
     defer { results.deallocate() }
     let box = SendableBuffer(results)
-    DispatchQueue.concurrentPerform(iterations: chunks) { k in
-        let lower = count * k / chunks, upper = count * (k + 1) / chunks
-        box.buffer[k] = body(lower..<upper)
+    if concurrently && ProcessInfo.processInfo.activeProcessorCount > 1 {
+        DispatchQueue.concurrentPerform(iterations: chunks) { k in
+            box.buffer[k] = body((k * chunkSize)..<min(count, (k + 1) * chunkSize))
+        }
+    } else {
+        for k in 0..<chunks { results[k] = body((k * chunkSize)..<min(count, (k + 1) * chunkSize)) }
     }
     var total = T(0)
     for k in 0..<chunks { total = total + results[k] }

@@ -173,9 +173,9 @@ struct SummaryStreamingTests {
         }
     }
 
-    @Test("a write that fails on the writer thread ends the summary with that error")
+    @Test("a write that fails on the writer thread ends the summary with that error",
+          .enabled(if: FileManager.default.fileExists(atPath: "/dev/full"), "needs /dev/full"))
     func writeFailure() throws {
-        guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
         var text = "customer_id,date,amount\n"
         for i in 0..<40_000 { text += "id\(i),2024-0\(i % 9 + 1)-1\(i % 10),\(i % 97).5\n" }
         let input = try MappedInput.fromBytes(Array(text.utf8), name: "log.csv")

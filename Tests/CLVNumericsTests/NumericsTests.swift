@@ -77,12 +77,39 @@ struct MinimizerTests {
         #expect(Minimizer.inverse([[1, 2], [2, 4]]) == nil)
     }
 
-    @Test("parallel sums and maps equal their sequential versions")
-    func parallel() {
-        let values = (0..<100_000).map { Double($0) * 0.5 }
-        let total = parallelSum(count: values.count, minimumChunk: 1000) { range in range.reduce(0.0) { $0 + values[$1] } }
-        #expect(total == values.reduce(0, +))
-        #expect(parallelMap(values, minimumChunk: 100) { $0 * 2 } == values.map { $0 * 2 })
+    /// Values whose floating-point sum depends on the order of addition (magnitudes from 1e-8 to 1e8), so that any
+    /// chunking that follows the core count instead of the fixed chunk size changes the bits.
+    static let orderSensitive: [Double] = {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        return (0..<100_003).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let u = Double(state >> 11) / Double(1 << 53)
+            return (u - 0.5) * pow(10, Double(Int(state >> 3) % 17 - 8))
+        }
+    }()
+
+    @Test("parallel sums are the fixed-chunk sum, the same bits on any core count")
+    func parallelSumIsDeterministic() {
+        let values = Self.orderSensitive
+        let chunk = 1000
+        // The contract: chunks [k·c, (k+1)·c) summed left to right, chunk sums added in order.
+        var expected = 0.0
+        for lower in stride(from: 0, to: values.count, by: chunk) {
+            expected += values[lower..<min(values.count, lower + chunk)].reduce(0, +)
+        }
+        let sum: @Sendable (Range<Int>) -> Double = { range in range.reduce(0.0) { $0 + Self.orderSensitive[$1] } }
+        let concurrent = parallelSum(count: values.count, chunkSize: chunk, sum)
+        let serial = parallelSum(count: values.count, chunkSize: chunk, concurrently: false, sum)
+        #expect(concurrent.bitPattern == expected.bitPattern)
+        #expect(serial.bitPattern == expected.bitPattern)
+        // The test can tell chunkings apart: a plain left-to-right sum has other bits.
+        #expect(values.reduce(0, +).bitPattern != expected.bitPattern)
+    }
+
+    @Test("parallel maps equal their sequential versions, in order")
+    func parallelMapKeepsOrder() {
+        let values = Self.orderSensitive
+        #expect(parallelMap(values, minimumChunk: 100) { $0 * 2 + 1 } == values.map { $0 * 2 + 1 })
     }
 }
 
