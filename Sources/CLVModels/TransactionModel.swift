@@ -255,9 +255,14 @@ extension TransactionModel {
 }
 
 extension TransactionModel {
-    /// Expected cumulative repeat purchases of a cohort on each of `days` days after `start`: the sum over
-    /// customers of E[X(t)] since their first purchase (lifetimes' `expected_cumulative_transactions`),
-    /// grouped by first-purchase day.
+    /// Expected cumulative repeat purchases of a cohort at the end of each of `days` days from `start`: the sum
+    /// over customers of E[X(t)] since their first purchase, grouped by first-purchase day (Fader, Hardie & Lee
+    /// 2005, "A note on implementing the Pareto/NBD model in MATLAB", p. 8).
+    ///
+    /// Exposure convention (lifetimes' `expected_cumulative_transactions`, BTYD's `*.ExpectedCumulativeTransactions`):
+    /// a customer whose first purchase is on day b has k + 1 − b days of exposure at the end of day k, so the day
+    /// of the first purchase counts in full, and only customers with b ≤ k contribute. Element k of the result is
+    /// the end of day `start + k`.
     public func expectedCumulativeRepeatPurchases(firstPurchases: [CalendarDay], start: CalendarDay, days: Int,
                                                   timeUnit: TimeUnit) -> [Double] {
         var births: [Int32: Double] = [:]
@@ -269,7 +274,7 @@ extension TransactionModel {
             let day = Double(s) + Double(k) + 1 // end of day k
             var total = 0.0
             for (birth, count) in groups where Double(birth) < day {
-                total += count * self.expectedTransactions(in: (day - Double(birth)) / timeUnit.days - 1 / timeUnit.days)
+                total += count * self.expectedTransactions(in: (day - Double(birth)) / timeUnit.days)
             }
             return total
         }
