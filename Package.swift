@@ -6,6 +6,7 @@
 //   CLVCore        plain value types: CalendarDay, TimeUnit, PeriodFrequency, CustomerSummary
 //   CLVNumerics    random numbers and samplers (later: special functions, optimizers)
 //   CLVIntrinsics  C header of CPU hints Swift cannot spell (cache prefetch); no code of its own
+//   CLVHistory     CustomerHistory (apply, merge, summary at any as-of date), CustomerBook; exact in any order
 //   CLVIngest      transaction-log reading (CSV/TSV/whitespace, UTF-8/GBK), cleaning, RFM summaries
 //   CLVSimulation  seeded synthetic transaction logs (BG/NBD + Gamma-Gamma)
 //   CLVModels      buy-till-you-die models (BG/NBD, …), Gamma-Gamma spend, fitting, predictions
@@ -43,6 +44,7 @@ let package = Package(
         .target(name: "CLVCore", swiftSettings: strict),
         .target(name: "CLVNumerics", swiftSettings: fast),
         .target(name: "CLVIntrinsics"),
+        .target(name: "CLVHistory", dependencies: ["CLVCore"], swiftSettings: strict),
         .target(name: "CLVIngest", dependencies: ["CLVCore", "CLVIntrinsics"], swiftSettings: fast),
         .target(name: "CLVSimulation", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),
         .target(name: "CLVModels", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),
@@ -51,7 +53,7 @@ let package = Package(
         .target(name: "CLVReport", swiftSettings: strict),
         .target(name: "CLVExcel", dependencies: ["CLVCore", "CLVIngest", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 swiftSettings: strict),
-        .target(name: "CLVKit", dependencies: ["CLVCore", "CLVNumerics", "CLVIngest", "CLVSimulation", "CLVModels", "CLVSegments",
+        .target(name: "CLVKit", dependencies: ["CLVCore", "CLVNumerics", "CLVHistory", "CLVIngest", "CLVSimulation", "CLVModels", "CLVSegments",
                                                "CLVPredict", "CLVReport"],
                 swiftSettings: strict),
         .executableTarget(
@@ -61,7 +63,8 @@ let package = Package(
         .target(name: "_CLVTestSupport", dependencies: ["CLVCore"], swiftSettings: strict),
 
         .testTarget(name: "CLVCoreTests", dependencies: ["CLVCore"], swiftSettings: strict),
-        .testTarget(name: "CLVIngestTests", dependencies: ["CLVIngest", "CLVNumerics", "_CLVTestSupport"],
+        .testTarget(name: "CLVHistoryTests", dependencies: ["CLVHistory"], swiftSettings: strict),
+        .testTarget(name: "CLVIngestTests", dependencies: ["CLVIngest", "CLVHistory", "CLVNumerics", "_CLVTestSupport"],
                     resources: [.copy("Golden"), .copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "CLVNumericsTests", dependencies: ["CLVNumerics", "_CLVTestSupport"], swiftSettings: strict),
         .testTarget(name: "CLVModelsTests", dependencies: ["CLVModels", "CLVSimulation", "CLVIngest", "_CLVTestSupport"],

@@ -119,22 +119,27 @@ struct CustomerStates {
     func addReturn(_ c: Int, amount: Double, period: Int32, target: Int32?) {
         let s = states.base + c
         let r = returnStatistics(c)
+        var wait = period
         if let target {
-            guard s.pointee.periodCount > 0 else { r.pointee.unmatched += 1; return }
-            if target == s.pointee.firstPeriod { s.pointee.firstPeriodSum += amount }
-            s.pointee.totalSum += amount
-            r.pointee.netted += 1
+            if s.pointee.periodCount > 0, target <= s.pointee.lastPeriod {
+                if target == s.pointee.firstPeriod { s.pointee.firstPeriodSum += amount }
+                s.pointee.totalSum += amount
+                r.pointee.netted += 1
+                return
+            }
+            // The order's purchase is on the same day, on a later line: wait for it.
+            wait = target
         } else if s.pointee.periodCount > 0, period == s.pointee.lastPeriod {
             if s.pointee.lastPeriod == s.pointee.firstPeriod { s.pointee.firstPeriodSum += amount }
             s.pointee.totalSum += amount
             r.pointee.netted += 1
-        } else {
-            if s.pointee.pendingReturn, r.pointee.pendingPeriod != period { settlePendingReturn(c) }
-            r.pointee.pendingPeriod = period
-            r.pointee.pendingSum += amount
-            r.pointee.pending += 1
-            s.pointee.pendingReturn = true
+            return
         }
+        if s.pointee.pendingReturn, r.pointee.pendingPeriod != wait { settlePendingReturn(c) }
+        r.pointee.pendingPeriod = wait
+        r.pointee.pendingSum += amount
+        r.pointee.pending += 1
+        s.pointee.pendingReturn = true
     }
 
     /// A return that cannot be netted (its order is a purchase in the other window).

@@ -64,17 +64,6 @@ public struct ColumnMapping: Sendable, Hashable {
     ]
 }
 
-/// What to do with negative amounts.
-public enum ReturnPolicy: String, Sendable, Hashable, Codable, CaseIterable {
-    /// A return is not a purchase: it reduces the spend of the order it names (with an order column),
-    /// else of the customer's purchase in the same period, else of their latest earlier purchase.
-    case net
-    /// Negative rows are ignored (and counted).
-    case drop
-    /// Negative rows are treated as ordinary transactions, as lifetimes does.
-    case keep
-}
-
 /// What to do with rows identical to an earlier row in every mapped column.
 public enum DuplicatePolicy: String, Sendable, Hashable, Codable, CaseIterable {
     /// Keep them (logs without order ids can hold identical, genuine purchases).

@@ -1,5 +1,6 @@
 // The CLVKit umbrella: `import CLVKit` brings in every library module.
 @_exported import CLVCore
+@_exported import CLVHistory
 @_exported import CLVIngest
 @_exported import CLVModels
 @_exported import CLVNumerics
