@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "CLVNumerics", swiftSettings: fast),
         .target(name: "CLVIntrinsics"),
         .target(name: "CLVHistory", dependencies: ["CLVCore"], swiftSettings: strict),
-        .target(name: "CLVIngest", dependencies: ["CLVCore", "CLVIntrinsics"], swiftSettings: fast),
+        .target(name: "CLVIngest", dependencies: ["CLVCore", "CLVHistory", "CLVIntrinsics"], swiftSettings: fast),
         .target(name: "CLVSimulation", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),
         .target(name: "CLVModels", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),
         .target(name: "CLVSegments", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),

@@ -3,10 +3,13 @@ import CLVCore
 /// The histories of many customers, filled from batches of transactions (a file, a store, live events)
 /// and summarised in one pass for any window.
 ///
-/// Applying a batch is all or nothing: when one transaction is refused, no history changes.
+/// Applying a batch is all or nothing: every transaction is checked before any is applied, so when one
+/// is refused no history changes. Histories are stored in an array in order of arrival, with a
+/// dictionary from customer id to position; each transaction is applied in place.
 public struct CustomerBook: Sendable, Hashable {
-    /// The histories by customer id.
-    public private(set) var histories: [String: CustomerHistory] = [:]
+    /// The histories, in the order their customers were first added.
+    public private(set) var histories: [CustomerHistory] = []
+    private var positions: [String: Int] = [:]
     /// The last day of any applied transaction (the default as-of date), or nil when empty.
     public private(set) var lastDay: CalendarDay?
 
@@ -16,20 +19,31 @@ public struct CustomerBook: Sendable, Hashable {
     public var count: Int { histories.count }
 
     /// The history of `customerID`, if any.
-    public subscript(customerID: String) -> CustomerHistory? { histories[customerID] }
+    public subscript(customerID: String) -> CustomerHistory? { positions[customerID].map { histories[$0] } }
+
+    /// Two books are equal when they hold the same histories, whatever the order customers arrived in.
+    public static func == (a: CustomerBook, b: CustomerBook) -> Bool {
+        guard a.count == b.count, a.lastDay == b.lastDay else { return false }
+        return a.histories.allSatisfy { b[$0.customerID] == $0 }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(count)
+        hasher.combine(lastDay)
+    }
 
     /// Applies a batch of transactions.
-    /// - Throws: ``HistoryError`` for the first transaction refused; then nothing was applied.
-    public mutating func apply(_ batch: some Sequence<Transaction>) throws {
-        var changed: [String: CustomerHistory] = [:]
+    /// - Throws: ``HistoryError/conflictingOrder(customerID:orderID:firstDay:otherDay:)`` for the first
+    ///   purchase whose order is dated another day (in the book or earlier in the batch); then nothing was applied.
+    public mutating func apply(_ batch: some Collection<Transaction>) throws {
+        try checkOrders(batch)
         var last = lastDay
         for t in batch {
-            var h = changed.removeValue(forKey: t.customerID) ?? histories[t.customerID] ?? CustomerHistory(customerID: t.customerID)
-            try h.apply(t)
-            changed[t.customerID] = h
+            let k = position(inserting: t.customerID)
+            // Cannot throw: the customer matches and the orders were checked.
+            try histories[k].apply(t)
             last = max(last ?? t.day, t.day)
         }
-        histories.merge(changed) { _, new in new }
         lastDay = last
     }
 
@@ -39,32 +53,41 @@ public struct CustomerBook: Sendable, Hashable {
     /// Adds another book's histories (customers in both are merged exactly; see ``CustomerHistory/merge(_:)``).
     /// - Throws: ``HistoryError`` for an order dated differently in the two; then nothing changed.
     public mutating func merge(_ other: CustomerBook) throws {
-        var changed: [String: CustomerHistory] = [:]
-        for (id, theirs) in other.histories {
-            changed[id] = try histories[id].map { try $0.merging(theirs) } ?? theirs
+        for theirs in other.histories {
+            if let k = positions[theirs.customerID] { _ = try histories[k].merging(theirs) } // check only
         }
-        histories.merge(changed) { _, new in new }
+        for theirs in other.histories {
+            let k = position(inserting: theirs.customerID)
+            try histories[k].merge(theirs)
+        }
         if let d = other.lastDay { lastDay = max(lastDay ?? d, d) }
     }
 
     /// Replaces (or adds) one customer's history.
     public mutating func set(_ history: CustomerHistory) {
-        histories[history.customerID] = history
+        histories[position(inserting: history.customerID)] = history
         if let d = history.lastDay { lastDay = max(lastDay ?? d, d) }
     }
 
-    /// The customers in order of first appearance in their sources (smallest sequence, then id).
-    public var customersInSourceOrder: [CustomerHistory] {
-        histories.values.sorted { ($0.firstSequence, $0.customerID) < ($1.firstSequence, $1.customerID) }
+    /// Positions of the histories in order of first appearance in their sources (smallest sequence, then id).
+    public var sourceOrder: [Int] {
+        histories.indices.sorted {
+            let a = histories[$0], b = histories[$1]
+            return (a.firstSequence, a.customerID) < (b.firstSequence, b.customerID)
+        }
     }
 
     /// Every listed customer's summary in `window`, in order of first appearance, with the totals.
     public func summaries(_ window: SummaryWindow) -> BookSummary {
         var result = BookSummary(window: window)
-        for h in customersInSourceOrder {
+        result.summaries.reserveCapacity(count)
+        for k in sourceOrder {
+            let h = histories[k]
             guard let s = h.summary(window) else {
                 result.customersWithoutPurchases += 1
-                result.returnsUnmatched += h.returns.lazy.filter { window.counts($0.day) }.reduce(0) { $0 + Int($1.rows) }
+                if window.returns == .net {
+                    result.returnsUnmatched += h.returns.lazy.filter { window.counts($0.day) }.reduce(0) { $0 + Int($1.rows) }
+                }
                 continue
             }
             result.returnsNetted += s.returnsNetted
@@ -77,12 +100,42 @@ public struct CustomerBook: Sendable, Hashable {
     /// The summaries at several as-of dates from the same histories, without reading the source again.
     public func summaries(_ windows: [SummaryWindow]) -> [BookSummary] { windows.map(summaries) }
 
-    /// An estimate of the bytes the histories occupy (see ``CustomerHistory/estimatedByteCount``), plus
-    /// the dictionary's entries.
+    /// An estimate of the bytes the book occupies: the histories (see ``CustomerHistory/estimatedByteCount``)
+    /// and the id dictionary.
     public var estimatedByteCount: Int {
-        let entry = MemoryLayout<String>.stride + MemoryLayout<CustomerHistory>.stride
-        return histories.capacity * entry + histories.values.reduce(0) { $0 + $1.estimatedByteCount - MemoryLayout<CustomerHistory>.stride }
+        let entry = MemoryLayout<String>.stride + MemoryLayout<Int>.stride
+        var total = histories.capacity * MemoryLayout<CustomerHistory>.stride + positions.capacity * (entry + 1)
+        for h in histories { total += h.estimatedByteCount - MemoryLayout<CustomerHistory>.stride }
+        return total
     }
+
+    /// Releases spare array capacity (after a bulk load).
+    public mutating func compact() {
+        for k in histories.indices { histories[k].compact() }
+    }
+
+    private mutating func position(inserting id: String) -> Int {
+        if let k = positions[id] { return k }
+        positions[id] = histories.count
+        histories.append(CustomerHistory(customerID: id))
+        return histories.count - 1
+    }
+
+    /// Refuses the batch when a purchase names an order dated another day in the book or in the batch.
+    private func checkOrders(_ batch: some Collection<Transaction>) throws {
+        var seen: [OrderKey: CalendarDay] = [:]
+        for t in batch where t.kind == .purchase {
+            guard let order = t.orderID, !order.isEmpty else { continue }
+            let key = OrderKey(customer: t.customerID, order: order)
+            let known = seen[key] ?? self[t.customerID]?.orderDay(order)
+            if let known, known != t.day {
+                throw HistoryError.conflictingOrder(customerID: t.customerID, orderID: order, firstDay: known, otherDay: t.day)
+            }
+            if known == nil { seen[key] = t.day }
+        }
+    }
+
+    private struct OrderKey: Hashable { var customer: String, order: String }
 }
 
 /// The summaries of a book in one window.

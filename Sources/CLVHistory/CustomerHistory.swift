@@ -169,6 +169,28 @@ public struct CustomerHistory: Sendable, Hashable {
         return copy
     }
 
+    /// The day of order `orderID`'s purchases, or nil when no purchase names it.
+    public func orderDay(_ orderID: String) -> CalendarDay? {
+        let slot = Self.search(orders, orderID) { $0.orderID }
+        return slot.found ? orders[slot.index].day : nil
+    }
+
+    /// Releases spare array capacity.
+    public mutating func compact() {
+        func shrink<T>(_ a: inout [T]) {
+            guard a.capacity > a.count else { return }
+            var exact: [T] = []
+            exact.reserveCapacity(a.count)
+            exact.append(contentsOf: a)
+            a = exact
+        }
+        shrink(&purchaseDays)
+        shrink(&orders)
+        shrink(&channels)
+        shrink(&channelDays)
+        shrink(&returns)
+    }
+
     /// The last day with a transaction (purchase or return), or nil when empty.
     public var lastDay: CalendarDay? {
         [purchaseDays.last?.day, returns.map(\.day).max()].compactMap { $0 }.max()
@@ -177,12 +199,20 @@ public struct CustomerHistory: Sendable, Hashable {
     /// An estimate of the heap and inline bytes the history occupies (arrays at their capacity, a 16-byte
     /// allocator header per allocation, strings longer than 15 UTF-8 bytes counted at their length).
     public var estimatedByteCount: Int {
-        func array<T>(_ a: [T]) -> Int { a.capacity == 0 ? 0 : 32 + 16 + a.capacity * MemoryLayout<T>.stride }
-        func string(_ s: String) -> Int { s.utf8.count > 15 ? 32 + 16 + s.utf8.count : 0 }
-        return MemoryLayout<CustomerHistory>.stride + string(customerID) + array(purchaseDays) + array(orders)
-            + orders.reduce(0) { $0 + string($1.orderID) } + array(channels) + channels.reduce(0) { $0 + string($1) }
-            + array(channelDays) + array(returns) + returns.reduce(0) { $0 + ($1.orderID.map(string) ?? 0) }
+        var total = MemoryLayout<CustomerHistory>.stride + Self.heapBytes(customerID)
+        total += Self.heapBytes(purchaseDays) + Self.heapBytes(orders) + Self.heapBytes(channels)
+        total += Self.heapBytes(channelDays) + Self.heapBytes(returns)
+        for o in orders { total += Self.heapBytes(o.orderID) }
+        for c in channels { total += Self.heapBytes(c) }
+        for r in returns { if let id = r.orderID { total += Self.heapBytes(id) } }
+        return total
     }
+
+    /// An array's heap bytes: header and elements at capacity, plus the allocator's 16-byte header.
+    private static func heapBytes<T>(_ a: [T]) -> Int { a.capacity == 0 ? 0 : 32 + 16 + a.capacity * MemoryLayout<T>.stride }
+
+    /// A string's heap bytes (up to 15 UTF-8 bytes are stored inline).
+    private static func heapBytes(_ s: String) -> Int { s.utf8.count > 15 ? 32 + 16 + s.utf8.count : 0 }
 
     // MARK: Sorted storage
 

@@ -18,15 +18,30 @@ extension TransactionLogReader {
     /// - Throws: ``IngestError`` as ``summarize(path:options:summary:progress:)`` does.
     public static func transactions(path: String, options: IngestOptions = IngestOptions(), progress: Progress? = nil) throws
         -> TransactionBatch {
+        var all: [Transaction] = []
+        let (report, rounded) = try transactions(path: path, options: options, progress: progress) { all += $0 }
+        return TransactionBatch(transactions: all, report: report, amountsRounded: rounded)
+    }
+
+    /// Reads the log at `path` as ``transactions(path:options:progress:)`` does, handing the transactions
+    /// to `body` in batches of at most `batchSize` (input order), so memory does not grow with the rows.
+    /// - Returns: the ingest report and the number of amounts rounded to micro-units.
+    /// - Throws: ``IngestError`` as ``summarize(path:options:summary:progress:)`` does (after the batches
+    ///   read so far were handed over: a caller that must not keep half a file collects first), or what
+    ///   `body` throws.
+    public static func transactions(path: String, options: IngestOptions = IngestOptions(), batchSize: Int = 65_536,
+                                    progress: Progress? = nil, _ body: ([Transaction]) throws -> Void) throws
+        -> (report: IngestReport, amountsRounded: Int) {
         let input = try MappedInput.open(path, encoding: options.encoding)
         let ingestor = try Ingestor(input: input, options: options, summary: SummaryOptions())
-        return try ingestor.collectTransactions(progress: progress)
+        return try ingestor.collectTransactions(batchSize: max(batchSize, 1), progress: progress, body)
     }
 }
 
 extension Ingestor {
     /// One pass over the input that turns every admitted row into a ``Transaction``.
-    func collectTransactions(progress: TransactionLogReader.Progress?) throws -> TransactionBatch {
+    func collectTransactions(batchSize: Int, progress: TransactionLogReader.Progress?,
+                             _ body: ([Transaction]) throws -> Void) throws -> (report: IngestReport, amountsRounded: Int) {
         let total = dataEnd
         var scanner = RecordScanner(bytes: UnsafeBufferPointer(rebasing: input.bytes[0..<dataEnd]), separator: separator,
                                     keep: columns.maxIndex + 1, start: dataStart, line: dataLine)
@@ -70,7 +85,12 @@ extension Ingestor {
                 quantity: hasQuantity ? Quantity(rounding: r.quantity) : nil,
                 channel: r.channel >= 0 ? channelNames[Int(r.channel)] : nil,
                 source: input.name, sequence: Int64(r.line)))
+            if transactions.count == batchSize {
+                try body(transactions)
+                transactions.removeAll(keepingCapacity: true)
+            }
         }
+        if !transactions.isEmpty { try body(transactions) }
         progress?(total, total)
         if report.problemCount > 0, options.onError == .stop {
             throw IngestError.dataProblems(file: input.name, problems: report.problems, total: report.problemCount)
@@ -81,6 +101,6 @@ extension Ingestor {
         }
         report.firstDate = CalendarDay(daysSinceEpoch: minDay)
         report.lastDate = CalendarDay(daysSinceEpoch: maxDay)
-        return TransactionBatch(transactions: transactions, report: report, amountsRounded: rounded)
+        return (report, rounded)
     }
 }

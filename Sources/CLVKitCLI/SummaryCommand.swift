@@ -25,6 +25,11 @@ extension CLV {
         @OptionGroup var output: OutputOptions
         @Option(help: "Also write the data-quality report as JSON to this file.")
         var reportJSON: String?
+        @Option(help: ArgumentHelp("How to compute: streaming (fast, default) or history (customer histories, as the store keeps them; for cross-checks).",
+                                   valueName: "engine"))
+        var engine: SummaryEngine = .streaming
+
+        enum SummaryEngine: String, ExpressibleByArgument, CaseIterable { case streaming, history }
 
         func run() throws {
             try withExitCodes {
@@ -32,9 +37,22 @@ extension CLV {
                 let progress = ProgressLine("reading \(input.input)", quiet: output.quiet)
                 // The lines go straight from the per-customer statistics to the file (no table in between).
                 let out = try output.openFile(output.output)
-                let report = try TransactionLogReader.writeSummary(
-                    path: try input.readablePath(), options: input.ingestOptions, summary: summary.summaryOptions,
-                    format: output.format.table, to: out, progress: { progress.update(done: $0, total: $1) })
+                let report: IngestReport
+                switch engine {
+                case .streaming:
+                    report = try TransactionLogReader.writeSummary(
+                        path: try input.readablePath(), options: input.ingestOptions, summary: summary.summaryOptions,
+                        format: output.format.table, to: out, progress: { progress.update(done: $0, total: $1) })
+                case .history:
+                    let (table, read, book) = try TransactionLogReader.summarizeWithHistories(
+                        path: try input.readablePath(), options: input.ingestOptions, summary: summary.summaryOptions,
+                        progress: { progress.update(done: $0, total: $1) })
+                    try SummaryWriter.write(table, format: output.format.table, to: out)
+                    report = read
+                    if ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil {
+                        printError("history: \(book.count) customers, estimated \(book.estimatedByteCount) bytes")
+                    }
+                }
                 progress.finish()
                 try out.commit()
                 try output.finishExcel()

@@ -146,6 +146,26 @@ struct CleaningTests {
         #expect(report.orders == 2)
     }
 
+    @Test("a return read before its order's purchase of the same day nets into it, also when the customer's rows are out of date order")
+    func returnBeforeItsOrderLine() throws {
+        var options = Self.options
+        options.columns.order = .name("order_id")
+        // Line 2 names O1, whose purchase is on line 4 of the same day; line 3 puts A out of date order,
+        // so A is recomputed from its rows sorted by date and line.
+        let text = """
+        customer_id,date,amount,order_id
+        A,2024-01-01,-30,O1
+        A,2024-01-05,50,O2
+        A,2024-01-01,100,O1
+        """
+        let (table, report) = try summarize(text, options)
+        #expect(report.customersReordered == 1)
+        #expect(report.returnsNetted == 1)
+        #expect(report.unmatchedReturns == 0)
+        #expect(table.totalSpend == [120])
+        #expect(table.monetaryValue == [50])
+    }
+
     @Test("drop and keep policies for returns")
     func returnPolicies() throws {
         let text = "customer_id,date,amount\nA,2024-01-01,100\nA,2024-01-03,-30\n"

@@ -17,6 +17,17 @@ struct CLITests {
         #expect(!r.stderr.contains("\r"), "no progress line when stderr is not a terminal")
     }
 
+    @Test("--engine history (customer histories) writes the same bytes and report as the streaming reader",
+          arguments: [["--as-of", "2030-01-01"], ["--as-of", "2030-01-01", "--calibration-end", "2024-12-31", "--freq", "week"],
+                      ["--as-of", "2030-01-01", "--returns", "keep", "--time-unit", "week"], ["--as-of", "2030-01-01", "--observation-end", "2024-10-15", "--freq", "month"]])
+    func historyEngine(_ flags: [String]) throws {
+        let streaming = try CLVCommand.run(["summary", "Examples/transactions.csv"] + flags)
+        let history = try CLVCommand.run(["summary", "Examples/transactions.csv", "--engine", "history"] + flags)
+        #expect(streaming.status == 0 && history.status == 0, "\(streaming.stderr)\(history.stderr)")
+        #expect(history.stdout == streaming.stdout)
+        #expect(history.stderr == streaming.stderr)
+    }
+
     @Test("CDNOW in weeks, as the literature reports it")
     func cdnow() throws {
         try #require(TestData.exists(URL(fileURLWithPath: Self.cdnow)))
