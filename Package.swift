@@ -18,6 +18,7 @@
 //                  the only module that depends on ZIPFoundation
 //   CLVKit         umbrella re-exporting the library modules
 //   CLVKitCLI      the `clv` executable: argument parsing and wiring only
+//   CLVBenchmarks  `clv-bench`: micro-benchmarks of library calls (Scripts/bench/score_benchmark.py)
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -35,6 +36,7 @@ let package = Package(
     products: [
         .library(name: "CLVKit", targets: ["CLVKit"]),
         .executable(name: "clv", targets: ["CLVKitCLI"]),
+        .executable(name: "clv-bench", targets: ["CLVBenchmarks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -47,7 +49,7 @@ let package = Package(
         .target(name: "CLVHistory", dependencies: ["CLVCore"], swiftSettings: strict),
         .target(name: "CLVIngest", dependencies: ["CLVCore", "CLVHistory", "CLVIntrinsics"], swiftSettings: fast),
         .target(name: "CLVSimulation", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),
-        .target(name: "CLVModels", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),
+        .target(name: "CLVModels", dependencies: ["CLVCore", "CLVHistory", "CLVNumerics"], swiftSettings: fast),
         .target(name: "CLVSegments", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: fast),
         .target(name: "CLVPredict", dependencies: ["CLVCore", "CLVNumerics", "CLVModels"], swiftSettings: fast),
         .target(name: "CLVReport", swiftSettings: strict),
@@ -60,6 +62,7 @@ let package = Package(
             name: "CLVKitCLI",
             dependencies: ["CLVKit", "CLVExcel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
+        .executableTarget(name: "CLVBenchmarks", dependencies: ["CLVCore", "CLVIngest", "CLVModels"], swiftSettings: strict),
         .target(name: "_CLVTestSupport", dependencies: ["CLVCore"], swiftSettings: strict),
 
         .testTarget(name: "CLVCoreTests", dependencies: ["CLVCore"], swiftSettings: strict),

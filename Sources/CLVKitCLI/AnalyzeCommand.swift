@@ -129,7 +129,7 @@ extension CLV {
                 }
                 var selection = outcome.selection
                 if split != nil { selection.reason += "; refitted on all data" }
-                let modelFile = ModelFile(fit: .init(kind: outcome.kind.modelKind, report: report), spendModel: spendEntry,
+                var modelFile = ModelFile(fit: .init(kind: outcome.kind.modelKind, report: report), spendModel: spendEntry,
                                           selection: selection, timeUnit: timeUnit,
                                           data: ModelRunner.dataSummary(all, distinct: cells.count, source: input.input))
                 // 4. Scores.
@@ -148,7 +148,9 @@ extension CLV {
                 guard clv.allSatisfy(\.isFinite), year.probabilityAlive.allSatisfy(\.isFinite) else {
                     throw ModelError.unusableModel(model: report.model, reason: "some predictions are not finite numbers; nothing was written.")
                 }
-                let deciles = Self.valueDeciles(clv)
+                let deciles = FittedModel.valueDeciles(clv)
+                // Frozen in model.json, so that `FittedModel.score` gives one customer the decile of this ranking.
+                if year.lifetimeValue != nil { modelFile.valueCutPoints = FittedModel.valueCutPoints(of: clv) }
                 // Lifecycle stages exactly as `clv segment --method lifecycle` gives them (daily figures, MBG/NBD
                 // P(alive), trend and reactivation rules).
                 // The daily figures are those of `all` when it counts days (recency and T back in whole days).
@@ -344,13 +346,6 @@ extension CLV {
         }
 
         /// 1 = the most valuable 10% of customers … 10 = the least (ties keep file order).
-        static func valueDeciles(_ values: [Double]) -> [Int] {
-            let order = values.indices.sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
-            var deciles = [Int](repeating: 10, count: values.count)
-            for (rank, i) in order.enumerated() { deciles[i] = 1 + rank * 10 / max(values.count, 1) }
-            return deciles
-        }
-
         static func headline(_ t: SummaryTable, year: CustomerScores, month: CustomerScores, quarter: CustomerScores,
                              clv: [Double], hasValue: Bool) -> AnalysisSummary.Headline {
             func topShare(_ v: [Double]) -> Double {

@@ -12,45 +12,15 @@ enum SpendModelKind: String, ExpressibleByArgument, CaseIterable {
     case gg
 }
 
-/// A forecast horizon: a number in the model's time unit, or with a unit suffix (`90d`, `13w`, `12m`, `1y`).
-struct Horizon: ExpressibleByArgument, CustomStringConvertible {
-    let amount: Double
-    let unit: TimeUnit?
+/// A forecast horizon on the command line: a number in the model's time unit, or with a unit suffix
+/// (`90d`, `13w`, `12m`, `1y`), or `infinite`; parsed by the library's ``ScoringHorizon``.
+typealias Horizon = ScoringHorizon
 
-    /// `infinite`: value over the customer's whole remaining lifetime.
-    var isInfinite: Bool { amount == .infinity }
-
-    init?(argument: String) {
-        let text = argument.trimmingCharacters(in: .whitespaces).lowercased()
-        if ["infinite", "inf", "lifetime"].contains(text) { amount = .infinity; unit = nil; return }
-        let units: [(String, TimeUnit)] = [("d", .day), ("w", .week), ("m", .month), ("y", .year)]
-        if let (suffix, unit) = units.first(where: { text.hasSuffix($0.0) }), let v = Double(text.dropLast(suffix.count)) {
-            amount = v; self.unit = unit
-        } else if let v = Double(text) {
-            amount = v; unit = nil
-        } else {
-            return nil
-        }
-        guard amount.isFinite, amount > 0 else { return nil }
-    }
-
-    /// The horizon in `modelUnit`.
-    func value(in modelUnit: TimeUnit) -> Double {
-        guard let unit else { return amount }
-        return amount * unit.days / modelUnit.days
-    }
-
-    /// The horizon in days.
-    func days(modelUnit: TimeUnit) -> Double { value(in: modelUnit) * modelUnit.days }
-
-    var description: String { unit.map { "\(amount)\($0.rawValue.prefix(1))" } ?? "\(amount)" }
+extension ScoringHorizon: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
 
     /// As typed: `1y`, `39w`, `infinite`.
-    var defaultValueDescription: String {
-        if isInfinite { return "infinite" }
-        let number = amount == amount.rounded() && abs(amount) < 1e15 ? String(Int(amount)) : "\(amount)"
-        return number + (unit.map { String($0.rawValue.prefix(1)) } ?? "")
-    }
+    public var defaultValueDescription: String { description }
 }
 
 /// Fitting and reporting shared by `fit`, `validate` and (later) `analyze`.

@@ -42,55 +42,25 @@ extension CLV {
             try withExitCodes {
                 try checkOutputs(output.output)
                 guard let data = FileManager.default.contents(atPath: modelFile) else { throw IngestError.fileNotFound(path: modelFile) }
-                let file = try ModelFile.decode(data)
-                guard let model = try file.transactionModel() else {
-                    throw ModelError.unusableModel(model: file.displayName, reason: "clv predict needs a transaction model (bgnbd, mbgnbd, pnbd) in the model file.")
-                }
-                let spend = try file.gammaGamma()
-                let frequency = PeriodFrequency(rawValue: file.data.frequency) ?? .day
+                let fitted = try FittedModel(modelFileData: data)
+                let options = ScoringOptions(horizon: horizon, annualDiscountRate: value.discountRate, margin: value.margin,
+                                             aliveAfter: aliveAfter)
+                if horizon.isInfinite, intervals > 0 { throw ValidationError("--intervals needs a finite --horizon.") }
+                try fitted.validate(options) // usage errors before the input is read
                 let progress = ProgressLine("reading \(input.input)", quiet: output.quiet)
                 let (t, _) = try TransactionLogReader.summarize(
                     path: try input.readablePath(), options: input.ingestOptions,
-                    summary: SummaryOptions(frequency: frequency, timeUnit: file.timeUnit, observationEnd: observationEnd),
+                    summary: SummaryOptions(frequency: fitted.periodFrequency, timeUnit: fitted.timeUnit, observationEnd: observationEnd),
                     progress: { progress.update(done: $0, total: $1) })
                 progress.finish()
-                if horizon.isInfinite, !(model is ParetoNBDModel) {
-                    throw ValidationError("--horizon infinite needs a model with a closed-form DERT (pnbd); \(file.displayName) has none: give a finite horizon such as 5y.")
-                }
-                let h = horizon.isInfinite ? 52 * 7 / file.timeUnit.days : horizon.value(in: file.timeUnit)
-                let clvOptions = value.lifetimeValue(horizonDays: horizon.isInfinite ? 365.2425 : horizon.days(modelUnit: file.timeUnit))
                 let scoring = Date()
-                let scores = model.score(frequency: t.repeatPurchases, recency: t.recency, age: t.age,
-                                         monetaryValue: t.hasMonetary ? t.monetaryValue : nil, horizon: h, spend: spend,
-                                         timeUnit: file.timeUnit, lifetimeValue: clvOptions)
-                var lifetimeValues = scores.lifetimeValue
-                if horizon.isInfinite, let pareto = model as? ParetoNBDModel, let spendValues = scores.expectedSpend {
-                    // Continuous rate per model time unit from the annual rate; DERT's Kummer U depends on T alone.
-                    let delta = Foundation.log(1 + value.discountRate) * file.timeUnit.days / 365.2425
-                    let dert = pareto.discountedExpectedResidualTransactions(delta: delta, frequency: t.repeatPurchases,
-                                                                             recency: t.recency, age: t.age)
-                    lifetimeValues = (0..<t.count).map { value.margin * spendValues[$0] * dert[$0] }
-                }
-                let later: [Double]? = aliveAfter.map { after in
-                    let a = after.value(in: file.timeUnit)
-                    return (0..<t.count).map { model.probabilityAlive(after: a, x: Double(t.repeatPurchases[$0]), tx: t.recency[$0], age: t.age[$0]) }
-                }
-                var bands: PredictionIntervals?
-                if intervals > 0 {
-                    if horizon.isInfinite { throw ValidationError("--intervals needs a finite --horizon.") }
-                    bands = try model.predictionIntervals(
-                        covariance: file.fit.covariance, draws: intervals, seed: seed, frequency: t.repeatPurchases,
-                        recency: t.recency, age: t.age, monetaryValue: t.hasMonetary ? t.monetaryValue : nil, horizon: h,
-                        spend: spend, spendCovariance: file.spendModel?.covariance ?? (file.fit.model == .gg ? file.fit.covariance : nil),
-                        timeUnit: file.timeUnit, lifetimeValue: clvOptions)
-                }
+                let scores = try fitted.score(customerIDs: t.customerIDs, frequency: t.repeatPurchases, recency: t.recency, T: t.age,
+                                              monetaryValue: t.hasMonetary ? t.monetaryValue : nil, options: options,
+                                              intervalDraws: intervals, seed: seed)
                 if ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil {
                     printError("timing: scored \(t.count) customers in \(Date().timeIntervalSince(scoring)) s")
                 }
-                if let bad = (0..<t.count).first(where: { !scores.expectedTransactions[$0].isFinite || !scores.probabilityAlive[$0].isFinite
-                                                          || !(lifetimeValues?[$0].isFinite ?? true) }) {
-                    throw ModelError.unusableModel(model: file.displayName, reason: "the prediction for customer '\(t.customerIDs[bad])' is not a finite number (x \(t.repeatPurchases[bad]), recency \(t.recency[bad]), T \(t.age[bad])); nothing was written.")
-                }
+                let lifetimeValues = scores.lifetimeValue, later = scores.probabilityAliveAfter, bands = scores.intervals
                 let out = try output.openFile(output.output)
                 var w = ByteWriter(capacity: 1 << 20)
                 if output.format.table == .csv {
@@ -103,7 +73,7 @@ extension CLV {
                     w.append(header + "\n")
                 }
                 for i in 0..<t.count {
-                    let expected = scores.expectedTransactions[i], alive = scores.probabilityAlive[i]
+                    let expected = scores.expectedPurchases[i], alive = scores.probabilityAlive[i]
                     let spendValue = scores.expectedSpend?[i], clv = lifetimeValues?[i]
                     if output.format.table == .csv {
                         w.appendCSVField(t.customerIDs[i])

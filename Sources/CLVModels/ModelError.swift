@@ -7,6 +7,8 @@ public enum ModelError: CLVError {
     case notConverged(model: String, gradientNorm: Double, iterations: Int, logLikelihood: Double, hint: String)
     case unusableModel(model: String, reason: String)
     case invalidModelFile(String)
+    /// An option the model cannot honour (an infinite horizon without a closed form): a usage error.
+    case invalidOption(String)
 
     public var description: String {
         switch self {
@@ -20,6 +22,8 @@ public enum ModelError: CLVError {
             return "\(model): \(reason)"
         case .invalidModelFile(let message):
             return "model file: \(message)"
+        case .invalidOption(let message):
+            return message
         }
     }
 }
@@ -34,6 +38,10 @@ extension ModelError {
 }
 
 extension ModelError {
-    /// Every model error is about the data or the model file given: ``ErrorCategory/invalidData``.
-    public var category: ErrorCategory { .invalidData }
+    /// ``invalidOption(_:)`` is a usage error; every other model error is about the data or the model file
+    /// given (``ErrorCategory/invalidData``; a fit that did not converge included, as before).
+    public var category: ErrorCategory {
+        if case .invalidOption = self { return .usage }
+        return .invalidData
+    }
 }

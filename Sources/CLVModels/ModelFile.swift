@@ -140,6 +140,9 @@ public struct ModelFile: Codable, Sendable {
     public var spendModel: Entry?
     public var selection: Selection?
     public var data: DataSummary
+    /// The CLV cut points of the value deciles, highest first (nine values; see ``FittedModel/valueCutPoints``),
+    /// frozen by `clv analyze` so that one customer can be scored alone. Absent in files of `clv fit`.
+    public var valueCutPoints: [Double]?
 
     public init(fit: Entry, spendModel: Entry?, selection: Selection? = nil, timeUnit: TimeUnit, data: DataSummary,
                 clvkitVersion: String = "0.1.0", created: Date = Date()) {
@@ -216,6 +219,11 @@ public struct ModelFile: Codable, Sendable {
         }
         guard parameters == fit.parameters else {
             throw ModelError.invalidModelFile("parameters differ from fit.parameters; the top level is a copy of fit, so edit both or neither.")
+        }
+        if let cuts = valueCutPoints {
+            guard cuts.count == 9, cuts.allSatisfy(\.isFinite), zip(cuts, cuts.dropFirst()).allSatisfy({ $0 >= $1 }) else {
+                throw ModelError.invalidModelFile("value_cut_points must be nine finite values, highest first.")
+            }
         }
         do {
             switch fit.model {
