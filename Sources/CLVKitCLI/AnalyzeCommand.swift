@@ -119,13 +119,12 @@ extension CLV {
                 var spend: GammaGammaModel?, spendEntry: ModelFile.Entry?
                 if all.hasMonetary {
                     let spendCells = try GammaGammaModel.SpendCells(frequency: all.repeatPurchases.map(Double.init), meanValue: all.monetaryValue)
-                    do {
-                        let (g, r) = try GammaGammaModel.fit(spendCells, options: outcome.options)
-                        spend = g
+                    let spendFit = SpendModelFit(spendCells, options: outcome.options)
+                    spend = spendFit.model
+                    if let r = spendFit.report {
                         spendEntry = ModelFile.Entry(kind: .gg, report: r, frequencySpendCorrelation: spendCells.frequencySpendCorrelation)
-                    } catch {
-                        note("no spend model: \(error)")
                     }
+                    if let why = spendFit.note { note(why) }
                 }
                 var selection = outcome.selection
                 if split != nil { selection.reason += "; refitted on all data" }
@@ -187,7 +186,7 @@ extension CLV {
                     }
                     w.append(byte: 0x2C); if let s = year.expectedSpend?[i] { w.append(s) }
                     w.append(byte: 0x2C); if year.lifetimeValue != nil { w.append(clv[i]) }
-                    w.append(byte: 0x2C); w.append(deciles[i])
+                    w.append(byte: 0x2C); if year.lifetimeValue != nil { w.append(deciles[i]) } // no CLV, no value decile
                     for score in [segments.rfm.recencyScore[i], segments.rfm.frequencyScore[i], segments.rfm.monetaryScore[i]] {
                         w.append(byte: 0x2C); w.append(Int(score))
                     }

@@ -151,20 +151,24 @@ extension CLV.Churn {
                 let expected = scored.features.column(names.firstIndex(of: "expected_purchases")!)
                 let perDay = scored.features.column(names.firstIndex(of: "spend_per_purchase_day")!)
                 let cells = try GammaGammaModel.SpendCells(frequency: querySet.repeatPurchases, meanValue: perDay.map { max($0, 0) })
-                let gg = try? GammaGammaModel.fit(cells).model
-                let modelValue = querySet.customerIDs.indices.map { i in
-                    expected[i] * (gg?.expectedSpend(x: querySet.repeatPurchases[i], meanValue: max(perDay[i], 0)) ?? max(perDay[i], 0))
+                let spendFit = SpendModelFit(cells)
+                if let why = spendFit.note, !output.quiet { printError("clv: \(why): model_value is left empty") }
+                let modelValue: [Double]? = spendFit.model.map { gg in
+                    querySet.customerIDs.indices.map { i in
+                        expected[i] * gg.expectedSpend(x: querySet.repeatPurchases[i], meanValue: max(perDay[i], 0))
+                    }
                 }
                 let known = at.adding(days: h) <= dataEnd
                 let realized = known ? spend(after: at, ids: querySet.customerIDs) : nil
                 var table = TableOutput(columns: ["customer_id", "similar_customer_value", "model_value", "realized_value"], format: output.format,
                                         file: try output.open(output.output))
                 for i in querySet.customerIDs.indices {
-                    try table.row([.text(querySet.customerIDs[i]), .number(predicted[i]), .number(modelValue[i]), realized.map { .number($0[i]) } ?? .missing])
+                    try table.row([.text(querySet.customerIDs[i]), .number(predicted[i]), modelValue.map { .number($0[i]) } ?? .missing,
+                                   realized.map { .number($0[i]) } ?? .missing])
                 }
                 try table.finish()
                 if !output.quiet, let realized {
-                    for (name, p) in [("similar customers", predicted), ("model", modelValue)] {
+                    for (name, p) in [("similar customers", predicted)] + (modelValue.map { [("model", $0)] } ?? []) {
                         let a = ValueAccuracy(predicted: p, realized: realized)
                         printError(String(format: "clv: %@: MAE %.2f, RMSE %.2f, correlation %.3f, top 10%% by prediction hold %.0f%% of realized value",
                                           name, a.meanAbsoluteError, a.rootMeanSquaredError, a.correlation, 100 * a.topDecileValueShare))

@@ -235,8 +235,10 @@ extension CLV {
                 if let kind = modelKind {
                     try data.addModelScores(kind, value: valueOptions, horizonDays: horizon.days(modelUnit: .day))
                     note("model: \(kind.rawValue) fitted for P(alive)\(data.metrics.lifetimeValue != nil ? " and CLV" : "")")
+                    if let why = data.spendModelNote { note(why) }
                 }
                 if value == .clv && data.metrics.lifetimeValue == nil {
+                    if let why = data.spendModelNote { throw ModelError.unusableModel(model: "--value clv", reason: why) }
                     throw ValidationError("--value clv needs amounts and a model (not --model none).")
                 }
                 if value == .spend { data.metrics.lifetimeValue = nil }

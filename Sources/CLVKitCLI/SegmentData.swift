@@ -13,6 +13,8 @@ struct SegmentData {
     /// The end of observation: the as-of date of every figure.
     let asOf: CalendarDay
     var metrics: CustomerMetrics
+    /// Why model scores have no CLV (see ``SpendModelFit``), after ``addModelScores(_:value:horizonDays:)``.
+    var spendModelNote: String?
 
     init(input: InputOptions, observationEnd: CalendarDay?, quiet: Bool) throws {
         self.input = input
@@ -90,7 +92,9 @@ struct SegmentData {
         var spend: GammaGammaModel?
         if table.hasMonetary {
             let spendCells = try GammaGammaModel.SpendCells(frequency: table.repeatPurchases.map(Double.init), meanValue: table.monetaryValue)
-            spend = try? GammaGammaModel.fit(spendCells).model
+            let fit = SpendModelFit(spendCells)
+            spend = fit.model
+            spendModelNote = fit.note
         }
         let scores = model.score(frequency: table.repeatPurchases, recency: recency, age: age,
                                  monetaryValue: table.hasMonetary ? table.monetaryValue : nil,

@@ -130,3 +130,33 @@ public struct GammaGammaModel: Sendable, Hashable, Codable {
         return v.p * (v.gamma + x * m) / (v.p * x + v.q - 1)
     }
 }
+
+/// The one policy for a spend model that cannot be fitted, used by every pipeline that values customers
+/// (`clv analyze`, `clv segment --value clv`, similar-customer value):
+///
+/// Gamma-Gamma is fitted on the customers' repeat-purchase means. When that fails (fewer than two repeat
+/// buyers with positive spend, no convergence, or q ≤ 1 so that mean spend is infinite), there is **no
+/// spend model**: expected spend and CLV are left empty (never replaced by another estimate under the same
+/// name), and ``note`` says why, for the command to print and the data-quality lines to carry.
+public struct SpendModelFit: Sendable {
+    /// The fitted model, or nil.
+    public let model: GammaGammaModel?
+    public let report: FitReport?
+    /// Why there is no spend model (nil when there is one).
+    public let failure: String?
+
+    /// Fits Gamma-Gamma; a failure is kept, not thrown.
+    public init(_ cells: GammaGammaModel.SpendCells, options: FitOptions = FitOptions()) {
+        do {
+            let (m, r) = try GammaGammaModel.fit(cells, options: options)
+            model = m; report = r; failure = nil
+        } catch {
+            model = nil; report = nil; failure = "\(error)"
+        }
+    }
+
+    /// "no spend model (…): expected spend and CLV are left empty", or nil when there is a model.
+    public var note: String? {
+        failure.map { "no spend model (Gamma-Gamma could not be fitted: \($0)); expected spend and CLV are left empty" }
+    }
+}

@@ -1,3 +1,4 @@
+import CLVCore
 import Foundation
 import Testing
 import _CLVTestSupport
@@ -20,6 +21,46 @@ struct AnalyzeTests {
         let bad = try CLVCommand.run(["summary", "-", "--as-of", "2030-01-01"], stdin: "customer_id,date,amount\nA,2024-01-01,x\n")
         #expect(bad.status == 65)
         #expect(bad.stderr.contains("<stdin>:2: column 'amount': \"x\""), "\(bad.stderr)")
+    }
+
+    /// The example log with every purchase after a customer's first day made free, except customer
+    /// C0000002's: BG/NBD fits as before, Gamma-Gamma (two repeat buyers with positive spend at least) cannot.
+    static func freeRepeats() throws -> String {
+        let text = try String(contentsOf: TestData.repository("Examples/transactions.csv"), encoding: .utf8)
+        var firstDay: [Substring: Substring] = [:]
+        for line in text.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            if let known = firstDay[f[0]], known <= f[1] { continue }
+            firstDay[f[0]] = f[1]
+        }
+        var lines = text.split(separator: "\n").map(String.init)
+        for k in 1..<lines.count {
+            var f = lines[k].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            if f[0] != "C0000002", firstDay[Substring(f[0])] != Substring(f[1]) { f[2] = "0" }
+            lines[k] = f.joined(separator: ",")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test("without a spend model (Gamma-Gamma cannot be fitted) CLV and value decile are empty everywhere, and the commands say why")
+    func noSpendModel() throws {
+        let dir = try TestData.temporaryDirectory()
+        let log = dir.appendingPathComponent("free.csv")
+        try Self.freeRepeats().write(to: log, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out")
+        let r = try CLVCommand.run(["analyze", log.path, "-o", out.path, "--as-of", "2030-01-01"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("no spend model (Gamma-Gamma could not be fitted"), "\(r.stderr)")
+        let rows = try String(contentsOf: out.appendingPathComponent("customers.csv"), encoding: .utf8).split(separator: "\n")
+        let header = rows[0].split(separator: ",", omittingEmptySubsequences: false)
+        let clv = try #require(header.firstIndex(of: "clv")), decile = try #require(header.firstIndex(of: "value_decile"))
+        for row in rows.dropFirst() {
+            let f = row.split(separator: ",", omittingEmptySubsequences: false)
+            #expect(f[clv].isEmpty && f[decile].isEmpty && f[clv - 1].isEmpty, "\(row)")
+        }
+        let segment = try CLVCommand.run(["segment", log.path, "--as-of", "2030-01-01", "--method", "value-matrix", "--value", "clv", "-q"])
+        #expect(segment.status == 65)
+        #expect(segment.stderr.contains("no spend model"), "\(segment.stderr)")
     }
 
     @Test("from the example log to customers.csv, model.json and summary.json")
