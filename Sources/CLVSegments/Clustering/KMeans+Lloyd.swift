@@ -96,26 +96,33 @@ extension KMeans {
                     forEachChunk(count: n) { chunk, range in
                         let sums = acc.pointer(at: chunk * stride), counts = sums + k * p
                         var inertia = 0.0
+                        // Kernel: index arithmetic wraps (&*, &+) rather than trapping, so the distance loop vectorises;
+                        // every index is below n·p or k·p, which the callers' buffers hold.
                         for i in range {
-                            let row = source + i * p
+                            let row = source + i &* p
                             var best = Double.infinity, label = 0
-                            for j in 0..<k {
-                                let centre = cb + j * p
+                            var j = 0
+                            while j < k {
+                                let centre = cb + j &* p
                                 var d = 0.0
-                                for f in 0..<p {
+                                var f = 0
+                                while f < p {
                                     let t = row[f] - centre[f]
                                     d += t * t
+                                    f &+= 1
                                 }
                                 if d < best {
                                     best = d
                                     label = j
                                 }
+                                j &+= 1
                             }
-                            out.write(Int32(label), at: i)
+                            out.write(Int32(truncatingIfNeeded: label), at: i)
                             inertia += best
                             counts[label] += 1
-                            let s = sums + label * p
-                            for f in 0..<p { s[f] += row[f] }
+                            let s = sums + label &* p
+                            var f = 0
+                            while f < p { s[f] += row[f]; f &+= 1 }
                         }
                         counts[k] = inertia
                     }
@@ -176,18 +183,25 @@ extension KMeans {
     static func inertiaOf(_ x: UnsafeBufferPointer<Double>, rows n: Int, columns p: Int, centres: [Double], labels: [Int32]) -> Double {
         let chunks = chunkCount(for: n)
         var partial = [Double](repeating: 0, count: chunks)
-        partial.withUnsafeMutableBufferPointer { buffer in
-            let out = DisjointWrites(buffer)
-            forEachChunk(count: n) { chunk, range in
-                var total = 0.0
-                for i in range {
-                    let c = Int(labels[i]) * p
-                    for f in 0..<p {
-                        let t = x[i * p + f] - centres[c + f]
-                        total += t * t
+        precondition(labels.count >= n && x.count >= n * p)
+        centres.withUnsafeBufferPointer { cb in
+            labels.withUnsafeBufferPointer { lb in
+                partial.withUnsafeMutableBufferPointer { buffer in
+                    let out = DisjointWrites(buffer)
+                    let source = x.baseAddress!, c0 = cb.baseAddress!, l0 = lb.baseAddress!
+                    forEachChunk(count: n) { chunk, range in
+                        var total = 0.0
+                        // Kernel: wrapping index arithmetic (see assign).
+                        for i in range {
+                            let row = source + i &* p, centre = c0 + Int(l0[i]) &* p
+                            for f in 0..<p {
+                                let t = row[f] - centre[f]
+                                total += t * t
+                            }
+                        }
+                        out.write(total, at: chunk)
                     }
                 }
-                out.write(total, at: chunk)
             }
         }
         return partial.reduce(0, +)

@@ -22,11 +22,14 @@ extension KMeans {
                 var out = [Double](repeating: 0, count: n)
                 out.withUnsafeMutableBufferPointer { buffer in
                     let w = DisjointWrites(buffer)
+                    let source = x.baseAddress!, seed = source + row * p
                     forEachChunk(count: n) { _, range in
+                        // Kernel: wrapping index arithmetic; i < n and f < p stay inside the n·p values.
                         for i in range {
+                            let r = source + i &* p
                             var d = 0.0
                             for f in 0..<p {
-                                let t = x[i * p + f] - x[row * p + f]
+                                let t = r[f] - seed[f]
                                 d += t * t
                             }
                             w.write(d, at: i)
