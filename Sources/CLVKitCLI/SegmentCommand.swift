@@ -215,6 +215,36 @@ extension CLV {
             if let model, model != "none", TransactionModelKind(rawValue: model) == nil {
                 throw ValidationError("--model must be bgnbd, mbgnbd, pnbd or none (got '\(model)').")
             }
+            // Everything the options alone decide is checked here, before any input is read.
+            if value == .clv && modelKind == nil { throw ValidationError("--value clv needs amounts and a model (not --model none).") }
+            func checkMetric(_ name: String, what: String) throws {
+                if name == "clv" && value != .clv { throw ValidationError("\(what) clv needs --value clv.") }
+                if name == "p_alive" && modelKind == nil { throw ValidationError("\(what) p_alive needs a model (--model).") }
+            }
+            if method.methods.contains(where: { [.kmeans, .twoStep, .som].contains($0) }) {
+                for name in clusterFeatures.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                    guard Self.metricNames.contains(name) else {
+                        throw ValidationError("unknown clustering feature \(name): use \(Self.metricNames.joined(separator: ", ")).")
+                    }
+                    try checkMetric(name, what: "--cluster-features")
+                }
+            }
+            if method.methods.contains(.index) {
+                let items = indicators.split(separator: ",")
+                for item in items {
+                    let parts = item.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
+                    guard let name = parts.first, parts.count <= 2, parts.count == 1 || ["cost", "benefit"].contains(parts[1]) else {
+                        throw ValidationError("--indicators: '\(item)' is not name or name:cost / name:benefit.")
+                    }
+                    if !Self.metricNames.contains(name), attributes == nil {
+                        throw ValidationError("unknown indicator \(name); columns of another file need --attributes FILE.")
+                    }
+                    try checkMetric(name, what: "--indicators")
+                }
+                if let w = indicatorWeights, w.values.count != items.count {
+                    throw ValidationError("--indicator-weights has \(w.values.count) weights for \(items.count) indicators.")
+                }
+            }
         }
 
         /// The model to fit, if any.

@@ -4,6 +4,19 @@ import _CLVTestSupport
 
 @Suite("clv segment, end to end")
 struct SegmentCommandTests {
+    @Test("usage errors that the options alone decide come before any input is read (exit 64 on a missing file, not 66)",
+          arguments: [(["--method", "kmeans", "--cluster-features", "orders,foo"], "unknown clustering feature foo"),
+                      (["--method", "som", "--cluster-features", "orders,clv"], "clv needs --value clv"),
+                      (["--method", "index", "--indicators", "orders:bad"], "is not name or name:cost"),
+                      (["--method", "index", "--indicators", "orders,wechat_score"], "need --attributes FILE"),
+                      (["--method", "index", "--indicators", "orders,spend", "--weights", "given", "--indicator-weights", "1"], "1 weights for 2 indicators"),
+                      (["--value", "clv", "--model", "none"], "needs amounts and a model")])
+    func usageBeforeInput(_ flags: [String], _ message: String) throws {
+        let r = try CLVCommand.run(["segment", "/nonexistent/orders.csv"] + flags)
+        #expect(r.status == 64, "\(r.stderr)")
+        #expect(r.stderr.contains(message), "\(r.stderr)")
+    }
+
     /// The fields of one CSV line (RFC 4180 quoting).
     static func fields(_ line: Substring) -> [String] {
         var out: [String] = [], field = "", quoted = false, previousQuote = false
