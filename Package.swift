@@ -73,7 +73,7 @@ let package = Package(
         .target(name: "_CLVTestSupport", dependencies: ["CLVCore"], swiftSettings: strict),
 
         .testTarget(name: "CLVCoreTests", dependencies: ["CLVCore"], swiftSettings: strict),
-        .testTarget(name: "CLVHistoryTests", dependencies: ["CLVHistory"], swiftSettings: strict),
+        .testTarget(name: "CLVHistoryTests", dependencies: ["CLVHistory", "_CLVTestSupport"], swiftSettings: strict),
         .testTarget(name: "CLVIngestTests", dependencies: ["CLVIngest", "CLVHistory", "CLVNumerics", "_CLVTestSupport"],
                     resources: [.copy("Golden"), .copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "CLVNumericsTests", dependencies: ["CLVNumerics", "_CLVTestSupport"], swiftSettings: strict),

@@ -5,6 +5,7 @@
 /// last purchase period, `age` T the time from the first purchase period to the end of observation, and
 /// `monetaryValue` the mean value of the repeat purchases (0 when there are none). Times are in `timeUnit`.
 public struct CustomerSummary: Sendable, Hashable, Codable {
+    /// The customer.
     public var customerID: String
     /// Number of repeat purchase periods, x.
     public var frequency: Int
@@ -15,6 +16,7 @@ public struct CustomerSummary: Sendable, Hashable, Codable {
     /// Mean value of the repeat purchase periods, or 0 without repeats.
     public var monetaryValue: Double
 
+    /// A summary from its figures (times in the caller's unit).
     public init(customerID: String, frequency: Int, recency: Double, age: Double, monetaryValue: Double) {
         self.customerID = customerID
         self.frequency = frequency

@@ -81,6 +81,7 @@ public struct Quantity: Sendable, Hashable, Comparable, Codable, AdditiveArithme
     /// The quantity in millionths.
     public var micros: Int64
 
+    /// A quantity of `micros` millionths.
     @inlinable
     public init(micros: Int64) { self.micros = micros }
 
@@ -91,6 +92,7 @@ public struct Quantity: Sendable, Hashable, Comparable, Codable, AdditiveArithme
         micros = m.micros
     }
 
+    /// The quantity as a `Double`.
     @inlinable
     public var doubleValue: Double { Double(micros) / Double(Money.scale) }
 

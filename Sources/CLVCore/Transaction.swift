@@ -24,11 +24,13 @@ public struct Transaction: Sendable, Hashable, Codable {
         case `return`
     }
 
+    /// The customer (as the source identifies them; identity stitching maps ids later).
     public var customerID: String
     /// The calendar day (in the source's time zone).
     public var day: CalendarDay
     /// Seconds since 1970-01-01T00:00:00Z, when the source has a time of day.
     public var timestamp: Int64?
+    /// Purchase or return (the amount's sign agrees).
     public var kind: Kind
     /// The signed amount: ≥ 0 for a purchase, ≤ 0 for a return.
     public var amount: Money
@@ -36,9 +38,11 @@ public struct Transaction: Sendable, Hashable, Codable {
     public var orderID: String?
     /// The order line or product.
     public var lineID: String?
+    /// Items bought or returned, when the source has a quantity.
     public var quantity: Quantity?
     /// The sales channel (web shop, app, store, WeChat …).
     public var channel: String?
+    /// The campaign the transaction is attributed to by the source, if any.
     public var campaign: String?
     /// The system the transaction came from (a file name, `pos`, `crm` …).
     public var source: String?

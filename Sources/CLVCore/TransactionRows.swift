@@ -3,6 +3,7 @@
 public struct TransactionRows: Sendable {
     /// Distinct customer ids; `customer[k]` indexes this array.
     public var customerIDs: [String]
+    /// Row k's customer: an index into ``customerIDs``.
     public var customer: [Int32]
     /// Days since 1970-01-01.
     public var day: [Int32]
@@ -13,8 +14,10 @@ public struct TransactionRows: Sendable {
     /// Distinct channel names; `channel[k]` indexes this array (when the log has a channel column), or is
     /// -1 when row `k` names no channel.
     public var channelNames: [String]
+    /// Row k's channel: an index into ``channelNames``, or -1.
     public var channel: [Int32]?
 
+    /// Columns of equal length (quantity and channel optional).
     public init(customerIDs: [String], customer: [Int32], day: [Int32], amount: [Double], quantity: [Double]? = nil,
                 channelNames: [String] = [], channel: [Int32]? = nil) {
         self.customerIDs = customerIDs
@@ -26,6 +29,7 @@ public struct TransactionRows: Sendable {
         self.channel = channel
     }
 
+    /// The number of rows.
     public var count: Int { customer.count }
 
     /// The rows on or before `day` (same customer and channel numbering).

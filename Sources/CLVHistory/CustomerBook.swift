@@ -13,6 +13,7 @@ public struct CustomerBook: Sendable, Hashable {
     /// The last day of any applied transaction (the default as-of date), or nil when empty.
     public private(set) var lastDay: CalendarDay?
 
+    /// An empty book.
     public init() {}
 
     /// The number of customers.
@@ -140,11 +141,14 @@ public struct CustomerBook: Sendable, Hashable {
 
 /// The summaries of a book in one window.
 public struct BookSummary: Sendable, Hashable {
+    /// The window the summaries were taken in.
     public var window: SummaryWindow
     /// One per customer with a purchase in the (calibration) window, in order of first appearance.
     public var summaries: [HistorySummary] = []
     /// Customers with transactions but no purchase in the (calibration) window (not listed).
     public var customersWithoutPurchases = 0
+    /// Returns netted against a purchase (policy `net`).
     public var returnsNetted = 0
+    /// Returns with no purchase to net against, listed customers or not (policy `net`).
     public var returnsUnmatched = 0
 }

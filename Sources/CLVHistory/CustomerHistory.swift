@@ -38,6 +38,7 @@ public struct CustomerHistory: Sendable, Hashable {
 
     /// The purchases of one day.
     public struct PurchaseDay: Sendable, Hashable, Codable {
+        /// The calendar day.
         public var day: CalendarDay
         /// Purchase rows (order lines) on the day.
         public var rows: Int32
@@ -45,6 +46,7 @@ public struct CustomerHistory: Sendable, Hashable {
         public var rowsWithoutOrder: Int32
         /// The summed amount of the rows.
         public var amount: Money
+        /// The summed quantity of the rows.
         public var quantity: Quantity
 
         enum CodingKeys: String, CodingKey {
@@ -54,8 +56,11 @@ public struct CustomerHistory: Sendable, Hashable {
 
     /// An order id of the customer's purchases, with its day (an order has one day).
     public struct OrderEntry: Sendable, Hashable, Codable {
+        /// The order id.
         public var orderID: String
+        /// The day of the order's purchases.
         public var day: CalendarDay
+        /// Purchase rows of the order.
         public var rows: Int32
 
         enum CodingKeys: String, CodingKey { case orderID = "order_id", day, rows }
@@ -63,9 +68,11 @@ public struct CustomerHistory: Sendable, Hashable {
 
     /// The purchase rows of one day in one channel.
     public struct ChannelDay: Sendable, Hashable, Codable {
+        /// The calendar day.
         public var day: CalendarDay
         /// Index into ``CustomerHistory/channels``.
         public var channel: Int32
+        /// Purchase rows of the day in the channel.
         public var rows: Int32
         /// The smallest sequence of these rows (decides the acquisition channel within a day).
         public var firstSequence: Int64
@@ -75,14 +82,19 @@ public struct CustomerHistory: Sendable, Hashable {
 
     /// The returns of one day that name the same order (or none) and channel (or none).
     public struct ReturnEntry: Sendable, Hashable, Codable {
+        /// The calendar day.
         public var day: CalendarDay
+        /// The order the returns name, or nil.
         public var orderID: String?
         /// Index into ``CustomerHistory/channels``, or -1 without a channel.
         public var channel: Int32
+        /// Return rows.
         public var rows: Int32
         /// The summed (negative) amount.
         public var amount: Money
+        /// The summed quantity returned.
         public var quantity: Quantity
+        /// The smallest sequence of these rows.
         public var firstSequence: Int64
 
         enum CodingKeys: String, CodingKey {

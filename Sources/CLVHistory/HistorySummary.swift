@@ -14,8 +14,11 @@ public struct SummaryWindow: Sendable, Hashable, Codable {
     public let asOf: CalendarDay
     /// With a calibration end, transactions after it form the holdout; it is before ``asOf``.
     public let calibrationEnd: CalendarDay?
+    /// The period in which purchases are counted.
     public let frequency: PeriodFrequency
+    /// The unit of recency, T and the holdout duration.
     public let timeUnit: TimeUnit
+    /// How returns count.
     public let returns: ReturnPolicy
 
     /// - Throws: ``HistoryError/invalidWindow(_:)`` when the calibration end is not before the as-of date.
@@ -58,6 +61,7 @@ public struct SummaryWindow: Sendable, Hashable, Codable {
 /// periods; `recency` runs from the first to the last purchase period; `T` from the first purchase period
 /// to the end of the (calibration) window; `daysSinceLastPurchase` from the last purchase day to that end.
 public struct HistorySummary: Sendable, Hashable, Codable {
+    /// The customer.
     public var customerID: String
     /// The unit of `recency`, `T` and the holdout duration.
     public var timeUnit: TimeUnit
@@ -73,12 +77,15 @@ public struct HistorySummary: Sendable, Hashable, Codable {
     public var monetaryValue: Double
     /// Days from the last purchase to the end of the (calibration) window.
     public var daysSinceLastPurchase: Int
+    /// The first purchase day in the (calibration) window.
     public var firstPurchase: CalendarDay
+    /// The last purchase day in the (calibration) window.
     public var lastPurchase: CalendarDay
     /// Orders: distinct order ids, plus one per purchase row without an order id.
     public var orders: Int
     /// Net spend in the (calibration) window.
     public var totalSpend: Money
+    /// Quantity bought in the (calibration) window.
     public var totalQuantity: Quantity
     /// The channel of the first purchase that names one (ties within a day: the lowest sequence).
     public var acquisitionChannel: String?
@@ -88,6 +95,7 @@ public struct HistorySummary: Sendable, Hashable, Codable {
     public var holdout: Holdout?
     /// Returns netted against a purchase, and returns with nothing to net against (policy `net`).
     public var returnsNetted: Int
+    /// Returns with nothing to net against (policy `net`).
     public var returnsUnmatched: Int
 
     /// The holdout part of a calibration/holdout summary.

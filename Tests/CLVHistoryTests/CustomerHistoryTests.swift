@@ -2,6 +2,7 @@ import CLVCore
 import CLVHistory
 import Foundation
 import Testing
+import _CLVTestSupport
 
 private func day(_ iso: String) -> CalendarDay { CalendarDay(iso: iso)! }
 private func money(_ text: String) -> Money { Money(exactly: Double(text)!)! }
@@ -167,5 +168,15 @@ struct CustomerHistoryTests {
         #expect(MemoryLayout<CustomerHistory>.stride == 64)
         #expect(MemoryLayout<CustomerHistory.PurchaseDay>.stride == 32)
         #expect(perDay >= 32 && perDay < 48, "\(perDay) bytes per purchase day")
+    }
+}
+
+@Suite("Documentation")
+struct DocumentationTests {
+    @Test("every public declaration of CLVCore and CLVHistory has a doc comment (Scripts/check-doc-comments.py)",
+          .enabled(if: ScriptRunner.hasPython, "needs python3"))
+    func docComments() throws {
+        let (status, output) = try ScriptRunner.python("Scripts/check-doc-comments.py", ["--modules", "CLVCore,CLVHistory", "--max", "0"])
+        #expect(status == 0, "\(output)")
     }
 }
