@@ -3,6 +3,7 @@
 // CLVKit: customer-lifetime-value and customer-lifecycle analytics.
 //
 // Module layout (dependencies point downward; see README.md):
+//   _CLVUtilities  package-internal: the unchecked-Sendable wrappers, deterministic chunking, JSON coders
 //   CLVCore        plain value types: CalendarDay, TimeUnit, PeriodFrequency, CustomerSummary
 //   CLVNumerics    random numbers and samplers (later: special functions, optimizers)
 //   CLVIntrinsics  C header of CPU hints Swift cannot spell (cache prefetch); no code of its own
@@ -51,14 +52,15 @@ let package = Package(
     ],
     targets: [
         .target(name: "CLVCore", swiftSettings: strict),
-        .target(name: "CLVNumerics", swiftSettings: checked),
+        .target(name: "_CLVUtilities", swiftSettings: strict),
+        .target(name: "CLVNumerics", dependencies: ["_CLVUtilities"], swiftSettings: checked),
         .target(name: "CLVIntrinsics"),
         .target(name: "CLVHistory", dependencies: ["CLVCore"], swiftSettings: strict),
-        .target(name: "CLVIngest", dependencies: ["CLVCore", "CLVHistory", "CLVIntrinsics"], swiftSettings: fast),
-        .target(name: "CLVSimulation", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: checked),
-        .target(name: "CLVModels", dependencies: ["CLVCore", "CLVHistory", "CLVNumerics"], swiftSettings: checked),
-        .target(name: "CLVSegments", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: checked),
-        .target(name: "CLVPredict", dependencies: ["CLVCore", "CLVNumerics", "CLVModels"], swiftSettings: fast),
+        .target(name: "CLVIngest", dependencies: ["CLVCore", "CLVHistory", "CLVIntrinsics", "_CLVUtilities"], swiftSettings: fast),
+        .target(name: "CLVSimulation", dependencies: ["CLVCore", "CLVNumerics", "_CLVUtilities"], swiftSettings: checked),
+        .target(name: "CLVModels", dependencies: ["CLVCore", "CLVHistory", "CLVNumerics", "_CLVUtilities"], swiftSettings: checked),
+        .target(name: "CLVSegments", dependencies: ["CLVCore", "CLVNumerics", "_CLVUtilities"], swiftSettings: checked),
+        .target(name: "CLVPredict", dependencies: ["CLVCore", "CLVNumerics", "CLVModels", "_CLVUtilities"], swiftSettings: fast),
         .target(name: "CLVReport", swiftSettings: strict),
         .target(name: "CLVExcel", dependencies: ["CLVCore", "CLVIngest", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 swiftSettings: strict),
@@ -67,7 +69,7 @@ let package = Package(
                 swiftSettings: strict),
         .executableTarget(
             name: "CLVKitCLI",
-            dependencies: ["CLVKit", "CLVExcel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["CLVKit", "CLVExcel", "_CLVUtilities", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
         .executableTarget(name: "CLVBenchmarks", dependencies: ["CLVCore", "CLVIngest", "CLVModels"], swiftSettings: strict),
         .target(name: "_CLVTestSupport", dependencies: ["CLVCore"], swiftSettings: strict),

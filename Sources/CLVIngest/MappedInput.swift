@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import _CLVUtilities
 
 /// A read-only view of a whole input as UTF-8 bytes: a memory-mapped file, or a decoded copy in an
 /// unlinked temporary file (for standard input and for inputs that are not UTF-8).
@@ -259,26 +260,14 @@ public enum UTF8Validation {
         var split = bytes.count / 2
         while split < bytes.count, bytes[split] >= 0x80 { split += 1 }
         let halves = [UnsafeBufferPointer(rebasing: bytes[0..<split]), UnsafeBufferPointer(rebasing: bytes[split...])]
-        let found = LockedOffsets()
+        let found = Locked<[Int]>([])
         let parts = UncheckedSendable(halves)
         let middle = split
         DispatchQueue.concurrentPerform(iterations: 2) { k in
             populate(parts.value[k])
-            if let bad = sequential(parts.value[k]) { found.add(bad + (k == 0 ? 0 : middle)) }
+            if let bad = sequential(parts.value[k]) { found.withLock { $0.append(bad + (k == 0 ? 0 : middle)) } }
         }
-        return found.minimum
-    }
-
-    private final class LockedOffsets: @unchecked Sendable {
-        private let lock = NSLock()
-        private var values: [Int] = []
-        func add(_ v: Int) { lock.lock(); values.append(v); lock.unlock() }
-        var minimum: Int? { lock.lock(); defer { lock.unlock() }; return values.min() }
-    }
-
-    private struct UncheckedSendable<T>: @unchecked Sendable {
-        let value: T
-        init(_ value: T) { self.value = value }
+        return found.withLock { $0.min() }
     }
 
     /// Maps the pages of a file mapping in one call (each half on its own core), instead of one page

@@ -1,5 +1,6 @@
 import CLVCore
 import Foundation
+import _CLVUtilities
 
 extension TransactionLogReader {
     /// Summarises the log at `path` (`-` for standard input) and writes the summary to `output`

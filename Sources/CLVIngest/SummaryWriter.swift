@@ -1,5 +1,6 @@
 import CLVCore
 import Foundation
+import _CLVUtilities
 
 /// Output formats for tables.
 public enum TableFormat: String, Sendable, CaseIterable, Codable {
@@ -56,7 +57,7 @@ public enum SummaryWriter {
         for set in sets { for k in 0..<parallel { set.set(k, ByteWriter(capacity: chunkSize * 112)) } }
         let writer = DispatchQueue(label: "clvkit.summary-writer")
         let written = DispatchSemaphore(value: 0)
-        let failure = LockedError()
+        let failure = Locked<(any Error)?>(nil) // the first error of the writer thread
         var writing = false
         var done = 0
         var batchNumber = 0
@@ -72,7 +73,7 @@ public enum SummaryWriter {
                 buffers.set(k, w)
             }
             if writing { written.wait() }
-            if let error = failure.error { throw error }
+            if let error = failure.withLock({ $0 }) { throw error }
             let target = UncheckedPair(output, buffers)
             writer.async {
                 do {
@@ -82,7 +83,7 @@ public enum SummaryWriter {
                         try target.a.write(w)
                     }
                 } catch {
-                    failure.record(error)
+                    failure.withLock { if $0 == nil { $0 = error } }
                 }
                 written.signal()
             }
@@ -91,15 +92,7 @@ public enum SummaryWriter {
             batchNumber += 1
         }
         if writing { written.wait() }
-        if let error = failure.error { throw error }
-    }
-
-    /// The first error of a background task.
-    private final class LockedError: @unchecked Sendable {
-        private let lock = NSLock()
-        private var first: (any Error)?
-        func record(_ e: any Error) { lock.lock(); if first == nil { first = e }; lock.unlock() }
-        var error: (any Error)? { lock.lock(); defer { lock.unlock() }; return first }
+        if let error = failure.withLock({ $0 }) { throw error }
     }
 
     /// Appends one line: CSV, or a JSON object whose keys are `names`.
@@ -239,15 +232,4 @@ struct DateTexts: @unchecked Sendable {
             w.append(d.description)
         }
     }
-}
-
-/// Results of `concurrentPerform` iterations, written by index from several threads.
-final class ConcurrentResults<T>: @unchecked Sendable {
-    private var slots: [T?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ value: T) { lock.lock(); slots[i] = value; lock.unlock() }
-    func get(_ i: Int) -> T { lock.lock(); defer { lock.unlock() }; return slots[i]! }
-    /// Removes and returns slot `i` (so that the caller holds the only reference to its storage).
-    func take(_ i: Int) -> T { lock.lock(); defer { lock.unlock() }; let v = slots[i]!; slots[i] = nil; return v }
 }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CLVCore
 import Foundation
+import _CLVUtilities
 
 /// Reads a transaction log and summarises it per customer.
 ///
@@ -1231,11 +1232,4 @@ struct PartColumns {
         holdoutFrequency += o.holdoutFrequency; holdoutMonetary += o.holdoutMonetary
         counts += o.counts
     }
-}
-
-/// Two workers handed to `concurrentPerform`; each is used by one iteration only.
-struct UncheckedPair<A, B>: @unchecked Sendable {
-    let a: A
-    let b: B
-    init(_ a: A, _ b: B) { self.a = a; self.b = b }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CLVKit
 import Foundation
+import _CLVUtilities
 
 /// The classifiers `clv churn` trains.
 enum ClassifierKind: String, ExpressibleByArgument, CaseIterable, Codable {
@@ -27,10 +28,8 @@ enum ClassifierKind: String, ExpressibleByArgument, CaseIterable, Codable {
     }
 
     func encode(_ model: any BinaryClassifier, header: ChurnModelHeader) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         // snake_case keys, as in every JSON output of clv (``churnModelDecoder()`` reads them back, and older camelCase files).
-        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let encoder = JSONCoding.encoder()
         switch model {
         case let m as LogisticRegression: return try encoder.encode(ChurnModelFile(header: header, model: m))
         case let m as LinearSVM: return try encoder.encode(ChurnModelFile(header: header, model: m))

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CLVKit
 import Foundation
+import _CLVUtilities
 
 /// The files of one `clv analyze` run, written as one unit into a directory.
 ///
@@ -91,9 +92,7 @@ final class OutputSet {
     static func readManifest(_ directory: String) throws -> Manifest? {
         let path = (directory as NSString).appendingPathComponent(manifestName)
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        do { return try decoder.decode(Manifest.self, from: data) } catch {
+        do { return try JSONCoding.decoder().decode(Manifest.self, from: data) } catch {
             throw ModelError.invalidData("\(path): not a run manifest of clv analyze (\(error)).")
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CLVKit
 import Foundation
+import _CLVUtilities
 
 extension CLV {
     struct Report: ParsableCommand {
@@ -29,9 +30,7 @@ extension CLV {
                 let manifest = try OutputSet.verify(directory)
                 if manifest == nil { printError("clv: note: \(directory) has no \(OutputSet.manifestName) (written by an older clv): cannot check that its files belong to one run") }
                 struct Saved: Decodable { var report: ReportData? }
-                let decoder = JSONDecoder()
-                decoder.keyDecodingStrategy = .convertFromSnakeCase
-                decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+                let decoder = JSONCoding.decoder()
                 let saved: Saved
                 do { saved = try decoder.decode(Saved.self, from: ReportJSONEncoder.nullsAsNaN(data)) } catch {
                     throw ModelError.invalidData("\(path): not a summary.json of clv analyze (\(error)).")

@@ -4,6 +4,7 @@ import Glibc
 import ArgumentParser
 import CLVKit
 import Foundation
+import _CLVUtilities
 
 extension CalendarDay: ExpressibleByArgument {
     public init?(argument: String) { self.init(iso: argument) }
@@ -133,9 +134,7 @@ struct ReportJSONEncoder {
     static let markerLiteral = Array("\"\\u0001clv-not-a-number\\u0001\"".utf8)
 
     init() {
-        encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder = JSONCoding.encoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: Self.marker, negativeInfinity: Self.marker, nan: Self.marker)
     }
 

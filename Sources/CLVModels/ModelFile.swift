@@ -1,5 +1,6 @@
 import CLVCore
 import Foundation
+import _CLVUtilities
 
 /// A fitted model as saved by `clv fit`: versioned JSON with snake_case keys, holding a transaction
 /// model (or a spend, BG/BB or sBG model alone) and optionally a Gamma-Gamma spend model.
@@ -161,20 +162,9 @@ public struct ModelFile: Codable, Sendable {
         converged = fit.converged
     }
 
-    static var encoder: JSONEncoder {
-        let e = JSONEncoder()
-        e.keyEncodingStrategy = .convertToSnakeCase
-        e.outputFormatting = [.prettyPrinted, .sortedKeys]
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return e
-    }
+    static var encoder: JSONEncoder { JSONCoding.encoder() }
 
-    static var decoder: JSONDecoder {
-        let d = JSONDecoder()
-        d.keyDecodingStrategy = .convertFromSnakeCase
-        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return d
-    }
+    static var decoder: JSONDecoder { JSONCoding.decoder() }
 
     /// The JSON text.
     public func encoded() throws -> Data { try Self.encoder.encode(self) }

@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import _CLVUtilities
 
 /// The arithmetic a likelihood needs, so that one implementation serves both plain evaluation
 /// (`Double`) and exact gradients (``Dual``, forward-mode automatic differentiation).
@@ -120,7 +121,7 @@ public func parallelSum<T: ScalarField>(count: Int, chunkSize: Int = 16_384, con
     let results = UnsafeMutableBufferPointer<T>.allocate(capacity: chunks)
     results.initialize(repeating: T(0))
     defer { results.deallocate() }
-    let box = SendableBuffer(results)
+    let box = SharedBuffer(results)
     if concurrently && ProcessInfo.processInfo.activeProcessorCount > 1 {
         DispatchQueue.concurrentPerform(iterations: chunks) { k in
             box.buffer[k] = body((k * chunkSize)..<min(count, (k + 1) * chunkSize))
@@ -133,10 +134,6 @@ public func parallelSum<T: ScalarField>(count: Int, chunkSize: Int = 16_384, con
     return total
 }
 
-private struct SendableBuffer<T>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<T>
-    init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
-}
 
 /// `transform` applied to every element, on all cores for long inputs (order preserved).
 public func parallelMap<E: Sendable, T: Sendable>(_ input: [E], minimumChunk: Int = 512, _ transform: @Sendable (E) -> T) -> [T] {
@@ -145,9 +142,9 @@ public func parallelMap<E: Sendable, T: Sendable>(_ input: [E], minimumChunk: In
     let chunks = count >= 2 * minimumChunk ? min(cores * 2, count / minimumChunk) : 1
     if chunks <= 1 { return input.map(transform) }
     return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-        let box = SendableBuffer(buffer)
+        let box = SharedBuffer(buffer)
         input.withUnsafeBufferPointer { source in
-            let src = SendableBuffer(UnsafeMutableBufferPointer(mutating: source))
+            let src = SharedBuffer(UnsafeMutableBufferPointer(mutating: source))
             DispatchQueue.concurrentPerform(iterations: chunks) { k in
                 let lower = count * k / chunks, upper = count * (k + 1) / chunks
                 for i in lower..<upper { (box.buffer.baseAddress! + i).initialize(to: transform(src.buffer[i])) }

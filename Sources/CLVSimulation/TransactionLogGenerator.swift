@@ -1,6 +1,7 @@
 import CLVCore
 import CLVNumerics
 import Foundation
+import _CLVUtilities
 
 /// Generates transaction logs from the BG/NBD purchase-and-dropout process with Gamma-Gamma spend,
 /// so that examples, tests and benchmarks have data whose true parameters are known.
@@ -162,7 +163,7 @@ public struct TransactionLogGenerator: Sendable {
         var orderNumber = 0
         while done < blocks {
             let batch = min(blocks - done, 16)
-            let results = BlockResults(count: batch)
+            let results = ConcurrentResults<[Purchase]>(count: batch)
             let first = done
             DispatchQueue.concurrentPerform(iterations: batch) { k in
                 results.set(k, purchases(block: first + k))
@@ -223,13 +224,4 @@ public struct TransactionLogGenerator: Sendable {
         }
         return out
     }
-}
-
-/// Per-block results written from `concurrentPerform` iterations.
-final class BlockResults: @unchecked Sendable {
-    private var slots: [[TransactionLogGenerator.Purchase]]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: [], count: count) }
-    func set(_ i: Int, _ value: [TransactionLogGenerator.Purchase]) { lock.lock(); slots[i] = value; lock.unlock() }
-    func get(_ i: Int) -> [TransactionLogGenerator.Purchase] { lock.lock(); defer { lock.unlock() }; return slots[i] }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import _CLVUtilities
 
 /// Contiguous blocks of rows for parallel passes over training data. The split depends on the row
 /// count only, never on the number of cores, and block results are combined in block order, so a
@@ -15,7 +16,7 @@ struct RowBlocks: Sendable {
     /// `body` for every block, on all cores; the results in block order.
     func map<T: Sendable>(_ body: @Sendable (Range<Int>) -> T) -> [T] {
         if ranges.count == 1 { return [body(ranges[0])] }
-        let results = BlockResults<T>(count: ranges.count)
+        let results = ConcurrentResults<T>(count: ranges.count)
         let ranges = self.ranges
         DispatchQueue.concurrentPerform(iterations: ranges.count) { k in results.set(k, body(ranges[k])) }
         return results.values()
@@ -30,25 +31,11 @@ extension RowBlocks {
         let blocks = RowBlocks(count: count, targetRows: targetRows, maximumBlocks: 64)
         return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
             if count > 0 {
-                let output = OutputPointer(buffer.baseAddress!)
+                let output = DisjointWrites(buffer.baseAddress!)
                 let ranges = blocks.ranges
-                DispatchQueue.concurrentPerform(iterations: ranges.count) { k in body(ranges[k], output.pointer) }
+                DispatchQueue.concurrentPerform(iterations: ranges.count) { k in body(ranges[k], output.base) }
             }
             initialized = count
         }
     }
-}
-
-/// A pointer handed to concurrent iterations that write disjoint ranges of it.
-private struct OutputPointer: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Double>
-    init(_ pointer: UnsafeMutablePointer<Double>) { self.pointer = pointer }
-}
-
-/// Slots written by distinct concurrent iterations (each slot by exactly one), read after all finish.
-private final class BlockResults<T>: @unchecked Sendable {
-    private var slots: [T?]
-    init(count: Int) { slots = [T?](repeating: nil, count: count) }
-    func set(_ k: Int, _ value: T) { slots.withUnsafeMutableBufferPointer { $0[k] = value } }
-    func values() -> [T] { slots.map { $0! } }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import _CLVUtilities
 
 /// Every feature column of a table sorted once: for feature f, `rows[f·N ..< (f+1)·N]` lists the rows
 /// by increasing value (equal values by row number) and `values` the matching values.
@@ -20,10 +21,10 @@ final class PresortedColumns: @unchecked Sendable {
         rows = .allocate(capacity: max(1, total))
         values = .allocate(capacity: max(1, total))
         let (n, columns) = (rowCount, featureCount)
-        let (rowsOut, valuesOut) = (TreeSharedBuffer(UnsafeMutableBufferPointer(start: rows, count: total)),
-                                    TreeSharedBuffer(UnsafeMutableBufferPointer(start: values, count: total)))
+        let (rowsOut, valuesOut) = (SharedBuffer(UnsafeMutableBufferPointer(start: rows, count: total)),
+                                    SharedBuffer(UnsafeMutableBufferPointer(start: values, count: total)))
         table.values.withUnsafeBufferPointer { source in
-            let table = TreeConstBuffer(source)
+            let table = ReadOnlyBuffer(source)
             let sortColumn: @Sendable (Int) -> Void = { f in
                 let order = rowsOut.buffer.baseAddress! + f * n
                 Self.radixSort(count: n, into: order) { Self.orderKey(table.buffer[$0 * columns + f]) }

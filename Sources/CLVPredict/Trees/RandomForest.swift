@@ -1,6 +1,7 @@
 import CLVNumerics
 import Dispatch
 import Foundation
+import _CLVUtilities
 
 /// A random forest: Gini trees grown on bootstrap samples, each split chosen among a random subset of
 /// the features; P(label = 1) is the mean of the trees' leaf shares (scikit-learn's
@@ -151,10 +152,10 @@ public struct RandomForest: BinaryClassifier {
         trees.initialize(repeating: nil)
         let drawn = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: options.bootstrap ? treeCount * n : 1)
         defer { trees.deinitialize().deallocate(); drawn.deallocate() }
-        let (treeSlots, drawnSlots) = (TreeSharedBuffer(trees), TreeSharedBuffer(drawn))
+        let (treeSlots, drawnSlots) = (SharedBuffer(trees), SharedBuffer(drawn))
         weights.withUnsafeBufferPointer { weightBuffer in
             targets.withUnsafeBufferPointer { targetBuffer in
-                let (baseWeight, target) = (TreeConstBuffer(weightBuffer), TreeConstBuffer(targetBuffer))
+                let (baseWeight, target) = (ReadOnlyBuffer(weightBuffer), ReadOnlyBuffer(targetBuffer))
                 DispatchQueue.concurrentPerform(iterations: treeCount) { k in
                     var random = Xoshiro256(seed: options.seed, stream: UInt64(k))
                     var treeWeight = Array(baseWeight.buffer)
@@ -205,11 +206,11 @@ public struct RandomForest: BinaryClassifier {
     private static func outOfBagMeans(_ trees: [FittedTree], features: FeatureTable,
                                       drawn: UnsafeBufferPointer<UInt8>) -> [Double] {
         let n = features.rowCount, columns = features.columnCount
-        let counts = TreeConstBuffer(drawn)
+        let counts = ReadOnlyBuffer(drawn)
         return [Double](unsafeUninitializedCapacity: n) { out, initialized in
-            let output = TreeSharedBuffer(out)
+            let output = SharedBuffer(out)
             features.values.withUnsafeBufferPointer { table in
-                let rows = TreeConstBuffer(table)
+                let rows = ReadOnlyBuffer(table)
                 let chunks = n >= 4096 ? ProcessInfo.processInfo.activeProcessorCount * 4 : 1
                 DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                     for i in (n * chunk / chunks)..<(n * (chunk + 1) / chunks) {

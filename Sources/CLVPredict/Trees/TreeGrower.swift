@@ -1,5 +1,6 @@
 import CLVNumerics
 import Dispatch
+import _CLVUtilities
 
 /// A leaf of a grown tree and its rows: `workspace.rows(feature: 0, depth: depth)[start..<end]`.
 struct TreeLeafSegment: Sendable {
@@ -217,7 +218,7 @@ struct TreeGrower<Criterion: TreeSplitCriterion> {
         let results = UnsafeMutablePointer<Split?>.allocate(capacity: featureCount)
         results.initialize(repeating: nil, count: featureCount)
         defer { results.deinitialize(count: featureCount); results.deallocate() }
-        let out = TreeSharedBuffer(UnsafeMutableBufferPointer(start: results, count: featureCount))
+        let out = SharedBuffer(UnsafeMutableBufferPointer(start: results, count: featureCount))
         let grower = self
         DispatchQueue.concurrentPerform(iterations: featureCount) { f in
             if !grower.isConstant(feature: f, start: start, end: end, depth: depth) {

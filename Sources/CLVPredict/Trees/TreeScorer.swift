@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import _CLVUtilities
 
 /// Scores rows through one or more trees at once.
 ///
@@ -77,12 +78,12 @@ struct TreeScorer: Sendable {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let chunks = work < 500_000 ? 1 : min(blocks, cores * 8)
         return [Double](unsafeUninitializedCapacity: rowCount) { out, initialized in
-            let output = TreeSharedBuffer(out)
+            let output = SharedBuffer(out)
             features.values.withUnsafeBufferPointer { table in
                 nodes.withUnsafeBufferPointer { nodes in
                     values.withUnsafeBufferPointer { values in
-                        let (rows, tree, leafValues) = (TreeConstBuffer(table), TreeConstBuffer(nodes),
-                                                        TreeConstBuffer(values))
+                        let (rows, tree, leafValues) = (ReadOnlyBuffer(table), ReadOnlyBuffer(nodes),
+                                                        ReadOnlyBuffer(values))
                         let run: @Sendable (Int) -> Void = { chunk in
                             withUnsafeTemporaryAllocation(of: Int32.self, capacity: block) { position in
                                 for b in (blocks * chunk / chunks)..<(blocks * (chunk + 1) / chunks) {
@@ -128,14 +129,3 @@ struct TreeScorer: Sendable {
     }
 }
 
-/// A mutable buffer written at disjoint indices from `concurrentPerform` iterations.
-struct TreeSharedBuffer<T>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<T>
-    init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
-}
-
-/// A read-only buffer shared with `concurrentPerform` iterations.
-struct TreeConstBuffer<T>: @unchecked Sendable {
-    let buffer: UnsafeBufferPointer<T>
-    init(_ buffer: UnsafeBufferPointer<T>) { self.buffer = buffer }
-}

@@ -1,3 +1,4 @@
+import _CLVUtilities
 import CLVNumerics
 
 /// Internal validity indices of a clustering, as in scikit-learn's `sklearn.metrics`: silhouette,

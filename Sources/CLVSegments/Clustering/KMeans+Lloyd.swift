@@ -1,3 +1,4 @@
+import _CLVUtilities
 extension KMeans {
     /// Lloyd's algorithm from the given centres, as scikit-learn's
     /// `KMeans(init=centres, n_init=1, algorithm="lloyd", max_iter=…, tol=…)`.

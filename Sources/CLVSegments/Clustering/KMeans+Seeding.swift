@@ -1,3 +1,4 @@
+import _CLVUtilities
 import CLVNumerics
 import Foundation
 

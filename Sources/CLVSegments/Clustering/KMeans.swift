@@ -1,3 +1,4 @@
+import _CLVUtilities
 import CLVNumerics
 
 /// k-means clustering: k-means++ seeding, Lloyd iterations and several restarts, keeping the run
