@@ -21,6 +21,8 @@ public final class MappedInput: @unchecked Sendable {
     public let bytes: UnsafeBufferPointer<UInt8>
     /// Size of the original input in bytes (before decoding).
     public let originalSize: Int
+    /// Seconds spent opening, mapping and checking the encoding (``open(_:encoding:)``).
+    public internal(set) var openSeconds = 0.0
 
     private let mapping: UnsafeMutableRawPointer?
     private let mappingLength: Int
@@ -51,11 +53,12 @@ public final class MappedInput: @unchecked Sendable {
     /// - Throws: ``IngestError/fileNotFound(path:)``, ``IngestError/invalidEncoding(file:line:encoding:)``, …
     public static func open(_ path: String, encoding: String = "auto") throws -> MappedInput {
         let started = MonotonicClock.now()
-        defer {
-            if ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil {
-                FileHandle.standardError.write(Data(String(format: "timing: open and check encoding %.3f s\n", MonotonicClock.now() - started).utf8))
-            }
-        }
+        let input = try openUntimed(path, encoding: encoding)
+        input.openSeconds = MonotonicClock.now() - started
+        return input
+    }
+
+    private static func openUntimed(_ path: String, encoding: String) throws -> MappedInput {
         if path == "-" {
             let spooled = try spoolStandardInput()
             defer { close(spooled) }

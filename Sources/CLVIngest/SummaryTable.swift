@@ -118,6 +118,8 @@ public struct IngestReport: Sendable, Codable, Hashable {
     /// Customers whose rows were not in date order and needed a second pass.
     public var customersReordered = 0
     public var seconds = 0.0
+    /// The time of each reading phase, one line each, with ``IngestOptions/recordTimings`` (else nil).
+    public var timings: [String]? = nil
     /// Line of the header row (nil without a header).
     public var headerLine: Int?
     /// Title rows skipped above the header (an ERP report's name, export time, …), their text capped.

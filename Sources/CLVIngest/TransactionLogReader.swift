@@ -729,7 +729,7 @@ final class Ingestor {
         columns.order < 0 && options.duplicates == .keep && !summary.trackRepeatPurchases
             && dataEnd - dataStart >= max(options.parallelThreshold, 1)
             && ProcessInfo.processInfo.activeProcessorCount > 1
-            && ProcessInfo.processInfo.environment["CLVKIT_THREADS"] != "1"
+            && options.threads != 1
     }
 
     /// Runs the first pass on two parts of the file at once and merges the second into this one.
@@ -899,18 +899,18 @@ final class Ingestor {
         return (table, report)
     }
 
-    /// Times of the phases, for `CLVKIT_TIMING`.
+    /// Times of the phases, for ``IngestOptions/recordTimings``.
     struct PhaseTimes {
         var scanned = 0.0, replayed = 0.0
     }
 
-    /// Prints the phase times to standard error when `CLVKIT_TIMING` is set.
+    /// Records the phase times in the report (``IngestOptions/recordTimings``).
     func printTiming(started: Double, scanned: PhaseTimes, finished last: String) {
-        guard ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil else { return }
-        let line = String(format: "timing: pass 1 %.3f s (merge %.3f s), second pass %.3f s, %@ %.3f s; %d bytes per customer state\n",
+        guard options.recordTimings else { return }
+        let line = String(format: "pass 1 %.3f s (merge %.3f s), second pass %.3f s, %@ %.3f s; %d bytes per customer state",
                           scanned.scanned - started, mergeSeconds, scanned.replayed - scanned.scanned, last,
                           MonotonicClock.now() - scanned.replayed, CustomerStates.stride)
-        FileHandle.standardError.write(Data(line.utf8))
+        report.timings = (report.timings ?? []) + [String(format: "open and check encoding %.3f s", input.openSeconds), line]
     }
 
     /// Reads the input: the first pass (on two cores when possible), then the second pass for

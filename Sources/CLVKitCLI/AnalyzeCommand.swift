@@ -78,6 +78,7 @@ extension CLV {
             defer { progress.finish() }
             let (table, report) = try TransactionLogReader.summarize(path: try input.readablePath(), options: input.ingestOptions,
                                                                      summary: summary, progress: { progress.update(done: $0, total: $1) })
+            printTimings(report)
             return (table, ExcelInputs.shared.relabel(report))
         }
 

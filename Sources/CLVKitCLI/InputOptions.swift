@@ -1,5 +1,6 @@
 import ArgumentParser
 import CLVKit
+import Foundation
 
 /// Flags that say how to read a transaction log (shared by every command that reads one).
 struct InputOptions: ParsableArguments {
@@ -91,6 +92,11 @@ struct InputOptions: ParsableArguments {
             decimalComma: decimalComma)
         options.currency = currency.flatMap(AmountParser.Currency.init(name:))
         options.headerRow = headerRow
+        // Developer switches of the command line (the library reads no environment): CLVKIT_THREADS=1 reads on
+        // one core, CLVKIT_TIMING prints the phase times.
+        let environment = ProcessInfo.processInfo.environment
+        options.threads = environment["CLVKIT_THREADS"].flatMap { Int($0) } ?? 0
+        options.recordTimings = environment["CLVKIT_TIMING"] != nil
         return options
     }
 }

@@ -30,7 +30,9 @@ enum ModelRunner {
     }
 
     static func fit(_ kind: TransactionModelKind, _ cells: RFMCells, options: FitOptions) throws -> (any TransactionModel, FitReport) {
-        try kind.modelType.fit(cells: cells, options: options)
+        let (model, report) = try kind.modelType.fit(cells: cells, options: options)
+        printTiming(report)
+        return (model, report)
     }
 
     static func dataSummary(_ t: SummaryTable, distinct: Int, source: String) -> ModelFile.DataSummary {

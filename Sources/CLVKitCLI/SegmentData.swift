@@ -55,10 +55,12 @@ struct SegmentData {
     static func read(_ input: InputOptions, end: CalendarDay?, quiet: Bool) throws -> (SummaryTable, IngestReport) {
         let progress = ProgressLine("reading \(input.input)\(end.map { " up to \($0)" } ?? "")", quiet: quiet)
         defer { progress.finish() }
-        return try TransactionLogReader.summarize(
+        let result = try TransactionLogReader.summarize(
             path: try input.readablePath(), options: input.ingestOptions,
             summary: SummaryOptions(frequency: .day, timeUnit: .day, observationEnd: end),
             progress: { progress.update(done: $0, total: $1) })
+        printTimings(result.1)
+        return result
     }
 
     /// Cumulative orders and spend of this table's customers up to and including `day` (0 for customers

@@ -56,6 +56,7 @@ extension CLV {
                 progress.finish()
                 try out.commit()
                 try output.finishExcel()
+                printTimings(report)
                 if ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil {
                     printError("timing: open+ingest+write \(report.seconds) s (report)")
                 }

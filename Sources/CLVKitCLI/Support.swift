@@ -193,3 +193,14 @@ struct ReportJSONEncoder {
 
 /// The encoder of the report files (see ``ReportJSONEncoder``).
 func reportJSONEncoder() -> ReportJSONEncoder { ReportJSONEncoder() }
+
+/// Prints the reader's phase times (``IngestReport/timings``, recorded under CLVKIT_TIMING) to stderr.
+func printTimings(_ report: IngestReport) {
+    for line in report.timings ?? [] { printError("timing: \(line)") }
+}
+
+/// Prints a fit's optimiser figures to stderr under CLVKIT_TIMING.
+func printTiming(_ fit: FitReport) {
+    guard ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil else { return }
+    printError("timing: \(fit.model) \(fit.method) \(fit.iterations) iterations, gradient \(fit.gradientNorm), converged \(fit.converged), \(fit.seconds) s")
+}

@@ -128,9 +128,6 @@ enum MaximumLikelihood {
         }
         let phi0 = initial.map { Foundation.log($0) }
         var best = Minimizer.bfgs(start: phi0, maxIterations: options.maxIterations, initialInverseHessian: curvature, objective)
-        if ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil {
-            FileHandle.standardError.write(Data("timing: \(model) BFGS \(best.iterations) iterations, \(best.evaluations) evaluations, gradient \(best.gradientNorm), converged \(best.converged), warm start \(curvature != nil), \(Date().timeIntervalSince(started)) s\n".utf8))
-        }
         if !best.converged || !best.value.isFinite {
             for scale in [0.0, -1.0, 1.0, -2.0] where Date() < deadline {
                 let shifted = phi0.map { $0 + scale }

@@ -180,3 +180,30 @@ struct DocumentationTests {
         #expect(status == 0, "\(output)")
     }
 }
+
+@Suite("Library hygiene")
+struct LibraryHygieneTests {
+    static let libraryModules = ["CLVCore", "CLVHistory", "CLVIngest", "CLVNumerics", "CLVModels", "CLVSegments", "CLVPredict",
+                                 "CLVReport", "CLVExcel", "CLVSimulation", "_CLVUtilities"]
+
+    @Test("no library module reads environment variables or writes to stdout/stderr (the CLI does, and passes options)")
+    func noEnvironmentNoPrinting() throws {
+        var offenders: [String] = []
+        for module in Self.libraryModules {
+            let dir = TestData.repository("Sources/\(module)")
+            let files = try #require(FileManager.default.enumerator(atPath: dir.path)).compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }
+            #expect(!files.isEmpty, "\(module) has no sources")
+            for file in files {
+                let text = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
+                for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                    let code = line.split(separator: "//", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+                    if code.contains("processInfo.environment") || code.contains("FileHandle.standardError")
+                        || code.contains("FileHandle.standardOutput") || code.range(of: #"(^|[^A-Za-z_.])print\("#, options: .regularExpression) != nil {
+                        offenders.append("\(module)/\(file):\(n + 1)")
+                    }
+                }
+            }
+        }
+        #expect(offenders.isEmpty, "\(offenders)")
+    }
+}
