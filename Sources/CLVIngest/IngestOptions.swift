@@ -118,6 +118,8 @@ public struct IngestOptions: Sendable, Hashable {
     public var headerRow: Int? = nil
     /// Inputs at least this large are read by two threads (one per half, merged exactly); smaller
     /// ones, and logs with an order column or a duplicate check, by one.
+    /// Stops the read early (it then throws `CancellationError`); checked every 16 384 rows on every thread.
+    public var cancellation: CancellationToken? = nil
     /// Threads the reader may use: 0 (the default) for every core, 1 for one.
     public var threads: Int = 0
     /// Whether to record the time of each reading phase in ``IngestReport/timings``.

@@ -173,6 +173,7 @@ extension Ingestor {
         }
         @inline(__always) func period(_ day: Int32) -> Int32 { frequency.period(of: CalendarDay(daysSinceEpoch: day)) }
         let trackRepeats = summary.trackRepeatPurchases
+        let cancellation = options.cancellation
         let table = customers
         defer {
             report.rowsRead += rowsRead
@@ -209,9 +210,10 @@ extension Ingestor {
                 }
                 rowsRead += 1
                 sinceProgress += 1
-                if sinceProgress == 16384, let progress {
+                if sinceProgress == 16384 {
                     sinceProgress = 0
-                    progress(min(total, (scanner.position - start) * progressScale + dataStart), total)
+                    if let progress { progress(min(total, (scanner.position - start) * progressScale + dataStart), total) }
+                    if let cancellation, cancellation.isCancelled { more = false; break } // scan() throws
                 }
                 // The common row inline: enough fields, no quoting problem, a customer id that needs no
                 // unescaping, a plain date in range and a short plain amount (or none). Any other row is

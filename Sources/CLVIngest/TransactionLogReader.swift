@@ -925,6 +925,7 @@ final class Ingestor {
             reserveCustomers(estimate, bytes: total - dataStart)
             firstPass(from: dataStart, to: total, line: dataLine, progress: progress)
         }
+        try options.cancellation?.check()
         progress?(total, total)
         times.scanned = MonotonicClock.now()
         if report.problemCount > 0, options.onError == .stop {

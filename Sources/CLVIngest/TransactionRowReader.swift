@@ -29,9 +29,10 @@ extension Ingestor {
             if scanner.isEmptyRecord { continue }
             report.rowsRead += 1
             sinceProgress += 1
-            if sinceProgress == 16384, let progress {
+            if sinceProgress == 16384 {
                 sinceProgress = 0
-                progress(scanner.position, total)
+                progress?(scanner.position, total)
+                try options.cancellation?.check()
             }
             guard let r = parseRow(scanner) else {
                 if let p = lastProblem {

@@ -1,3 +1,4 @@
+import CLVCore
 import CLVNumerics
 import Foundation
 
@@ -12,6 +13,10 @@ public struct FitOptions: Sendable, Hashable, Codable {
     /// Wall-clock limit in seconds: a fit that has not converged by then fails with a diagnosis
     /// instead of running on.
     public var timeLimit: Double
+    /// Stops the fit early (it then throws `CancellationError`); checked at every evaluation of the objective.
+    public var cancellation: CancellationToken? = nil
+
+    enum CodingKeys: String, CodingKey { case penalizer, initialParameters, maxIterations, timeLimit }
 
     public init(penalizer: Double = 0, initialParameters: [Double]? = nil, maxIterations: Int = 1000, timeLimit: Double = 60) {
         self.penalizer = penalizer
@@ -117,19 +122,22 @@ enum MaximumLikelihood {
         }
         let penalizer = options.penalizer
         let deadline = started.addingTimeInterval(options.timeLimit)
+        let cancellation = options.cancellation
+        // A cancelled fit looks to the optimiser like a time-out (NaN), and then throws CancellationError.
+        func stopped() -> Bool { Date() > deadline || cancellation?.isCancelled == true }
         func objective(_ phi: [Double]) -> (value: Double, gradient: [Double]) {
-            if Date() > deadline { return (.nan, phi.map { _ in .nan }) }
+            if stopped() { return (.nan, phi.map { _ in .nan }) }
             return penalizedObjective(phi, logLikelihood, weight: weight, penalizer: penalizer)
         }
         func plain(_ phi: [Double]) -> Double {
-            if Date() > deadline { return .nan }
+            if stopped() { return .nan }
             let theta = phi.map { Foundation.exp($0) }
             return -value(theta) / weight + penalizer * theta.reduce(0) { $0 + $1 * $1 }
         }
         let phi0 = initial.map { Foundation.log($0) }
         var best = Minimizer.bfgs(start: phi0, maxIterations: options.maxIterations, initialInverseHessian: curvature, objective)
         if !best.converged || !best.value.isFinite {
-            for scale in [0.0, -1.0, 1.0, -2.0] where Date() < deadline {
+            for scale in [0.0, -1.0, 1.0, -2.0] where !stopped() {
                 let shifted = phi0.map { $0 + scale }
                 let simplex = Minimizer.nelderMead(start: shifted, initialStep: 0.5, plain)
                 guard simplex.value.isFinite else { continue }
@@ -141,6 +149,7 @@ enum MaximumLikelihood {
                 if best.converged { break }
             }
         }
+        try cancellation?.check()
         let theta = best.point.map { Foundation.exp($0) }
         let ll = value(theta)
         guard best.converged, ll.isFinite, theta.allSatisfy(\.isFinite) else {

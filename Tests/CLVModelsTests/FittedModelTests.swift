@@ -122,3 +122,18 @@ struct FittedModelTests {
         #expect(throws: ModelError.self) { try FittedModel(modelFileData: JSONSerialization.data(withJSONObject: json)) }
     }
 }
+
+@Suite("Fits stop when their cancellation token is set")
+struct FitCancellationTests {
+    @Test("a cancelled fit throws CancellationError; the same fit without the flag converges")
+    func cancelledFit() throws {
+        let t = ExampleFits.table
+        let cells = try RFMCells(frequency: t.repeatPurchases.map(Double.init), recency: t.recency, age: t.age)
+        var options = FitOptions()
+        options.cancellation = CancellationToken()
+        options.cancellation?.cancel()
+        #expect(throws: CancellationError.self) { _ = try ParetoNBDModel.fit(cells, options: options) }
+        options.cancellation = CancellationToken()
+        #expect(try ParetoNBDModel.fit(cells, options: options).report.converged)
+    }
+}
