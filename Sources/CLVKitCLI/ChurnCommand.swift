@@ -255,16 +255,8 @@ extension CLV.Churn {
                 guard let data = FileManager.default.contents(atPath: modelFile) else {
                     throw DataFileError("cannot read the model file \(modelFile).", unreadable: true)
                 }
-                let header: ChurnModelHeader
-                do {
-                    header = try churnModelDecoder().decode(ChurnModelFileHeaderOnly.self, from: data).header
-                } catch {
-                    throw DataFileError("\(modelFile) is not a CLVKit churn model: \(error)")
-                }
-                guard header.format == ChurnModelHeader.format, header.version == ChurnModelHeader.version else {
-                    throw DataFileError("\(modelFile): format \(header.format) version \(header.version); this clv reads \(ChurnModelHeader.format) version \(ChurnModelHeader.version).")
-                }
-                let model = try header.classifier.decode(data)
+                let saved = try ChurnModel.decode(data, name: modelFile)
+                let header = saved.header, model = saved.classifier
                 let (rows, ingest) = try readRows(input, quiet: output.quiet)
                 let at = cutoff ?? ingest.lastDate!
                 let builder = FeatureBuilder(rows: rows, dataEnd: at, options: header.featureOptions,
@@ -296,6 +288,3 @@ extension PredictionTarget {
         self == .churn ? ("churned", "stayed") : ("bought", "did not buy")
     }
 }
-
-/// Reads only the header of a churn model file.
-struct ChurnModelFileHeaderOnly: Decodable { var header: ChurnModelHeader }
