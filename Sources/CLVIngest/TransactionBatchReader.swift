@@ -42,36 +42,11 @@ extension Ingestor {
     /// One pass over the input that turns every admitted row into a ``Transaction``.
     func collectTransactions(batchSize: Int, progress: TransactionLogReader.Progress?,
                              _ body: ([Transaction]) throws -> Void) throws -> (report: IngestReport, amountsRounded: Int) {
-        let total = dataEnd
-        var scanner = RecordScanner(bytes: UnsafeBufferPointer(rebasing: input.bytes[0..<dataEnd]), separator: separator,
-                                    keep: columns.maxIndex + 1, start: dataStart, line: dataLine)
         var transactions: [Transaction] = []
         var rounded = 0
         let hasQuantity = columns.quantity >= 0
-        reserveCustomers(customerCountEstimate(), bytes: total - dataStart)
         var customerIDs: [String] = [], channelNames: [String] = []
-        var sinceProgress = 0
-        while scanner.next() {
-            if scanner.isEmptyRecord { continue }
-            report.rowsRead += 1
-            sinceProgress += 1
-            if sinceProgress == 16384 {
-                sinceProgress = 0
-                progress?(scanner.position, total)
-                try options.cancellation?.check()
-            }
-            guard let r = parseRow(scanner) else {
-                if let p = lastProblem {
-                    report.problemCount += 1
-                    if report.problems.count < max(options.problemsListed, 0) { report.problems.append(p) }
-                    report.skipped[p.kind.rawValue, default: 0] += 1
-                }
-                continue
-            }
-            let kind = admit(r, counting: true)
-            if r.day < minDay { minDay = r.day }
-            if r.day > maxDay { maxDay = r.day }
-            guard kind != .excluded else { continue }
+        try forEachAdmittedRow(progress: progress, datesOfAllRows: true) { r, _ in
             while customerIDs.count <= r.customer { customerIDs.append(customers.string(at: customerIDs.count)) }
             if r.channel >= 0 {
                 while channelNames.count <= Int(r.channel) { channelNames.append(channels.string(at: channelNames.count)) }
@@ -92,16 +67,6 @@ extension Ingestor {
             }
         }
         if !transactions.isEmpty { try body(transactions) }
-        progress?(total, total)
-        if report.problemCount > 0, options.onError == .stop {
-            throw IngestError.dataProblems(file: input.name, problems: report.problems, total: report.problemCount)
-        }
-        try checkCurrencies()
-        guard maxDay >= minDay else {
-            throw IngestError.noTransactions(file: input.name, reason: report.rowsRead == 0 ? "there are no data rows" : "every row was skipped")
-        }
-        report.firstDate = CalendarDay(daysSinceEpoch: minDay)
-        report.lastDate = CalendarDay(daysSinceEpoch: maxDay)
         return (report, rounded)
     }
 }

@@ -15,14 +15,16 @@ extension TransactionLogReader {
 }
 
 extension Ingestor {
-    /// One pass over the input that keeps every admitted row.
-    func collectRows(progress: TransactionLogReader.Progress?) throws -> (TransactionRows, IngestReport) {
+    /// One pass over the input in row order: parses each record, counts and lists problems, applies the
+    /// admission rules (window, duplicates, zero amounts, returns) and hands each admitted row to `body`;
+    /// reports progress and honours cancellation every 16 384 rows. At the end: the data problems (with
+    /// `onError` stop), the currency check, at least one row, and the first and last dates in the report
+    /// (of every valid row with `datesOfAllRows`, as the summary counts them, else of the admitted rows).
+    func forEachAdmittedRow(progress: TransactionLogReader.Progress?, datesOfAllRows: Bool,
+                            _ body: (ParsedRow, Admission) throws -> Void) throws {
         let total = dataEnd
         var scanner = RecordScanner(bytes: UnsafeBufferPointer(rebasing: input.bytes[0..<dataEnd]), separator: separator,
                                     keep: columns.maxIndex + 1, start: dataStart, line: dataLine)
-        var customer: [Int32] = [], day: [Int32] = [], amount: [Double] = []
-        var quantity: [Double] = [], channel: [Int32] = []
-        let hasQuantity = columns.quantity >= 0, hasChannel = columns.channel >= 0
         reserveCustomers(customerCountEstimate(), bytes: total - dataStart)
         var sinceProgress = 0
         while scanner.next() {
@@ -43,14 +45,12 @@ extension Ingestor {
                 continue
             }
             let kind = admit(r, counting: true)
+            if datesOfAllRows || kind != .excluded {
+                if r.day < minDay { minDay = r.day }
+                if r.day > maxDay { maxDay = r.day }
+            }
             guard kind != .excluded else { continue }
-            if r.day < minDay { minDay = r.day }
-            if r.day > maxDay { maxDay = r.day }
-            customer.append(Int32(r.customer))
-            day.append(r.day)
-            amount.append(r.amount)
-            if hasQuantity { quantity.append(r.quantity) }
-            if hasChannel { channel.append(r.channel) }
+            try body(r, kind)
         }
         progress?(total, total)
         if report.problemCount > 0, options.onError == .stop {
@@ -62,6 +62,20 @@ extension Ingestor {
         }
         report.firstDate = CalendarDay(daysSinceEpoch: minDay)
         report.lastDate = CalendarDay(daysSinceEpoch: maxDay)
+    }
+
+    /// One pass over the input that keeps every admitted row.
+    func collectRows(progress: TransactionLogReader.Progress?) throws -> (TransactionRows, IngestReport) {
+        var customer: [Int32] = [], day: [Int32] = [], amount: [Double] = []
+        var quantity: [Double] = [], channel: [Int32] = []
+        let hasQuantity = columns.quantity >= 0, hasChannel = columns.channel >= 0
+        try forEachAdmittedRow(progress: progress, datesOfAllRows: false) { r, _ in
+            customer.append(Int32(r.customer))
+            day.append(r.day)
+            amount.append(r.amount)
+            if hasQuantity { quantity.append(r.quantity) }
+            if hasChannel { channel.append(r.channel) }
+        }
         let ids = (0..<customers.count).map { customers.string(at: $0) }
         // Customers with purchases on two or more days, as the summary counts them.
         var firstDay = [Int32](repeating: .min, count: ids.count), repeats = [Bool](repeating: false, count: ids.count)
