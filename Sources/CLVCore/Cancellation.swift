@@ -10,6 +10,7 @@ public final class CancellationToken: Sendable, Hashable {
     private let flag = NSLock()
     nonisolated(unsafe) private var cancelled = false
 
+    /// A token not yet cancelled.
     public init() {}
 
     /// Asks the work to stop.

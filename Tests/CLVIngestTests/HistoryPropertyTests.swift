@@ -123,6 +123,10 @@ struct HistoryPropertyTests {
         #expect(inOrder == book)
         #expect(shuffledBook == book)
         #expect(merged == book)
+        // The reader's bulk fold (rows straight into histories, `clv summary --engine history`) = the Transaction batches.
+        let (_, _, bulk) = try TransactionLogReader.summarizeWithHistories(
+            path: file.path, options: options, summary: SummaryOptions(frequency: c.frequency, timeUnit: c.unit, calibrationEnd: calibrationEnd))
+        #expect(bulk == book)
         // Per customer too: histories built from scattered pieces merge to the same value.
         var pieces: [String: [CustomerHistory]] = [:]
         for t in batch.transactions {
