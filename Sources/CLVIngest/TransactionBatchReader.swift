@@ -4,6 +4,7 @@ import CLVCore
 public struct TransactionBatch: Sendable {
     /// The admitted rows in input order; `sequence` is the row's line number.
     public var transactions: [Transaction]
+    /// The ingest report of the read.
     public var report: IngestReport
     /// Amounts with more than six decimals, rounded to the nearest micro-unit (``Money``).
     public var amountsRounded: Int

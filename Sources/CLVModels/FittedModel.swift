@@ -6,6 +6,7 @@ import Foundation
 /// whole remaining lifetime (`infinite`, discounted expected residual transactions where the model has
 /// a closed form).
 public struct ScoringHorizon: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The length, in ``unit`` (infinity for ``infinite``).
     public let amount: Double
     /// nil: the model's time unit.
     public let unit: TimeUnit?
@@ -36,6 +37,7 @@ public struct ScoringHorizon: Sendable, Hashable, Codable, CustomStringConvertib
         }
     }
 
+    /// Whether this is the whole remaining lifetime.
     public var isInfinite: Bool { amount == .infinity }
 
     /// The horizon in `modelUnit`.
@@ -56,6 +58,7 @@ public struct ScoringHorizon: Sendable, Hashable, Codable, CustomStringConvertib
 
 /// What a score includes besides expected purchases and P(alive).
 public struct ScoringOptions: Sendable, Hashable, Codable {
+    /// How far ahead to score.
     public var horizon: ScoringHorizon
     /// Annual discount rate of CLV (0.1 = 10% a year; discounted monthly).
     public var annualDiscountRate: Double
@@ -64,6 +67,7 @@ public struct ScoringOptions: Sendable, Hashable, Codable {
     /// Also P(alive) this long after the end of observation.
     public var aliveAfter: ScoringHorizon?
 
+    /// Options of a score (default: one year, 10% a year, margin 1, no later P(alive)).
     public init(horizon: ScoringHorizon = ScoringHorizon(1, .year)!, annualDiscountRate: Double = 0.1, margin: Double = 1,
                 aliveAfter: ScoringHorizon? = nil) {
         self.horizon = horizon
@@ -77,6 +81,7 @@ public struct ScoringOptions: Sendable, Hashable, Codable {
 public struct CustomerScore: Sendable, Hashable, Codable {
     /// Expected purchases over the horizon (one year for an infinite horizon).
     public var expectedPurchases: Double
+    /// P(the customer is still active at the end of observation).
     public var probabilityAlive: Double
     /// Expected spend per purchase (Gamma-Gamma), with a spend model.
     public var expectedSpend: Double?
@@ -90,10 +95,15 @@ public struct CustomerScore: Sendable, Hashable, Codable {
 
 /// Scores of many customers, column by column.
 public struct BatchScores: Sendable {
+    /// Expected purchases over the horizon, per customer.
     public var expectedPurchases: [Double]
+    /// P(alive) at the end of observation, per customer.
     public var probabilityAlive: [Double]
+    /// Expected spend per purchase, with a spend model.
     public var expectedSpend: [Double]?
+    /// CLV over the horizon, with a spend model.
     public var lifetimeValue: [Double]?
+    /// P(alive) later, when asked.
     public var probabilityAliveAfter: [Double]?
     /// 95% bands from a parametric bootstrap, when asked.
     public var intervals: PredictionIntervals?
@@ -107,7 +117,9 @@ public struct BatchScores: Sendable {
 /// Colombo (1987) and Fader, Hardie & Lee (2005, "RFM and CLV") for Pareto/NBD and DERT, Batislam et al.
 /// (2007) for MBG/NBD, and Fader, Hardie & Lee (2005, "Gamma-Gamma") for spend.
 public struct FittedModel: Sendable {
+    /// The transaction model (BG/NBD, MBG/NBD or Pareto/NBD).
     public let transaction: any TransactionModel
+    /// The Gamma-Gamma spend model, if the file has one.
     public let spend: GammaGammaModel?
     /// The unit of recency, T and rates; summaries must be in it.
     public let timeUnit: TimeUnit

@@ -141,6 +141,7 @@ public struct GammaGammaModel: Sendable, Hashable, Codable {
 public struct SpendModelFit: Sendable {
     /// The fitted model, or nil.
     public let model: GammaGammaModel?
+    /// The fit report, when there is a model.
     public let report: FitReport?
     /// Why there is no spend model (nil when there is one).
     public let failure: String?

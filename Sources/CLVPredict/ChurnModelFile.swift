@@ -58,26 +58,41 @@ public enum ClassifierKind: String, Sendable, CaseIterable, Codable {
 
 /// What a saved churn model needs to rebuild its features.
 public struct ChurnModelHeader: Codable, Sendable {
+    /// The format name of churn model files.
     public static let format = "clvkit-churn-model"
+    /// The version this build writes and reads.
     public static let version = 1
+    /// The file's format name.
     public var format = ChurnModelHeader.format
+    /// The file's version.
     public var version = ChurnModelHeader.version
+    /// The classifier kind.
     public var classifier: ClassifierKind
+    /// What the label says (churn or purchase).
     public var target: PredictionTarget
+    /// Label horizon after the cutoff, in days.
     public var horizonDays: Int
+    /// Trend window, in days.
     public var trendDays: Int
+    /// Channel-mix columns for at most this many channels.
     public var maxChannels: Int
     /// The buy-till-you-die model whose scores are features, if any.
     public var modelScores: String?
+    /// The feature columns, in training order.
     public var features: [String]
+    /// The cutoffs the training rows came from.
     public var trainingCutoffs: [String]
+    /// Training rows.
     public var trainingRows: Int
+    /// Training rows with label 1.
     public var trainingPositives: Int
 
+    /// The feature options to rebuild the features with.
     public var featureOptions: FeatureOptions {
         FeatureOptions(horizonDays: horizonDays, target: target, trendDays: trendDays, maxChannels: maxChannels)
     }
 
+    /// A header from its fields (format and version are this build's).
     public init(classifier: ClassifierKind, target: PredictionTarget, horizonDays: Int, trendDays: Int, maxChannels: Int,
                 modelScores: String?, features: [String], trainingCutoffs: [String], trainingRows: Int, trainingPositives: Int) {
         self.classifier = classifier; self.target = target; self.horizonDays = horizonDays; self.trendDays = trendDays
@@ -123,12 +138,16 @@ struct ChurnModelFile<Model: Codable>: Codable {
 
 /// Builds feature sets the same way for training, evaluation and scoring.
 public struct FeatureBuilder: Sendable {
+    /// The transaction rows features are built from.
     public let rows: TransactionRows
+    /// The end of the data (labels need cutoff + horizon ≤ it).
     public let dataEnd: CalendarDay
+    /// Horizon, target, trend window and channel columns.
     public let options: FeatureOptions
     /// The buy-till-you-die model whose scores are features, if any.
     public let modelScores: TransactionModelKind?
 
+    /// A builder over `rows`.
     public init(rows: TransactionRows, dataEnd: CalendarDay, options: FeatureOptions, modelScores: TransactionModelKind?) {
         self.rows = rows; self.dataEnd = dataEnd; self.options = options; self.modelScores = modelScores
     }
@@ -174,9 +193,12 @@ public struct FeatureBuilder: Sendable {
 /// (`clv churn train -o`) is its JSON form: `header` with format `clvkit-churn-model` and a version, and the
 /// classifier's own versioned JSON under `model`.
 public struct ChurnModel: Sendable {
+    /// What the model needs to rebuild its features.
     public let header: ChurnModelHeader
+    /// The trained classifier.
     public let classifier: any BinaryClassifier
 
+    /// A model from its header and classifier.
     public init(header: ChurnModelHeader, classifier: any BinaryClassifier) {
         self.header = header
         self.classifier = classifier
