@@ -1,4 +1,5 @@
 // The CLVKit umbrella: `import CLVKit` brings in every library module.
+@_exported import CLVAnalysis
 @_exported import CLVCore
 @_exported import CLVHistory
 @_exported import CLVIngest

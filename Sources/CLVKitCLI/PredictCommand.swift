@@ -159,25 +159,14 @@ extension CLV {
                                                                 summary: summaryOptions,
                                                                 progress: { progress.update(done: $0, total: $1) })
                 progress.finish()
-                let cells = try ModelRunner.cells(t)
                 let kinds = model == .auto ? TransactionModelKind.allCases : [TransactionModelKind(rawValue: model.rawValue)!]
-                var results: [HoldoutValidation] = []
-                var fits: [FitReport] = []
-                // Cumulative repeat purchases of the calibration customers, actual and predicted, day by day.
-                let daily = t.repeatPurchasesByDay ?? []
-                var actualCumulative: [Double] = []
-                var running = 0.0
-                for c in daily { running += Double(c); actualCumulative.append(running) }
-                let start = t.trackingStart ?? t.observationEnd
+                let validation = try ModelValidation.run(t, models: kinds, options: FitOptions(penalizer: penalizer))
+                for m in validation.models { printTiming(m.fit) }
+                let results = validation.models.map(\.holdout), fits = validation.models.map(\.fit)
+                let actualCumulative = validation.actualCumulative, start = validation.trackingStart
+                let daily = actualCumulative
                 var predictedCumulative: [String: [Double]] = [:]
-                for kind in kinds {
-                    let (m, report) = try ModelRunner.fit(kind, cells, options: FitOptions(penalizer: penalizer))
-                    results.append(try HoldoutValidation(model: m, frequency: t.repeatPurchases, recency: t.recency, age: t.age,
-                                                         holdoutFrequency: t.holdoutFrequency!, holdoutLength: t.holdoutDuration!))
-                    fits.append(report)
-                    predictedCumulative[type(of: m).displayName] = m.expectedCumulativeRepeatPurchases(
-                        firstPurchases: t.firstPurchase, start: start, days: daily.count, timeUnit: t.timeUnit)
-                }
+                for m in validation.models { predictedCumulative[m.kind.modelType.displayName] = m.predictedCumulative }
                 let weekly = Array(stride(from: 6, to: daily.count, by: 7))
                 let data: Data
                 if format == .json {

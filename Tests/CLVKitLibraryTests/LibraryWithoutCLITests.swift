@@ -54,6 +54,27 @@ struct LibraryWithoutCLITests {
         #expect(one.probabilityAlive > 0 && one.probabilityAlive <= 1)
     }
 
+    @Test("model validation (clv validate as a library call): holdout comparison and tracking curve for two models")
+    func validate() throws {
+        var summary = SummaryOptions(timeUnit: .week, calibrationEnd: Self.lastDay.adding(days: -180))
+        summary.trackRepeatPurchases = true
+        let (table, _) = try TransactionLogReader.summarize(path: example, options: IngestOptions(asOf: CalendarDay(iso: "2030-01-01")!),
+                                                            summary: summary)
+        let result = try ModelValidation.run(table, models: [.bgnbd, .pnbd])
+        #expect(result.models.map(\.kind) == [.bgnbd, .pnbd])
+        #expect(result.customers == table.count)
+        let actual = try #require(result.actualCumulative.last)
+        for m in result.models {
+            #expect(m.fit.converged)
+            #expect(m.predictedCumulative.count == result.actualCumulative.count)
+            let predicted = try #require(m.predictedCumulative.last)
+            #expect(abs(predicted / actual - 1) < 0.25, "\(m.kind): predicted \(predicted), actual \(actual)")
+        }
+        // Without a holdout it refuses, saying why.
+        let (plain, _) = try TransactionLogReader.summarize(path: example, options: IngestOptions(asOf: CalendarDay(iso: "2030-01-01")!))
+        #expect(throws: ModelError.self) { try ModelValidation.run(plain, models: [.bgnbd]) }
+    }
+
     @Test("RFM segments from history summaries: the counts `clv segment --method rfm --summary` prints in the README")
     func segment() throws {
         let daily = Self.book.summaries(try SummaryWindow(asOf: Self.lastDay)).summaries
