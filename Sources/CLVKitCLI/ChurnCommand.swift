@@ -89,16 +89,6 @@ extension CLV.Churn {
 
         func note(_ text: String) { if !quiet { printError("clv: \(text)") } }
 
-        struct Output: Encodable {
-            var cutoff: String, horizonDays: Int, target: String
-            var trainingCutoffs: [String], trainingRows: Int, trainingPositives: Int
-            var testRows: Int, testPositives: Int
-            var models: [ClassifierEvaluation]
-            var trainingSeconds: [String: Double]
-            var crossValidatedRocAuc: [String: [Double]]?
-            var importance: [String: [PermutationImportance.Entry]]?
-        }
-
         func run() throws {
             try withExitCodes {
                 try checkOutputs(output, report)
@@ -109,45 +99,17 @@ extension CLV.Churn {
                 guard cutoff.adding(days: h) <= dataEnd else {
                     throw ValidationError("the outcome window after --cutoff \(cutoff) ends \(cutoff.adding(days: h)), after the data end (\(dataEnd)): choose an earlier cutoff or a shorter --horizon.")
                 }
-                let builder = FeatureBuilder(rows: rows, dataEnd: dataEnd, options: churn.featureOptions, modelScores: churn.modelKind)
-                let stepDays = Int(step.days(modelUnit: .day).rounded())
-                let trainingCutoffs = (0..<rolling).map { cutoff.adding(days: -h - $0 * stepDays) }
-                let training = try FeatureBuilder.stack(try trainingCutoffs.map { try builder.set(at: $0) })
-                var testSet = try builder.set(at: cutoff)
-                let test = try LabeledData(features: FeatureBuilder.align(testSet.features, to: training.features.names), labels: testSet.labels!)
-                let positives = training.labels.reduce(0) { $0 + Int($1) }
-                guard positives > 0, positives < training.count else { throw PredictionError.singleClass }
-                if let warning = try TrainingClassCheck.check(rows: training.count, positives: positives, classes: churn.target.classNames,
-                                                              context: "cutoff \(trainingCutoffs.map(\.description).joined(separator: ", "))") {
-                    printError("clv: \(warning)")
-                }
-                note("training: \(training.count) rows at \(trainingCutoffs.map(\.description).joined(separator: ", ")), \(positives) positives; test: \(test.count) customers at \(cutoff)")
-                var evaluations: [ClassifierEvaluation] = []
-                var seconds: [String: Double] = [:], cv: [String: [Double]] = [:], importances: [String: [PermutationImportance.Entry]] = [:]
-                for kind in classifiers.kinds {
-                    let started = ProgressLine.now()
-                    let model = try kind.train(training, seed: seed, balanced: balanced)
-                    seconds[kind.rawValue] = ProgressLine.now() - started
-                    evaluations.append(try ClassifierEvaluation(name: kind.rawValue, labels: test.labels,
-                                                                scores: model.probabilities(test.features), threshold: threshold))
-                    if folds > 0 {
-                        cv[kind.rawValue] = try CrossValidation.foldAUCs(training, folds: folds, seed: seed) {
-                            try kind.train($0, seed: seed, balanced: balanced)
-                        }
+                let options = ChurnEvaluationOptions(
+                    cutoff: cutoff, features: churn.featureOptions, modelScores: churn.modelKind, classifiers: classifiers.kinds,
+                    rolling: rolling, stepDays: Int(step.days(modelUnit: .day).rounded()), threshold: threshold, balanced: balanced,
+                    folds: folds, importance: importance, seed: seed)
+                let out = try ChurnEvaluation.run(rows: rows, dataEnd: dataEnd, options: options) { message in
+                    switch message {
+                    case .note(let text): note(text)
+                    case .warning(let text): printError("clv: \(text)")
                     }
-                    if importance { importances[kind.rawValue] = try PermutationImportance.compute(model, on: test, repeats: 3, seed: seed) }
-                    note("\(kind.rawValue): trained in \(String(format: "%.2f", seconds[kind.rawValue]!)) s, ROC-AUC \(String(format: "%.4f", evaluations.last!.rocAUC))")
                 }
-                // The model-based baseline.
-                if churn.modelKind == nil { try testSet.addModelScores(.mbgnbd, horizonDays: h) }
-                let alive = testSet.features.column(testSet.features.names.firstIndex(of: "p_alive")!)
-                let baseline = churn.target == .churn ? alive.map { 1 - $0 } : alive
-                evaluations.append(try ClassifierEvaluation(name: "p_alive_baseline", labels: test.labels, scores: baseline, threshold: threshold))
-                let out = Output(cutoff: cutoff.description, horizonDays: h, target: churn.target.rawValue,
-                                 trainingCutoffs: trainingCutoffs.map(\.description), trainingRows: training.count,
-                                 trainingPositives: positives, testRows: test.count, testPositives: test.labels.reduce(0) { $0 + Int($1) },
-                                 models: evaluations, trainingSeconds: seconds, crossValidatedRocAuc: folds > 0 ? cv : nil,
-                                 importance: importance ? importances : nil)
+                let evaluations = out.models
                 let file = try OutputFile(path: output)
                 switch format {
                 case .json:
@@ -279,12 +241,5 @@ extension CLV.Churn {
                 if !output.quiet { printError("clv: scored \(p.count) customers as of \(at) with \(header.classifier.rawValue) (\(modelFile))") }
             }
         }
-    }
-}
-
-extension PredictionTarget {
-    /// The positive and the negative class in plain words.
-    var classNames: (positive: String, negative: String) {
-        self == .churn ? ("churned", "stayed") : ("bought", "did not buy")
     }
 }

@@ -107,5 +107,17 @@ struct LibraryWithoutCLITests {
                                                                   trainingPositives: training.labels.filter { $0 == 1 }.count),
                                                      classifier: classifier).encoded(), name: "churn.json")
         #expect(saved.classifier.probabilities(test.features) == classifier.probabilities(test.features))
+
+        // The whole comparison of `clv churn evaluate`, as one call, with the P(alive) baseline.
+        var notes: [String] = []
+        let comparison = try ChurnEvaluation.run(
+            rows: rows, dataEnd: end,
+            options: ChurnEvaluationOptions(cutoff: end.adding(days: -90), features: FeatureOptions(horizonDays: 90), classifiers: [.logistic, .tree])) {
+                if case .note(let text) = $0 { notes.append(text) }
+            }
+        #expect(comparison.models.map(\.name) == ["logistic", "tree", "p_alive_baseline"])
+        #expect(comparison.testRows == test.count)
+        #expect(comparison.models.allSatisfy { $0.rocAUC > 0.6 }, "\(comparison.models.map(\.rocAUC))")
+        #expect(notes.first?.hasPrefix("training: ") == true && notes.count == 3)
     }
 }

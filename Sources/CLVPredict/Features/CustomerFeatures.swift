@@ -8,6 +8,13 @@ public enum PredictionTarget: String, Sendable, Hashable, CaseIterable, Codable 
     case purchase
 }
 
+extension PredictionTarget {
+    /// The positive and the negative class in plain words.
+    public var classNames: (positive: String, negative: String) {
+        self == .churn ? ("churned", "stayed") : ("bought", "did not buy")
+    }
+}
+
 /// Options of ``CustomerFeatures``.
 public struct FeatureOptions: Sendable, Hashable, Codable {
     /// Label horizon after the cutoff, in days.
