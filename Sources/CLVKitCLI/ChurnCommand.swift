@@ -179,22 +179,15 @@ extension CLV.Churn {
                 }
                 let stepDays = Int(step.days(modelUnit: .day).rounded())
                 let cutoffs = (0..<max(rolling, 1)).map { last.adding(days: -$0 * stepDays) }
-                let builder = FeatureBuilder(rows: rows, dataEnd: dataEnd, options: churn.featureOptions, modelScores: churn.modelKind)
-                let data = try FeatureBuilder.stack(try cutoffs.map { try builder.set(at: $0) })
-                if let warning = try TrainingClassCheck.check(rows: data.count, positives: data.labels.reduce(0) { $0 + Int($1) },
-                                                              classes: churn.target.classNames,
-                                                              context: "cutoff \(cutoffs.map(\.description).joined(separator: ", "))") {
-                    printError("clv: \(warning)")
+                let saved = try ChurnTraining.run(rows: rows, dataEnd: dataEnd, cutoffs: cutoffs, features: churn.featureOptions,
+                                                  modelScores: churn.modelKind, classifier: classifier, balanced: balanced, seed: seed) {
+                    printError("clv: \($0)")
                 }
-                let model = try classifier.train(data, seed: seed, balanced: balanced)
-                let header = ChurnModelHeader(classifier: classifier, target: churn.target, horizonDays: h, trendDays: churn.trendDays,
-                                              maxChannels: churn.maxChannels, modelScores: churn.modelKind?.rawValue,
-                                              features: data.features.names, trainingCutoffs: cutoffs.map(\.description),
-                                              trainingRows: data.count, trainingPositives: data.labels.reduce(0) { $0 + Int($1) })
+                let header = saved.header
                 let file = try OutputFile(path: output)
-                try file.write(Array(try classifier.encode(model, header: header)) + [0x0A])
+                try file.write(Array(try saved.encoded()) + [0x0A])
                 try file.commit()
-                if !quiet { printError("clv: \(classifier.rawValue) trained on \(data.count) rows (\(header.trainingPositives) positives) at \(cutoffs.map(\.description).joined(separator: ", ")); wrote \(output)") }
+                if !quiet { printError("clv: \(classifier.rawValue) trained on \(header.trainingRows) rows (\(header.trainingPositives) positives) at \(cutoffs.map(\.description).joined(separator: ", ")); wrote \(output)") }
             }
         }
     }

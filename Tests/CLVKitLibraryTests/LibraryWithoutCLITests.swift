@@ -119,5 +119,12 @@ struct LibraryWithoutCLITests {
         #expect(comparison.testRows == test.count)
         #expect(comparison.models.allSatisfy { $0.rocAUC > 0.6 }, "\(comparison.models.map(\.rocAUC))")
         #expect(notes.first?.hasPrefix("training: ") == true && notes.count == 3)
+
+        // `clv churn train` as one call: the model and the header that rebuilds its features.
+        let trained = try ChurnTraining.run(rows: rows, dataEnd: end, cutoffs: [end.adding(days: -180)], features: FeatureOptions(horizonDays: 90),
+                                            modelScores: .mbgnbd, classifier: .logistic)
+        #expect(trained.header.features == training.features.names)
+        #expect(trained.header.trainingRows == training.count)
+        #expect(trained.classifier.probabilities(test.features) == classifier.probabilities(test.features))
     }
 }
