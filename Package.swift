@@ -14,7 +14,7 @@
 //   CLVSegments    segmentation: RFM scores and segments, value matrix, ABC, tiers, lifecycle stages,
 //                  clustering (K-Means, two-step, SOM), composite index scoring; actions in English and Chinese
 //   CLVPredict     churn / next-purchase classifiers, their evaluation metrics, model files
-//   CLVAnalysis    the pipelines the CLI, the store and the server share (model validation, churn evaluation and training so far)
+//   CLVAnalysis    the pipelines the CLI, the store and the server share (model validation, churn evaluation, training and scoring so far)
 //   CLVReport      the HTML report and its SVG charts, in English and Chinese
 //   CLVExcel       .xlsx workbooks: a streaming sheet reader (to CSV for the ingest path) and a minimal writer;
 //                  the only module that depends on ZIPFoundation

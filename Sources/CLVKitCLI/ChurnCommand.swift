@@ -211,25 +211,17 @@ extension CLV.Churn {
                     throw DataFileError("cannot read the model file \(modelFile).", unreadable: true)
                 }
                 let saved = try ChurnModel.decode(data, name: modelFile)
-                let header = saved.header, model = saved.classifier
+                let header = saved.header
                 let (rows, ingest) = try readRows(input, quiet: output.quiet)
                 let at = cutoff ?? ingest.lastDate!
-                let builder = FeatureBuilder(rows: rows, dataEnd: at, options: header.featureOptions,
-                                             modelScores: header.modelScores.flatMap(TransactionModelKind.init))
-                let featuresStarted = ProgressLine.now()
-                let set = try builder.set(at: at)
-                let features = try FeatureBuilder.align(set.features, to: header.features)
-                let scoring = ProgressLine.now()
-                let p = model.probabilities(features)
+                let scores = try ChurnScoring.run(saved, rows: rows, at: at)
+                let p = scores.probabilities, decile = scores.riskDeciles
                 if ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil {
-                    printError("timing: score \(ProgressLine.now() - scoring) s for \(p.count) customers (\(header.classifier.rawValue)); features \(scoring - featuresStarted) s")
+                    printError("timing: score \(scores.scoringSeconds) s for \(p.count) customers (\(header.classifier.rawValue)); features \(scores.featureSeconds) s")
                 }
-                let order = p.indices.sorted { p[$0] > p[$1] || (p[$0] == p[$1] && $0 < $1) }
-                var decile = [Int](repeating: 0, count: p.count)
-                for (rank, i) in order.enumerated() { decile[i] = rank * 10 / max(p.count, 1) + 1 }
                 let column = header.target == .churn ? "churn_probability" : "purchase_probability"
                 var table = TableOutput(columns: ["customer_id", column, "risk_decile"], format: output.format, file: try output.open(output.output))
-                for i in p.indices { try table.row([.text(set.customerIDs[i]), .number(p[i]), .integer(decile[i])]) }
+                for i in p.indices { try table.row([.text(scores.customerIDs[i]), .number(p[i]), .integer(decile[i])]) }
                 try table.finish()
                 if !output.quiet { printError("clv: scored \(p.count) customers as of \(at) with \(header.classifier.rawValue) (\(modelFile))") }
             }

@@ -126,5 +126,11 @@ struct LibraryWithoutCLITests {
         #expect(trained.header.features == training.features.names)
         #expect(trained.header.trainingRows == training.count)
         #expect(trained.classifier.probabilities(test.features) == classifier.probabilities(test.features))
+
+        // `clv churn predict` as one call: the same probabilities as the classifier on the test features.
+        let scores = try ChurnScoring.run(trained, rows: rows, at: end.adding(days: -90))
+        #expect(scores.customerIDs == testSet.customerIDs)
+        #expect(scores.probabilities == classifier.probabilities(test.features))
+        #expect(Set(scores.riskDeciles) == Set(1...10))
     }
 }
