@@ -33,10 +33,7 @@ public enum ChurnScoring {
         let scoring = Date()
         let p = model.classifier.probabilities(features)
         let scored = Date()
-        let order = p.indices.sorted { p[$0] > p[$1] || (p[$0] == p[$1] && $0 < $1) }
-        var decile = [Int](repeating: 0, count: p.count)
-        for (rank, i) in order.enumerated() { decile[i] = rank * 10 / max(p.count, 1) + 1 }
-        return ChurnScores(customerIDs: set.customerIDs, probabilities: p, riskDeciles: decile, at: at,
+        return ChurnScores(customerIDs: set.customerIDs, probabilities: p, riskDeciles: FittedModel.valueDeciles(p), at: at,
                            featureSeconds: scoring.timeIntervalSince(started), scoringSeconds: scored.timeIntervalSince(scoring))
     }
 }

@@ -194,14 +194,8 @@ public struct FittedModel: Sendable {
             if let pareto = plan.dert {
                 result.lifetimeValue = options.margin * z * pareto.discountedExpectedResidualTransactions(delta: plan.delta, x: xd, tx: tx, age: age)
             } else {
-                var discounted = 0.0, previous = 0.0, factor = 1.0
-                for s in plan.steps {
-                    factor /= 1 + plan.rate
-                    let e = transaction.expectedTransactionsIfAlive(in: s, x: xd, age: age)
-                    discounted += (e - previous) * factor
-                    previous = e
-                }
-                result.lifetimeValue = options.margin * z * alive * discounted
+                result.lifetimeValue = options.margin * z * alive
+                    * transaction.discountedTransactionsIfAlive(steps: plan.steps, rate: plan.rate, x: xd, age: age)
             }
             if let v = result.lifetimeValue { result.valueDecile = valueDecile(of: v) }
         }
@@ -324,12 +318,6 @@ private struct ScoringPlan {
                                                         annualDiscountRate: options.annualDiscountRate, margin: options.margin)
         }
         delta = Foundation.log(1 + options.annualDiscountRate) * unit.days / 365.2425
-        let o = lifetimeValueOptions
-        let step = o.stepDays / unit.days, end = o.horizonDays / unit.days
-        var ends: [Double] = []
-        var t = 0.0
-        while t < end - 1e-12 { t = min(t + step, end); ends.append(t) }
-        steps = ends
-        rate = Foundation.pow(1 + o.annualDiscountRate, o.stepDays / 365.2425) - 1
+        (steps, rate) = lifetimeValueOptions.discountSteps(in: unit)
     }
 }

@@ -103,25 +103,42 @@ public struct LifetimeValueOptions: Sendable, Hashable, Codable {
     }
 }
 
+extension LifetimeValueOptions {
+    /// The ends of the discounting steps in `unit` (the last step may be shorter) and the per-step rate
+    /// d = (1 + annual rate)^(step/365.2425) − 1.
+    public func discountSteps(in unit: TimeUnit) -> (ends: [Double], rate: Double) {
+        let step = stepDays / unit.days, end = horizonDays / unit.days
+        var ends: [Double] = []
+        var t = 0.0
+        while t < end - 1e-12 { t = min(t + step, end); ends.append(t) }
+        return (ends, Foundation.pow(1 + annualDiscountRate, stepDays / 365.2425) - 1)
+    }
+}
+
 extension TransactionModel {
+    /// Σₖ (E[Y(tₖ) | alive] − E[Y(tₖ₋₁) | alive]) / (1+d)ᵏ over the step ends tₖ: the discounted expected
+    /// purchases of a customer still active, which P(alive) × margin × spend turns into CLV.
+    public func discountedTransactionsIfAlive(steps: [Double], rate: Double, x: Double, age: Double) -> Double {
+        var discounted = 0.0, previous = 0.0, factor = 1.0
+        for s in steps {
+            factor /= 1 + rate
+            let e = expectedTransactionsIfAlive(in: s, x: x, age: age)
+            discounted += (e - previous) * factor
+            previous = e
+        }
+        return discounted
+    }
+
     /// Customer lifetime value over a finite horizon: margin × expected spend × Σₖ (E[Y(tₖ)] − E[Y(tₖ₋₁)]) / (1+d)ᵏ,
     /// with steps tₖ of ``LifetimeValueOptions/stepDays`` (a month, 365.2425/12 days, by default; the last step
     /// may be shorter) and the per-step rate d = (1 + annual rate)^(step/365.2425) − 1, in the model's `timeUnit`.
     public func lifetimeValue(x: Double, tx: Double, age: Double, expectedSpend: Double, timeUnit: TimeUnit,
                               options: LifetimeValueOptions) -> Double {
-        let month = options.stepDays / timeUnit.days
-        let horizon = options.horizonDays / timeUnit.days
-        let monthlyRate = Foundation.pow(1 + options.annualDiscountRate, options.stepDays / 365.2425) - 1
-        var total = 0.0, previous = 0.0, t = 0.0, k = 0.0
-        while t < horizon - 1e-12 {
-            t = min(t + month, horizon)
-            k += 1
-            let e = expectedTransactions(in: t, x: x, tx: tx, age: age)
-            total += (e - previous) / Foundation.pow(1 + monthlyRate, k)
-            previous = e
-        }
-        return options.margin * expectedSpend * total
+        let (steps, rate) = options.discountSteps(in: timeUnit)
+        return options.margin * expectedSpend * probabilityAlive(x: x, tx: tx, age: age)
+            * discountedTransactionsIfAlive(steps: steps, rate: rate, x: x, age: age)
     }
+
 }
 
 /// How well a transaction model predicted a holdout period.
@@ -211,28 +228,14 @@ extension TransactionModel {
                 pairs.append(key)
             }
         }
-        // Monthly CLV steps in model units.
-        let step = options.stepDays / timeUnit.days
-        let end = options.horizonDays / timeUnit.days
-        var stepEnds: [Double] = []
-        var t = 0.0
-        while t < end - 1e-12 { t = min(t + step, end); stepEnds.append(t) }
-        let steps = stepEnds
-        let rate = Foundation.pow(1 + options.annualDiscountRate, options.stepDays / 365.2425) - 1
+        let (steps, rate) = options.discountSteps(in: timeUnit)
         let needsValue = spend != nil
         // Per pair: E[Y(horizon) | alive] and Σₖ ΔE[Y(tₖ) | alive] / (1+d)ᵏ.
         let perPair: [SIMD2<Double>] = parallelMap(pairs, minimumChunk: 64) { key in
             let x = key[0], a = key[1]
             let expected = self.expectedTransactionsIfAlive(in: horizon, x: x, age: a)
             guard needsValue else { return SIMD2(expected, 0) }
-            var discounted = 0.0, previous = 0.0, factor = 1.0
-            for s in steps {
-                factor /= 1 + rate
-                let e = self.expectedTransactionsIfAlive(in: s, x: x, age: a)
-                discounted += (e - previous) * factor
-                previous = e
-            }
-            return SIMD2(expected, discounted)
+            return SIMD2(expected, self.discountedTransactionsIfAlive(steps: steps, rate: rate, x: x, age: a))
         }
         var expected = [Double](repeating: 0, count: n)
         let alive = probabilitiesAlive(frequency: frequency, recency: recency, age: age)
