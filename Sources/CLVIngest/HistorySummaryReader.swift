@@ -15,7 +15,8 @@ extension TransactionLogReader {
         // The observation window is applied on admission, as the streaming reader does, so the report counts the same rows.
         let ingestor = try Ingestor(input: input, options: options, summary: summary)
         var book = CustomerBook()
-        var (report, _) = try ingestor.collectTransactions(batchSize: 65_536, progress: progress) { try book.apply($0) }
+        var (report, rounded) = try ingestor.collectTransactions(batchSize: 65_536, progress: progress) { try book.apply($0) }
+        report.amountsRoundedToMicros = rounded // histories hold money in millionths: say when that rounded a value
         book.compact()
         let lastDate = report.lastDate!
         if let cal = summary.calibrationEnd, !(cal < (summary.observationEnd ?? lastDate)) {

@@ -118,6 +118,9 @@ public struct IngestReport: Sendable, Codable, Hashable {
     /// Customers whose rows were not in date order and needed a second pass.
     public var customersReordered = 0
     public var seconds = 0.0
+    /// Amounts with more than six decimals, rounded to millionths (micro-units) by the customer-history
+    /// engine (``TransactionLogReader/summarizeWithHistories(path:options:summary:progress:)``); nil elsewhere.
+    public var amountsRoundedToMicros: Int? = nil
     /// The time of each reading phase, one line each, with ``IngestOptions/recordTimings`` (else nil).
     public var timings: [String]? = nil
     /// Line of the header row (nil without a header).
@@ -165,6 +168,7 @@ public struct IngestReport: Sendable, Codable, Hashable {
         if zeroAmountRows > 0 { out.append("\(zeroAmountRows) zero amounts (\(zeroAmountRowsDropped) dropped)") }
         if rowsAfterObservationEnd > 0 { out.append("\(rowsAfterObservationEnd) rows after the end of observation (excluded)") }
         if customersWithoutPurchases > 0 { out.append("\(customersWithoutPurchases) customers without a purchase in the summary window (not listed)") }
+        if let n = amountsRoundedToMicros, n > 0 { out.append("\(n) amounts with more than six decimals rounded to millionths") }
         out += layoutLines
         return out
     }
@@ -229,6 +233,7 @@ public struct IngestReport: Sendable, Codable, Hashable {
         if zeroAmountRows > 0 { out.append("金额为 0 的行 \(zeroAmountRows) 行（丢弃 \(zeroAmountRowsDropped) 行）") }
         if rowsAfterObservationEnd > 0 { out.append("观察期结束后的 \(rowsAfterObservationEnd) 行（未计入）") }
         if customersWithoutPurchases > 0 { out.append("\(customersWithoutPurchases) 位客户在统计窗口内没有购买（未列出）") }
+        if let n = amountsRoundedToMicros, n > 0 { out.append("\(n) 个金额超过六位小数，已四舍五入到百万分之一") }
         if !titleRows.isEmpty, let header = headerLine {
             let list = titleRows.map { "“\($0)”" }.joined(separator: "、")
             out.append("跳过表头（第 \(header) 行）上方的 \(titleRows.count) 行标题（\(list)）；可用 --header-row N 指定表头行")

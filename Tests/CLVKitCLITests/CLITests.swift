@@ -28,6 +28,18 @@ struct CLITests {
         #expect(history.stderr == streaming.stderr)
     }
 
+    @Test("--engine history states when it rounds an amount to millionths (its money unit); the streaming reader does not round")
+    func historyEngineRounding() throws {
+        let log = "customer_id,date,amount\nA,2024-01-01,10.1234567\nA,2024-02-01,5\n"
+        let history = try CLVCommand.run(["summary", "-", "--engine", "history", "--as-of", "2030-01-01"], stdin: log)
+        let streaming = try CLVCommand.run(["summary", "-", "--as-of", "2030-01-01"], stdin: log)
+        #expect(history.status == 0 && streaming.status == 0)
+        #expect(history.stderr.contains("1 amounts with more than six decimals rounded to millionths"), "\(history.stderr)")
+        #expect(history.stdout.contains(",15.123457,"))
+        #expect(!streaming.stderr.contains("rounded"))
+        #expect(streaming.stdout.contains(",15.1234567,"))
+    }
+
     @Test("CDNOW in weeks, as the literature reports it")
     func cdnow() throws {
         try #require(TestData.exists(URL(fileURLWithPath: Self.cdnow)))
