@@ -20,6 +20,27 @@ public struct SummaryWindow: Sendable, Hashable, Codable {
     public let timeUnit: TimeUnit
     /// How returns count.
     public let returns: ReturnPolicy
+    /// The period of ``asOf``, computed once (every purchase day is compared with it).
+    let asOfPeriod: Int32
+
+    enum CodingKeys: String, CodingKey { case asOf = "as_of", calibrationEnd = "calibration_end", frequency, timeUnit = "time_unit", returns }
+
+    /// Decodes a window and checks it as ``init(asOf:calibrationEnd:frequency:timeUnit:returns:)`` does.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(asOf: c.decode(CalendarDay.self, forKey: .asOf), calibrationEnd: c.decodeIfPresent(CalendarDay.self, forKey: .calibrationEnd),
+                      frequency: c.decode(PeriodFrequency.self, forKey: .frequency), timeUnit: c.decode(TimeUnit.self, forKey: .timeUnit),
+                      returns: c.decode(ReturnPolicy.self, forKey: .returns))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(asOf, forKey: .asOf)
+        try c.encodeIfPresent(calibrationEnd, forKey: .calibrationEnd)
+        try c.encode(frequency, forKey: .frequency)
+        try c.encode(timeUnit, forKey: .timeUnit)
+        try c.encode(returns, forKey: .returns)
+    }
 
     /// - Throws: ``HistoryError/invalidWindow(_:)`` when the calibration end is not before the as-of date.
     public init(asOf: CalendarDay, calibrationEnd: CalendarDay? = nil, frequency: PeriodFrequency = .day,
@@ -32,6 +53,7 @@ public struct SummaryWindow: Sendable, Hashable, Codable {
         self.frequency = frequency
         self.timeUnit = timeUnit
         self.returns = returns
+        asOfPeriod = frequency.period(of: asOf)
     }
 
     /// The end of the (calibration) summary: the calibration end, else the as-of date.
@@ -44,7 +66,7 @@ public struct SummaryWindow: Sendable, Hashable, Codable {
 
     @inline(__always)
     func counts(_ day: CalendarDay) -> Bool {
-        calibrationEnd == nil ? frequency.period(of: day) <= frequency.period(of: asOf) : day <= asOf
+        calibrationEnd == nil ? frequency.period(of: day) <= asOfPeriod : day <= asOf
     }
 
     @inline(__always)

@@ -127,6 +127,15 @@ struct CustomerHistoryTests {
         return h
     }
 
+    @Test("a window's JSON form round-trips, and one whose calibration end is not before its as-of date is refused")
+    func windowCoding() throws {
+        let w = try SummaryWindow(asOf: day("2024-06-30"), calibrationEnd: day("2024-03-31"), frequency: .week, timeUnit: .week)
+        let json = try JSONEncoder().encode(w)
+        #expect(try JSONDecoder().decode(SummaryWindow.self, from: json) == w)
+        let bad = Data(String(decoding: json, as: UTF8.self).replacingOccurrences(of: "2024-03-31", with: "2024-07-31").utf8)
+        #expect(throws: HistoryError.self) { try JSONDecoder().decode(SummaryWindow.self, from: bad) }
+    }
+
     @Test("binary and JSON forms round-trip exactly")
     func roundTrip() throws {
         let h = try Self.sample()
