@@ -14,7 +14,8 @@
 //   CLVSegments    segmentation: RFM scores and segments, value matrix, ABC, tiers, lifecycle stages,
 //                  clustering (K-Means, two-step, SOM), composite index scoring; actions in English and Chinese
 //   CLVPredict     churn / next-purchase classifiers, their evaluation metrics, model files
-//   CLVAnalysis    the pipelines the CLI, the store and the server share (model validation, churn evaluation, training and scoring so far)
+//   CLVAnalysis    the pipelines the CLI, the store and the server share: analyze, validation, segment inputs and
+//                  windows, churn evaluation, training and scoring
 //   CLVReport      the HTML report and its SVG charts, in English and Chinese
 //   CLVExcel       .xlsx workbooks: a streaming sheet reader (to CSV for the ingest path) and a minimal writer;
 //                  the only module that depends on ZIPFoundation
@@ -62,7 +63,8 @@ let package = Package(
         .target(name: "CLVModels", dependencies: ["CLVCore", "CLVHistory", "CLVNumerics", "_CLVUtilities"], swiftSettings: checked),
         .target(name: "CLVSegments", dependencies: ["CLVCore", "CLVNumerics", "_CLVUtilities"], swiftSettings: checked),
         .target(name: "CLVPredict", dependencies: ["CLVCore", "CLVNumerics", "CLVModels", "_CLVUtilities"], swiftSettings: fast),
-        .target(name: "CLVAnalysis", dependencies: ["CLVCore", "CLVIngest", "CLVModels", "CLVPredict"], swiftSettings: strict),
+        .target(name: "CLVAnalysis", dependencies: ["CLVCore", "CLVIngest", "CLVModels", "CLVPredict", "CLVSegments", "CLVReport"],
+                swiftSettings: strict),
         .target(name: "CLVReport", swiftSettings: strict),
         .target(name: "CLVExcel", dependencies: ["CLVCore", "CLVIngest", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 swiftSettings: strict),

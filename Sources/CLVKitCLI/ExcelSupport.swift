@@ -319,3 +319,12 @@ struct ExcelTable {
         try file.commit()
     }
 }
+
+extension InputOptions {
+    /// The log these flags name, for the library's pipelines: a readable file (a copy of standard input, or
+    /// the CSV of a workbook sheet) whose reports name the workbook's rows again.
+    func logSource() throws -> TransactionLogSource {
+        TransactionLogSource(path: try readablePath(), name: input, options: ingestOptions,
+                             presentReport: { ExcelInputs.shared.relabel($0) })
+    }
+}

@@ -260,10 +260,11 @@ extension CLV {
                 try checkOutputs(output.output, summaryFile)
                 // Windows and trends read the log more than once; standard input is read from one copy of it
                 // (InputOptions.readablePath()).
-                var data = try SegmentData(input: input, observationEnd: observationEnd, quiet: output.quiet)
+                let console = PipelineConsole(quiet: output.quiet)
+                var data = try SegmentInputs(source: try input.logSource(), observationEnd: observationEnd, progress: console.progress)
                 for line in data.report.lines { note(line) }
                 if let kind = modelKind {
-                    try data.addModelScores(kind, value: valueOptions, horizonDays: horizon.days(modelUnit: .day))
+                    try data.addModelScores(kind, lifetimeValue: valueOptions.lifetimeValue(horizonDays: horizon.days(modelUnit: .day)))
                     note("model: \(kind.rawValue) fitted for P(alive)\(data.metrics.lifetimeValue != nil ? " and CLV" : "")")
                     if let why = data.spendModelNote { note(why) }
                 }
@@ -314,7 +315,7 @@ extension CLV {
             var notes: [String] = []
         }
 
-        func segment(_ method: SegmentMethod, _ data: SegmentData) throws -> Result {
+        func segment(_ method: SegmentMethod, _ data: SegmentInputs) throws -> Result {
             let m = data.metrics
             switch method {
             case .rfm:
@@ -381,7 +382,7 @@ extension CLV {
 
         /// K-Means, two-step or SOM on standardized (log where skewed) features; each cluster is labelled
         /// from its medians and gets the action of the RFM segment its median customer falls in.
-        func clusters(_ method: SegmentMethod, _ data: SegmentData) throws -> Result {
+        func clusters(_ method: SegmentMethod, _ data: SegmentInputs) throws -> Result {
             let m = data.metrics
             var names: [String] = [], columns: [[Double]] = []
             for name in clusterFeatures.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
@@ -468,7 +469,7 @@ extension CLV {
                           fields: { i in [.integer(labels[i])] + columns.map { .number($0[i]) } }, notes: notes)
         }
 
-        func index(_ data: SegmentData) throws -> Result {
+        func index(_ data: SegmentInputs) throws -> Result {
             let m = data.metrics
             let extra = try attributes.map { try AttributeFile(path: $0) }
             var chosen: [Indicator] = [], columns: [[Double]] = []
@@ -517,7 +518,7 @@ extension CLV {
                           }, notes: notes)
         }
 
-        func tiers(_ data: SegmentData) throws -> Result {
+        func tiers(_ data: SegmentInputs) throws -> Result {
             let now = try data.window(days: tierWindow, endingAt: data.asOf)
             var notes: [String] = []
             let thresholds: (Double, Double, Double)
@@ -568,7 +569,7 @@ extension CLV {
                           }, notes: notes)
         }
 
-        func lifecycle(_ data: SegmentData) throws -> Result {
+        func lifecycle(_ data: SegmentInputs) throws -> Result {
             let m = data.metrics
             let options = lifecycleOptions
             let (seg, recent, previous) = try data.lifecycleStages(trendWindow: trendWindow, options: options)

@@ -204,3 +204,36 @@ func printTiming(_ fit: FitReport) {
     guard ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil else { return }
     printError("timing: \(fit.model) \(fit.method) \(fit.iterations) iterations, gradient \(fit.gradientNorm), converged \(fit.converged), \(fit.seconds) s")
 }
+
+/// Shows a library pipeline's events on stderr: a progress line per read (on a terminal, not `--quiet`),
+/// the phase and fit times under CLVKIT_TIMING, and the notes as `clv: …` lines (not `--quiet`).
+final class PipelineConsole {
+    let quiet: Bool
+    private var line: ProgressLine?
+    private var label = ""
+
+    init(quiet: Bool) { self.quiet = quiet }
+
+    func handle(_ event: PipelineEvent) {
+        switch event {
+        case let .reading(label, done, total):
+            if line == nil || label != self.label {
+                line?.finish()
+                line = ProgressLine(label, quiet: quiet)
+                self.label = label
+            }
+            line?.update(done: done, total: total)
+        case let .read(_, report):
+            line?.finish()
+            line = nil
+            printTimings(report)
+        case let .fitted(report):
+            printTiming(report)
+        case let .note(text):
+            if !quiet { printError("clv: \(text)") }
+        }
+    }
+
+    /// The handler to pass to a pipeline.
+    var progress: PipelineProgress { { [self] in handle($0) } }
+}

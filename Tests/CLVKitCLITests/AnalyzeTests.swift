@@ -18,6 +18,14 @@ struct AnalyzeTests {
         #expect(!b.stderr.contains("clv-stdin-"))
         let csv = { (d: URL) in try String(contentsOf: d.appendingPathComponent("customers.csv"), encoding: .utf8) }
         #expect(try csv(fromFile) == csv(fromStdin))
+        // Two processes (each with its own hash seed) give the same report figures to the last bit: the spend
+        // curve once summed in dictionary order.
+        let spendCurve = { (d: URL) throws -> [Double] in
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: d.appendingPathComponent("summary.json"))) as? [String: Any]
+            return (json?["report"] as? [String: Any])?["spend_model"] as? [Double] ?? []
+        }
+        #expect(try spendCurve(fromFile).count == 40)
+        #expect(try spendCurve(fromFile) == spendCurve(fromStdin))
         let bad = try CLVCommand.run(["summary", "-", "--as-of", "2030-01-01"], stdin: "customer_id,date,amount\nA,2024-01-01,x\n")
         #expect(bad.status == 65)
         #expect(bad.stderr.contains("<stdin>:2: column 'amount': \"x\""), "\(bad.stderr)")

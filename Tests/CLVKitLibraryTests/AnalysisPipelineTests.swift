@@ -1,0 +1,117 @@
+// `clv analyze` and the segment windows as library calls, checked against the customer histories (a second,
+// order-independent engine) and the fitted-model scorer, through public API only.
+import CLVKit
+import Foundation
+import Testing
+
+private let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Examples/transactions.csv").path
+private let readOptions = IngestOptions(asOf: CalendarDay(iso: "2030-01-01")!)
+
+/// Collects a pipeline's events (called on the test's thread).
+private final class Events {
+    var all: [PipelineEvent] = []
+    var notes: [String] { all.compactMap { if case let .note(text) = $0 { return text } else { return nil } } }
+    var reads: [String] { all.compactMap { if case let .read(label, _) = $0 { return label } else { return nil } } }
+    var fits: Int { all.filter { if case .fitted = $0 { return true } else { return false } }.count }
+}
+
+@Suite("Pipelines as library calls")
+struct AnalysisPipelineTests {
+    static let book: CustomerBook = {
+        var b = CustomerBook()
+        try! b.apply(try! TransactionLogReader.transactions(path: example, options: readOptions).transactions)
+        return b
+    }()
+
+    @Test("analyze: one call gives the summary, a chosen model, scores, deciles, segments and customers.csv; reports progress, prints nothing")
+    func analyze() throws {
+        let events = Events()
+        let source = TransactionLogSource(path: example, name: "transactions.csv", options: readOptions)
+        let result = try Analysis.run(source, options: AnalysisOptions(), created: "2030-01-01T00:00:00Z", progress: { events.all.append($0) })
+
+        // The summary is the histories' summary at the same date, in weeks (another engine).
+        let window = try SummaryWindow(asOf: result.lastDate, timeUnit: .week)
+        let expected = Self.book.summaries(window).summaries
+        #expect(result.summary.customerIDs == expected.map(\.customerID))
+        #expect(result.summary.repeatPurchases.map(Int.init) == expected.map(\.frequency))
+        #expect(zip(result.summary.recency, expected.map(\.recency)).allSatisfy { abs($0 - $1) <= 1e-12 })
+
+        // A holdout (the example spans more than 180 days), three candidates, the winner refitted.
+        #expect(result.calibrationEnd != nil && result.calibration != nil)
+        #expect(result.outcome.selection.candidates.count == 3)
+        #expect(result.modelFile.selection?.reason.hasSuffix("; refitted on all data") == true)
+        #expect(result.fit.converged)
+
+        // The saved model file scores one customer alone exactly as the batch did, decile included.
+        let clv = try #require(result.lifetimeValues)
+        let fitted = try FittedModel(modelFileData: try result.modelFile.encoded())
+        for i in [0, 17, result.summary.count - 1] {
+            let one = try fitted.score(expected[i])
+            #expect(abs(one.lifetimeValue! - clv[i]) <= 1e-9 * max(1, clv[i]))
+            #expect(abs(one.probabilityAlive - result.year.probabilityAlive[i]) <= 1e-12)
+            #expect(one.valueDecile == result.valueDeciles[i])
+        }
+        #expect(Set(result.valueDeciles) == Set(1...10))
+        #expect(result.segments.all.count == 4 && result.segments.all.allSatisfy { $0.assignment.count == result.summary.count })
+        #expect(abs(result.headline.totalCLV - clv.reduce(0, +)) <= 1e-9 * result.headline.totalCLV)
+
+        // customers.csv: the header, one row per customer.
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("clvkit-analysis-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let file = try OutputFile(path: path)
+        try result.writeCustomers(to: file)
+        try file.commit()
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first.map(String.init) == AnalysisResult.customerColumns.joined(separator: ","))
+        #expect(lines.count == result.summary.count + 1)
+        #expect(lines[1].split(separator: ",", omittingEmptySubsequences: false).count == AnalysisResult.customerColumns.count)
+
+        // What the caller was told: the data-quality lines and the model as notes; the reads; the fits.
+        #expect(events.notes.contains { $0.hasPrefix("model: \(result.outcome.kind.rawValue), ") })
+        #expect(events.notes.starts(with: result.quality.lines))
+        #expect(events.reads.count >= 2, "the full read and the calibration read: \(events.reads)")
+        #expect(events.fits == 2, "the refit and the lifecycle stages' MBG/NBD")
+    }
+
+    @Test("analyze refuses bad options before it reads anything (a usage error)")
+    func badOptions() throws {
+        let events = Events()
+        let source = TransactionLogSource(path: "/nonexistent/never-read.csv", options: readOptions)
+        for options in [AnalysisOptions(horizon: .infinite), AnalysisOptions(margin: 1.5), AnalysisOptions(penalizer: -1),
+                        AnalysisOptions(calibrationEnd: CalendarDay(iso: "2025-06-01")!, observationEnd: CalendarDay(iso: "2025-01-01")!)] {
+            do {
+                _ = try Analysis.run(source, options: options, created: "", progress: { events.all.append($0) })
+                Issue.record("accepted \(options)")
+            } catch let error as ModelError {
+                #expect(error.category == .usage, "\(error)")
+            }
+        }
+        #expect(events.all.isEmpty)
+    }
+
+    @Test("segment windows: orders and spend in a window equal the differences of the histories' summaries at its ends")
+    func windows() throws {
+        let source = TransactionLogSource(path: example, options: readOptions)
+        let inputs = try SegmentInputs(source: source, observationEnd: nil)
+        let end = inputs.asOf, start = inputs.asOf.adding(days: -90)
+        let window = try inputs.window(days: 90, endingAt: end)
+        func byID(_ day: CalendarDay) throws -> [String: HistorySummary] {
+            Dictionary(uniqueKeysWithValues: Self.book.summaries(try SummaryWindow(asOf: day)).summaries.map { ($0.customerID, $0) })
+        }
+        let now = try byID(end), then = try byID(start)
+        var active = 0
+        for (i, id) in inputs.metrics.ids.enumerated() {
+            let expectedOrders = (now[id]?.orders ?? 0) - (then[id]?.orders ?? 0)
+            let expectedSpend = (now[id]?.totalSpend.doubleValue ?? 0) - (then[id]?.totalSpend.doubleValue ?? 0)
+            #expect(window.orders[i] == Double(expectedOrders), "\(id)")
+            #expect(abs(window.spend[i] - expectedSpend) <= 1e-6, "\(id)")
+            if expectedOrders > 0 { active += 1 }
+        }
+        #expect(active > 100)
+        // A daily summary in weeks is refused: segment inputs count days.
+        let (weekly, report) = try source.summarize(SummaryOptions(timeUnit: .week))
+        #expect(throws: ModelError.self) { try SegmentInputs(source: source, table: weekly, report: report) }
+        #expect(try SegmentInputs(source: source, table: weekly.inDays, report: report).metrics.recencyDays == inputs.metrics.recencyDays)
+    }
+}
