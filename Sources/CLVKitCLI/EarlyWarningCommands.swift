@@ -29,9 +29,9 @@ extension CLV.Churn {
                 try checkOutputs(output.output)
                 let (rows, ingest) = try readRows(input, quiet: output.quiet)
                 let at = cutoff ?? ingest.lastDate!
-                let set = try CustomerFeatures.build(rows, cutoff: at, dataEnd: at, options: FeatureOptions(horizonDays: 1, trendDays: trendDays))
-                let alerts = try KeyIndicatorAlerts.alerts(set, rules: AlertRules(overdueMultiple: overdueMultiple, spendDrop: spendDrop,
-                                                                                   frequencyDrop: frequencyDrop))
+                let (alerts, customers) = try AlertScan.run(rows, at: at, trendDays: trendDays,
+                                                            rules: AlertRules(overdueMultiple: overdueMultiple, spendDrop: spendDrop,
+                                                                              frequencyDrop: frequencyDrop))
                 var table = TableOutput(columns: ["customer_id", "indicator", "value", "threshold", "reason"], format: output.format,
                                         file: try output.open(output.output))
                 for a in alerts {
@@ -40,7 +40,7 @@ extension CLV.Churn {
                 try table.finish()
                 if !output.quiet {
                     let counts = Dictionary(grouping: alerts, by: \.indicator).mapValues(\.count)
-                    printError("clv: \(alerts.count) alerts for \(Set(alerts.map(\.customer)).count) of \(set.customerIDs.count) customers as of \(at): "
+                    printError("clv: \(alerts.count) alerts for \(Set(alerts.map(\.customer)).count) of \(customers) customers as of \(at): "
                                + Alert.Indicator.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", "))
                 }
             }
@@ -72,30 +72,16 @@ extension CLV.Churn {
                 try checkOutputs(output.output)
                 let (rows, ingest) = try readRows(input, quiet: output.quiet)
                 let end = cutoff ?? ingest.lastDate!
-                let w = Int(window.days(modelUnit: .day).rounded())
-                let start = end.adding(days: -w)
-                var before = try CustomerFeatures.build(rows, cutoff: start, dataEnd: end, options: FeatureOptions(horizonDays: w))
-                try before.addModelScores(.mbgnbd, horizonDays: w)
-                let now = try CustomerFeatures.build(rows, cutoff: end, dataEnd: end, options: FeatureOptions(horizonDays: 1))
-                let names = before.features.names
-                let days = before.features.column(names.firstIndex(of: "purchase_days")!)
-                let tenure = before.features.column(names.firstIndex(of: "tenure_days")!)
-                let expectedModel = before.features.column(names.firstIndex(of: "expected_purchases")!)
-                let nowIndex = Dictionary(uniqueKeysWithValues: now.customerIDs.enumerated().map { ($1, $0) })
-                let nowDays = now.features.column(now.features.names.firstIndex(of: "purchase_days")!)
-                let actual = before.customerIDs.indices.map { i in nowIndex[before.customerIDs[i]].map { nowDays[$0] - days[i] } ?? 0 }
-                let own = DeviationDetection.ownHistoryExpectation(purchaseDaysBefore: days, historyDaysBefore: tenure, windowDays: Double(w))
-                let found = try DeviationDetection.deviations(customers: before.customerIDs, actual: actual, expected: own, basis: .ownHistory,
-                                                              threshold: threshold, minimumExpected: minimumExpected)
-                    + DeviationDetection.deviations(customers: before.customerIDs, actual: actual, expected: expectedModel, basis: .model,
-                                                    threshold: threshold, minimumExpected: minimumExpected)
+                let scan = try DeviationScan.run(rows, windowDays: Int(window.days(modelUnit: .day).rounded()), end: end,
+                                                 threshold: threshold, minimumExpected: minimumExpected)
+                let found = scan.deviations
                 var table = TableOutput(columns: ["customer_id", "basis", "actual", "expected", "z_score", "reason"], format: output.format,
                                         file: try output.open(output.output))
                 for d in found {
                     try table.row([.text(d.customer), .text(d.basis.rawValue), .number(d.actual), .number(d.expected), .number(d.zScore), .text(d.reason)])
                 }
                 try table.finish()
-                if !output.quiet { printError("clv: \(found.count) deviations in \(start) … \(end) among \(before.customerIDs.count) customers") }
+                if !output.quiet { printError("clv: \(found.count) deviations in \(scan.start) … \(scan.end) among \(scan.customers) customers") }
             }
         }
     }
@@ -127,49 +113,19 @@ extension CLV.Churn {
             try withExitCodes {
                 try checkOutputs(output.output)
                 let (rows, ingest) = try readRows(input, quiet: output.quiet)
-                let dataEnd = ingest.lastDate!
-                let h = Int(horizon.days(modelUnit: .day).rounded())
-                let at = cutoff ?? dataEnd.adding(days: -h)
-                let options = FeatureOptions(horizonDays: h)
-                // Realized net spend of each customer in (from, from + h].
-                func spend(after from: CalendarDay, ids: [String]) -> [Double] {
-                    var total = [Double](repeating: 0, count: rows.customerIDs.count)
-                    let (lo, hi) = (from.daysSinceEpoch, from.daysSinceEpoch + Int32(h))
-                    for k in 0..<rows.count where rows.day[k] > lo && rows.day[k] <= hi { total[Int(rows.customer[k])] += rows.amount[k] }
-                    let index = Dictionary(uniqueKeysWithValues: rows.customerIDs.enumerated().map { ($1, $0) })
-                    return ids.map { total[index[$0]!] }
-                }
-                let referenceSet = try CustomerFeatures.build(rows, cutoff: at.adding(days: -h), dataEnd: dataEnd, options: options)
-                let querySet = try CustomerFeatures.build(rows, cutoff: at, dataEnd: dataEnd, options: options)
-                let knn = try SimilarCustomerValue(reference: referenceSet.features, values: spend(after: at.adding(days: -h), ids: referenceSet.customerIDs),
-                                                   k: k, maxReferences: maxReferences, seed: seed)
-                let predicted = try knn.predict(FeatureBuilder.align(querySet.features, to: referenceSet.features.names))
-                // Model-based value: expected purchases × expected spend per purchase.
-                var scored = querySet
-                try scored.addModelScores(.mbgnbd, horizonDays: h)
-                let names = scored.features.names
-                let expected = scored.features.column(names.firstIndex(of: "expected_purchases")!)
-                let perDay = scored.features.column(names.firstIndex(of: "spend_per_purchase_day")!)
-                let cells = try GammaGammaModel.SpendCells(frequency: querySet.repeatPurchases, meanValue: perDay.map { max($0, 0) })
-                let spendFit = SpendModelFit(cells)
-                if let why = spendFit.note, !output.quiet { printError("clv: \(why): model_value is left empty") }
-                let modelValue: [Double]? = spendFit.model.map { gg in
-                    querySet.customerIDs.indices.map { i in
-                        expected[i] * gg.expectedSpend(x: querySet.repeatPurchases[i], meanValue: max(perDay[i], 0))
-                    }
-                }
-                let known = at.adding(days: h) <= dataEnd
-                let realized = known ? spend(after: at, ids: querySet.customerIDs) : nil
+                let result = try SimilarValuePrediction.run(rows, dataEnd: ingest.lastDate!, options: SimilarValueOptions(
+                    cutoff: cutoff, horizonDays: Int(horizon.days(modelUnit: .day).rounded()), neighbours: k, maxReferences: maxReferences,
+                    seed: seed))
+                if let why = result.spendModelNote, !output.quiet { printError("clv: \(why): model_value is left empty") }
                 var table = TableOutput(columns: ["customer_id", "similar_customer_value", "model_value", "realized_value"], format: output.format,
                                         file: try output.open(output.output))
-                for i in querySet.customerIDs.indices {
-                    try table.row([.text(querySet.customerIDs[i]), .number(predicted[i]), modelValue.map { .number($0[i]) } ?? .missing,
-                                   realized.map { .number($0[i]) } ?? .missing])
+                for i in result.customerIDs.indices {
+                    try table.row([.text(result.customerIDs[i]), .number(result.similarCustomerValue[i]),
+                                   result.modelValue.map { .number($0[i]) } ?? .missing, result.realizedValue.map { .number($0[i]) } ?? .missing])
                 }
                 try table.finish()
-                if !output.quiet, let realized {
-                    for (name, p) in [("similar customers", predicted)] + (modelValue.map { [("model", $0)] } ?? []) {
-                        let a = ValueAccuracy(predicted: p, realized: realized)
+                if !output.quiet {
+                    for (name, a) in result.accuracy {
                         printError(String(format: "clv: %@: MAE %.2f, RMSE %.2f, correlation %.3f, top 10%% by prediction hold %.0f%% of realized value",
                                           name, a.meanAbsoluteError, a.rootMeanSquaredError, a.correlation, 100 * a.topDecileValueShare))
                     }

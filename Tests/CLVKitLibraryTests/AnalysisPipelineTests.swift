@@ -115,3 +115,45 @@ struct AnalysisPipelineTests {
         #expect(try SegmentInputs(source: source, table: weekly.inDays, report: report).metrics.recencyDays == inputs.metrics.recencyDays)
     }
 }
+
+@Suite("Early-warning pipelines as library calls")
+struct EarlyWarningPipelineTests {
+    static let rows = try! TransactionLogReader.rows(path: example, options: readOptions).0
+
+    @Test("similar-value: per customer at the cutoff a k-NN value, a model value and the realized spend, which the histories confirm")
+    func similarValue() throws {
+        let dataEnd = CalendarDay(daysSinceEpoch: Self.rows.day.max()!)
+        let result = try SimilarValuePrediction.run(Self.rows, dataEnd: dataEnd, options: SimilarValueOptions(horizonDays: 91, neighbours: 5))
+        #expect(result.cutoff == dataEnd.adding(days: -91))
+        let book = AnalysisPipelineTests.book
+        let atCutoff = book.summaries(try SummaryWindow(asOf: result.cutoff)).summaries
+        let later = Dictionary(uniqueKeysWithValues: book.summaries(try SummaryWindow(asOf: dataEnd)).summaries.map { ($0.customerID, $0) })
+        #expect(result.customerIDs == atCutoff.map(\.customerID))
+        let realized = try #require(result.realizedValue)
+        for (i, s) in atCutoff.enumerated() {
+            #expect(abs(realized[i] - (later[s.customerID]!.totalSpend.doubleValue - s.totalSpend.doubleValue)) <= 1e-6, "\(s.customerID)")
+        }
+        #expect(result.modelValue?.count == result.customerIDs.count)
+        #expect(result.accuracy.map(\.name) == ["similar customers", "model"])
+        #expect(result.accuracy.allSatisfy { $0.accuracy.correlation > 0.2 })
+        #expect(throws: ModelError.self) { try SimilarValuePrediction.run(Self.rows, dataEnd: dataEnd, options: SimilarValueOptions(neighbours: 0)) }
+    }
+
+    @Test("deviations and alerts: each customer at most once per basis or indicator, all with a purchase before the window")
+    func deviationsAndAlerts() throws {
+        let end = CalendarDay(daysSinceEpoch: Self.rows.day.max()!)
+        let scan = try DeviationScan.run(Self.rows, windowDays: 90, end: end, threshold: 2, minimumExpected: 0.5)
+        #expect(scan.start == end.adding(days: -90))
+        let before = Set(AnalysisPipelineTests.book.summaries(try SummaryWindow(asOf: scan.start)).summaries.map(\.customerID))
+        #expect(scan.customers == before.count)
+        #expect(!scan.deviations.isEmpty && scan.deviations.allSatisfy { before.contains($0.customer) && abs($0.zScore) >= 2 })
+        for basis in [Deviation.Basis.ownHistory, .model] {
+            let ids = scan.deviations.filter { $0.basis == basis }.map(\.customer)
+            #expect(Set(ids).count == ids.count)
+        }
+        let (alerts, customers) = try AlertScan.run(Self.rows, at: end, trendDays: 90, rules: AlertRules())
+        #expect(customers == AnalysisPipelineTests.book.summaries(try SummaryWindow(asOf: end)).summaries.count)
+        #expect(!alerts.isEmpty)
+        #expect(Set(alerts.map { "\($0.customer)|\($0.indicator.rawValue)" }).count == alerts.count)
+    }
+}
