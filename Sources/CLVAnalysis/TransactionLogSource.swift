@@ -13,6 +13,8 @@ public enum PipelineEvent {
     case fitted(FitReport)
     /// A line for the user: the chosen model, why there is no CLV, a segmentation's cut points.
     case note(String)
+    /// A phase time, when the options asked for timings (``SegmentRunOptions/recordTimings``).
+    case timing(String)
 }
 
 /// Receives a pipeline's events, on the thread that called the pipeline.

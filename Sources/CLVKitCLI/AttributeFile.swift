@@ -13,7 +13,7 @@ struct DataFileError: Error, CustomStringConvertible {
 }
 
 /// Extra numeric per-customer columns from a CSV file with a header and a customer id column.
-struct AttributeFile {
+struct AttributeFile: AttributeSource {
     let path: String
     let columns: [String]
     /// Values by customer id, in column order.

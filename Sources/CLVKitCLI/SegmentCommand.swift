@@ -2,10 +2,9 @@ import ArgumentParser
 import CLVKit
 import Foundation
 
-/// Segmentation methods of `clv segment`.
-enum SegmentMethod: String, ExpressibleByArgument, CaseIterable {
-    case rfm, valueMatrix = "value-matrix", abc, tiers, lifecycle, kmeans, twoStep = "two-step", som, index
-}
+/// Segmentation methods of `clv segment` (the library's).
+typealias SegmentMethod = SegmentationMethod
+extension SegmentationMethod: ExpressibleByArgument {}
 
 /// A SOM grid such as 4x3.
 struct GridSize: ExpressibleByArgument {
@@ -223,8 +222,8 @@ extension CLV {
             }
             if method.methods.contains(where: { [.kmeans, .twoStep, .som].contains($0) }) {
                 for name in clusterFeatures.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-                    guard Self.metricNames.contains(name) else {
-                        throw ValidationError("unknown clustering feature \(name): use \(Self.metricNames.joined(separator: ", ")).")
+                    guard SegmentRun.metricNames.contains(name) else {
+                        throw ValidationError("unknown clustering feature \(name): use \(SegmentRun.metricNames.joined(separator: ", ")).")
                     }
                     try checkMetric(name, what: "--cluster-features")
                 }
@@ -236,7 +235,7 @@ extension CLV {
                     guard let name = parts.first, parts.count <= 2, parts.count == 1 || ["cost", "benefit"].contains(parts[1]) else {
                         throw ValidationError("--indicators: '\(item)' is not name or name:cost / name:benefit.")
                     }
-                    if !Self.metricNames.contains(name), attributes == nil {
+                    if !SegmentRun.metricNames.contains(name), attributes == nil {
                         throw ValidationError("unknown indicator \(name); columns of another file need --attributes FILE.")
                     }
                     try checkMetric(name, what: "--indicators")
@@ -274,7 +273,8 @@ extension CLV {
                 }
                 if value == .spend { data.metrics.lifetimeValue = nil }
                 let started = ProgressLine.now()
-                let results = try method.methods.map { try segment($0, data) }
+                let options = try segmentOptions()
+                let results = try method.methods.map { try SegmentRun.run($0, data, options: options, progress: console.progress) }
                 if ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil {
                     printError("timing: segment \(ProgressLine.now() - started) s for \(data.metrics.count) customers (\(method.methods.map(\.rawValue).joined(separator: ",")))")
                 }
@@ -306,285 +306,6 @@ extension CLV {
             }
         }
 
-        /// A segmentation with its extra per-customer columns.
-        struct Result {
-            var method: SegmentMethod
-            var segmentation: Segmentation
-            var columns: [String]
-            var fields: (Int) -> [Field]
-            var notes: [String] = []
-        }
-
-        func segment(_ method: SegmentMethod, _ data: SegmentInputs) throws -> Result {
-            let m = data.metrics
-            switch method {
-            case .rfm:
-                let binning: RFMBinning
-                if let r = recencyCuts, let f = frequencyCuts, let mc = monetaryCuts {
-                    binning = .thresholds(recencyDays: r.values, frequency: f.values, monetary: mc.values)
-                } else {
-                    binning = ties == .ntile ? .ntile(bins: bins) : .quantilesKeepingTies(bins: bins)
-                }
-                let money = monetary == .total ? m.spend : m.averageOrderValue
-                let r = try RFMSegmentation.segment(m, monetary: money, options: RFMOptions(
-                    binning: binning, monetaryCapQuantile: capMonetary < 1 ? capMonetary : nil, basis: splitBasis, reference: reference))
-                return Result(method: method, segmentation: r.segmentation,
-                              columns: ["r_score", "f_score", "m_score", "rfm_code", "recency_days", "orders", "monetary"],
-                              fields: { i in
-                                  [.integer(Int(r.recencyScore[i])), .integer(Int(r.frequencyScore[i])), .integer(Int(r.monetaryScore[i])),
-                                   .text("\(r.recencyScore[i])\(r.frequencyScore[i])\(r.monetaryScore[i])"),
-                                   .number(m.recencyDays[i]), .number(m.orders[i]), .number(money[i])]
-                              },
-                              notes: ["rfm: high/low against the \(reference.rawValue) of \(splitBasis.rawValue): recency \(fmt(r.references.recency)), frequency \(fmt(r.references.frequency)), monetary \(fmt(r.references.monetary))\(r.monetaryCap.map { "; monetary capped at \(fmt($0))" } ?? "")"])
-            case .valueMatrix:
-                let (seg, fr, ar) = try ValueMatrix.segment(m, reference: reference)
-                let aov = m.averageOrderValue
-                return Result(method: method, segmentation: seg, columns: ["orders", "average_order_value"],
-                              fields: { i in [.number(m.orders[i]), .number(aov[i])] },
-                              notes: ["value matrix: split at \(reference.rawValue) orders \(fmt(fr)) and average order value \(fmt(ar))"])
-            case .abc:
-                let cuts = abcCuts.map { ($0.values[0], $0.values[1]) } ?? (0.15, 0.35)
-                let v = m.value
-                let seg = try ABCClassification.classify(value: v, ids: m.ids, cuts: cuts, basis: abcBasis)
-                return Result(method: method, segmentation: seg, columns: ["abc_class", "value"],
-                              fields: { i in [.text(seg.segment(of: i).key), .number(v[i])] })
-            case .tiers:
-                return try tiers(data)
-            case .lifecycle:
-                return try lifecycle(data)
-            case .index:
-                return try index(data)
-            case .kmeans, .twoStep, .som:
-                return try clusters(method, data)
-            }
-        }
-
-        /// Names of the per-customer figures that index and clustering methods can use.
-        static let metricNames = ["recency_days", "orders", "spend", "average_order_value", "tenure_days", "clv", "p_alive"]
-
-        /// The per-customer figure `name` (nil for a name that is not one of ``metricNames``).
-        static func metricColumn(_ name: String, _ m: CustomerMetrics) throws -> [Double]? {
-            switch name {
-            case "recency_days": return m.recencyDays
-            case "orders": return m.orders
-            case "spend": return m.spend
-            case "average_order_value": return m.averageOrderValue
-            case "tenure_days": return m.tenureDays
-            case "clv":
-                guard let v = m.lifetimeValue else { throw ValidationError("clv needs --value clv.") }
-                return v
-            case "p_alive":
-                guard let v = m.probabilityAlive else { throw ValidationError("p_alive needs a model (--model).") }
-                return v
-            default: return nil
-            }
-        }
-
-        /// K-Means, two-step or SOM on standardized (log where skewed) features; each cluster is labelled
-        /// from its medians and gets the action of the RFM segment its median customer falls in.
-        func clusters(_ method: SegmentMethod, _ data: SegmentInputs) throws -> Result {
-            let m = data.metrics
-            var names: [String] = [], columns: [[Double]] = []
-            for name in clusterFeatures.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-                guard let column = try Self.metricColumn(name, m) else {
-                    throw ValidationError("unknown clustering feature \(name): use \(Self.metricNames.joined(separator: ", ")).")
-                }
-                names.append(name)
-                columns.append(column)
-            }
-            let timing = ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil
-            var mark = ProgressLine.now()
-            func lap(_ what: String) {
-                guard timing else { return }
-                let now = ProgressLine.now()
-                printError("timing: \(method.rawValue) \(what) \(String(format: "%.3f", now - mark)) s")
-                mark = now
-            }
-            let raw = try FeatureMatrix(columns: columns, names: names)
-            let scaling = try FeatureScaling.fit(raw)
-            let x = try scaling.transform(raw)
-            lap("features and scaling")
-            var notes = ["\(method.rawValue): features " + scaling.columns.map { "\($0.name)\($0.isLogTransformed ? " (log)" : "")" }.joined(separator: ", ")
-                         + ", z-scored"]
-            let labels: [Int]
-            switch method {
-            case .kmeans:
-                // Restarts run on a 50k sample above 200k customers; three are plenty there (scikit-learn runs one).
-                var kmeans = KMeans(clusterCount: k ?? 2, restarts: m.count > 200_000 ? 3 : 10, seed: seed)
-                if k == nil {
-                    let selection = try kmeans.selectClusterCount(x, among: kRange.lower...kRange.upper)
-                    kmeans.clusterCount = selection.recommendedClusterCount
-                    notes.append("kmeans: k = \(selection.recommendedClusterCount) by the highest silhouette"
-                                 + (selection.silhouetteSampleSize < m.count ? " (on a seeded sample of \(selection.silhouetteSampleSize))" : "")
-                                 + ": " + selection.candidates.map { "k=\($0.clusterCount) silhouette \(fmt($0.silhouette)) inertia \(fmt($0.inertia))" }.joined(separator: "; "))
-                }
-                let result = try kmeans.fit(x)
-                labels = result.labels
-                notes.append("kmeans: inertia \(fmt(result.inertia)), \(result.iterations) iterations")
-            case .twoStep:
-                let result = try TwoStepClustering(maxClusterCount: kRange.upper, clusterCount: k).fit(x)
-                labels = result.labels
-                notes.append("two-step: \(result.subclusters.count) sub-clusters, \(result.clusterCount) clusters (BIC first estimate \(result.firstEstimate))")
-            case .som:
-                var som = try SelfOrganizingMap(rows: somGrid.rows, columns: somGrid.columns, sampling: x, seed: seed)
-                try som.train(on: x, iterations: somIterations ?? max(10_000, min(m.count, 200_000)))
-                let units = try som.unitClusters(count: k ?? min(som.unitCount, 6))
-                labels = try som.clusterLabels(x, unitClusters: units)
-                notes.append("som: \(somGrid.rows)×\(somGrid.columns) map, quantization error \(fmt(try som.quantizationError(x))), topographic error \(fmt(try som.topographicError(x))); units grouped into \(Set(units).count) clusters by Ward")
-            default:
-                preconditionFailure("not a clustering method")
-            }
-            let roles: [ClusterProfile.Role] = names.map {
-                switch $0 {
-                case "recency_days": return .daysSinceLastPurchase
-                case "orders": return .frequency
-                case "spend": return .spend
-                case "clv": return .value
-                default: return .other
-                }
-            }
-            lap("clustering")
-            let profiles = try ClusterProfile.profiles(labels: labels, features: raw, value: m.value, roles: roles)
-            let overall = (0..<names.count).map { Quantiles.median(columns[$0]) }
-            var segments = profiles.map { p -> SegmentDefinition in
-                func high(_ name: String) -> Bool? { names.firstIndex(of: name).map { p.medians[$0] > overall[$0] } }
-                let recent = names.firstIndex(of: "recency_days").map { p.medians[$0] < overall[$0] } ?? true
-                let typical = RFMSegmentation.definition(recent: recent, frequent: high("orders") ?? false,
-                                                         highSpend: high("spend") ?? high("average_order_value") ?? high("clv") ?? false)
-                return SegmentDefinition(key: "cluster_\(p.cluster)", name: p.label, action: typical.action,
-                                         rule: BilingualText("cluster \(p.cluster), like \(typical.name.english)", "第 \(p.cluster) 类，接近\(typical.name.chinese)"))
-            }
-            // Clusters whose medians read alike get their number added, so names stay distinct.
-            let repeated = Dictionary(grouping: segments.indices, by: { segments[$0].name.english }).filter { $0.value.count > 1 }
-            for (_, members) in repeated {
-                for s in members {
-                    segments[s].name = BilingualText(segments[s].name.english + " (cluster \(profiles[s].cluster))",
-                                                     segments[s].name.chinese + "（第 \(profiles[s].cluster) 类）")
-                }
-            }
-            let index = Dictionary(uniqueKeysWithValues: profiles.enumerated().map { ($1.cluster, Int32($0)) })
-            lap("profiles")
-            let seg = Segmentation(method: method.rawValue, segments: segments, assignment: labels.map { index[$0]! })
-            return Result(method: method, segmentation: seg, columns: ["cluster"] + names,
-                          fields: { i in [.integer(labels[i])] + columns.map { .number($0[i]) } }, notes: notes)
-        }
-
-        func index(_ data: SegmentInputs) throws -> Result {
-            let m = data.metrics
-            let extra = try attributes.map { try AttributeFile(path: $0) }
-            var chosen: [Indicator] = [], columns: [[Double]] = []
-            for item in indicators.split(separator: ",") {
-                let parts = item.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
-                guard let name = parts.first, parts.count <= 2, parts.count == 1 || ["cost", "benefit"].contains(parts[1]) else {
-                    throw ValidationError("--indicators: '\(item)' is not name or name:cost / name:benefit.")
-                }
-                let column: [Double]
-                if let builtIn = try Self.metricColumn(name, m) {
-                    column = builtIn
-                } else {
-                    guard let extra else { throw ValidationError("unknown indicator \(name); columns of another file need --attributes FILE.") }
-                    column = try extra.column(name, for: m.ids)
-                }
-                chosen.append(Indicator(name, direction: parts.count == 2 && parts[1] == "cost" ? .cost : .benefit))
-                columns.append(column)
-            }
-            if let w = indicatorWeights {
-                guard w.values.count == chosen.count else {
-                    throw ValidationError("--indicator-weights has \(w.values.count) weights for \(chosen.count) indicators.")
-                }
-                for k in chosen.indices { chosen[k].givenWeight = w.values[k] }
-            }
-            let rows = (0..<m.count).map { i in columns.map { $0[i] } }
-            let table = try IndicatorTable(indicators: chosen, entities: m.ids, values: rows)
-            let weighting: IndicatorWeighting
-            switch weights {
-            case .entropy: weighting = .entropy()
-            case .given: weighting = .given
-            case .ahp: weighting = .ahp(try readComparisonMatrix(ahpMatrix!))
-            case .entropyAHP: weighting = .entropyAHP(try readComparisonMatrix(ahpMatrix!))
-            }
-            let result = try CompositeIndex(table, weighting: weighting, consistencyThreshold: maxConsistencyRatio)
-            let cuts = abcCuts.map { ($0.values[0], $0.values[1]) } ?? (0.15, 0.35)
-            let seg = try IndexGrades.grade(scores: result.scores, ids: m.ids, cuts: cuts)
-            var notes = ["index weights (\(weights.rawValue)): " + zip(chosen, result.weights).map { "\($0.name) \(fmt($1))" }.joined(separator: ", ")]
-            if let ahp = result.ahp {
-                notes.append("AHP: λmax \(fmt(ahp.lambdaMax)), CI \(fmt(ahp.consistencyIndex)), CR \(fmt(ahp.consistencyRatio)) (accepted below \(fmt(maxConsistencyRatio)))")
-            }
-            return Result(method: .index, segmentation: seg,
-                          columns: ["index_score", "index_rank"] + chosen.map { "contribution_\($0.name)" },
-                          fields: { i in
-                              [.number(result.scores[i]), .integer(result.ranks[i])]
-                                  + chosen.indices.map { .number(result.contribution(entity: i, indicator: $0)) }
-                          }, notes: notes)
-        }
-
-        func tiers(_ data: SegmentInputs) throws -> Result {
-            let now = try data.window(days: tierWindow, endingAt: data.asOf)
-            var notes: [String] = []
-            let thresholds: (Double, Double, Double)
-            if let t = tierThresholds {
-                thresholds = (t.values[0], t.values[1], t.values[2])
-            } else if let t = MembershipTiers.suggestedThresholds(windowSpend: now.spend) {
-                thresholds = t
-                notes.append("tiers: thresholds from the data (50th/80th/95th percentile of \(tierWindow)-day spend): silver \(fmt(t.silver)), gold \(fmt(t.gold)), diamond \(fmt(t.diamond)); pass --tier-thresholds \(fmt(t.silver)),\(fmt(t.gold)),\(fmt(t.diamond)) to keep them fixed")
-            } else {
-                throw ValidationError("too few customers with spend to derive tier thresholds; give --tier-thresholds.")
-            }
-            let tiers = try MembershipTiers.standard(silver: thresholds.0, gold: thresholds.1, diamond: thresholds.2,
-                                                     maxInactiveDays: tierInactiveDays)
-            let seg = try tiers.assign(TierActivity(spend: now.spend, orders: now.orders, inactiveDays: data.metrics.recencyDays))
-            var previous: Segmentation?
-            if let compare {
-                guard compare < data.asOf else { throw ValidationError("--compare (\(compare)) must be before the as-of date \(data.asOf).") }
-                let then = try data.window(days: tierWindow, endingAt: compare)
-                // Days since the last purchase on or before the earlier date (no purchase by then: inactive).
-                var inactiveThen = [Double](repeating: .infinity, count: data.metrics.count)
-                if let earlier = try data.cumulative(at: compare).table {
-                    var index: [String: Int] = [:]
-                    index.reserveCapacity(earlier.count)
-                    for (j, id) in earlier.customerIDs.enumerated() { index[id] = j }
-                    for i in inactiveThen.indices {
-                        if let j = index[data.metrics.ids[i]] { inactiveThen[i] = Double(earlier.lastPurchase[j].days(to: compare)) }
-                    }
-                }
-                let p = try tiers.assign(TierActivity(spend: then.spend, orders: then.orders, inactiveDays: inactiveThen))
-                previous = p
-                let moves = zip(p.assignment, seg.assignment)
-                let ups = moves.filter { $1 < $0 }.count, downs = moves.filter { $1 > $0 }.count
-                notes.append("tiers: \(ups) upgrades and \(downs) downgrades since \(compare)")
-            }
-            let windowSpend = now.spend, windowOrders = now.orders
-            let rank = { (s: Segmentation, i: Int) -> Int32 in s.assignment[i] }
-            return Result(method: .tiers, segmentation: seg,
-                          columns: ["tier", "window_spend", "window_orders", "days_since_last_purchase"]
-                              + (previous != nil ? ["previous_tier", "move"] : []),
-                          fields: { i in
-                              var f: [Field] = [.text(seg.segment(of: i).key), .number(windowSpend[i]), .number(windowOrders[i]),
-                                                .number(data.metrics.recencyDays[i])]
-                              if let p = previous {
-                                  let (old, new) = (rank(p, i), rank(seg, i))
-                                  f += [.text(p.segment(of: i).key), .text(new < old ? "upgrade" : new > old ? "downgrade" : "")]
-                              }
-                              return f
-                          }, notes: notes)
-        }
-
-        func lifecycle(_ data: SegmentInputs) throws -> Result {
-            let m = data.metrics
-            let options = lifecycleOptions
-            let (seg, recent, previous) = try data.lifecycleStages(trendWindow: trendWindow, options: options)
-            let gaps = LifecycleStages.usualGaps(m, options: options)
-            let alive = m.probabilityAlive
-            return Result(method: .lifecycle, segmentation: seg,
-                          columns: ["lifecycle_stage", "days_since_last_purchase", "usual_gap_days", "orders", "tenure_days",
-                                    "p_alive", "orders_last_\(trendWindow)d", "orders_previous_\(trendWindow)d"],
-                          fields: { i in
-                              [.text(seg.segment(of: i).key), .number(m.recencyDays[i]), .number(gaps[i]), .number(m.orders[i]),
-                               .number(m.tenureDays[i]), alive.map { .number($0[i]) } ?? .missing,
-                               .number(recent[i]), .number(previous[i])]
-                          })
-        }
-
         /// The thresholds of the lifecycle flags.
         var lifecycleOptions: LifecycleOptions {
             var options = LifecycleOptions()
@@ -594,7 +315,7 @@ extension CLV {
             return options
         }
 
-        func writeSummary(_ results: [Result], _ metrics: CustomerMetrics, to path: String?, chinese: Bool) throws {
+        func writeSummary(_ results: [SegmentRunResult], _ metrics: CustomerMetrics, to path: String?, chinese: Bool) throws {
             var table = TableOutput(
                 columns: ["method", "segment_key", "segment", "customers", "customer_share", "value", "value_share",
                           "mean_recency_days", "median_recency_days", "mean_orders", "median_orders", "mean_spend",
@@ -613,7 +334,52 @@ extension CLV {
             try table.finish()
         }
 
-        func fmt(_ v: Double) -> String { ModelRunner.format(v) }
+        /// The library options these flags describe (reads --attributes and --ahp-matrix).
+        func segmentOptions() throws -> SegmentRunOptions {
+            var o = SegmentRunOptions()
+            if let r = recencyCuts, let f = frequencyCuts, let mc = monetaryCuts {
+                o.rfmBinning = .thresholds(recencyDays: r.values, frequency: f.values, monetary: mc.values)
+            } else {
+                o.rfmBinning = ties == .ntile ? .ntile(bins: bins) : .quantilesKeepingTies(bins: bins)
+            }
+            o.rfmMonetary = monetary == .total ? .total : .average
+            o.rfmMonetaryCapQuantile = capMonetary < 1 ? capMonetary : nil
+            o.reference = reference
+            o.rfmSplitBasis = splitBasis
+            if let c = abcCuts { o.abcCuts = (c.values[0], c.values[1]) }
+            o.abcBasis = abcBasis
+            o.tierWindowDays = tierWindow
+            o.tierThresholds = tierThresholds.map { ($0.values[0], $0.values[1], $0.values[2]) }
+            o.tierInactiveDays = tierInactiveDays
+            o.tierCompare = compare
+            o.trendWindowDays = trendWindow
+            o.lifecycle = lifecycleOptions
+            o.clusterCount = k
+            o.clusterCountRange = kRange.lower...kRange.upper
+            o.clusterFeatures = clusterFeatures.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            o.somRows = somGrid.rows
+            o.somColumns = somGrid.columns
+            o.somIterations = somIterations
+            o.seed = seed
+            o.recordTimings = ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil
+            guard method.methods.contains(.index) else { return o }
+            o.indicators = indicators.split(separator: ",").map { item in
+                let parts = item.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
+                return Indicator(parts[0], direction: parts.count == 2 && parts[1] == "cost" ? .cost : .benefit)
+            }
+            if let w = indicatorWeights {
+                for k in o.indicators.indices { o.indicators[k].givenWeight = w.values[k] }
+            }
+            switch weights {
+            case .entropy: o.indexWeighting = .entropy()
+            case .given: o.indexWeighting = .given
+            case .ahp: o.indexWeighting = .ahp(try readComparisonMatrix(ahpMatrix!))
+            case .entropyAHP: o.indexWeighting = .entropyAHP(try readComparisonMatrix(ahpMatrix!))
+            }
+            o.maxConsistencyRatio = maxConsistencyRatio
+            o.attributes = try attributes.map { try AttributeFile(path: $0) }
+            return o
+        }
     }
 }
 

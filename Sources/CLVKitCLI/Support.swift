@@ -231,6 +231,8 @@ final class PipelineConsole {
             printTiming(report)
         case let .note(text):
             if !quiet { printError("clv: \(text)") }
+        case let .timing(text):
+            printError("timing: \(text)")
         }
     }
 

@@ -1,13 +1,7 @@
 import CLVKit
 
-/// One field of an output row.
-enum Field {
-    case text(String)
-    case number(Double)
-    case integer(Int)
-    /// An empty CSV field, JSON `null`.
-    case missing
-}
+/// One field of an output row (the library's ``TableCell``).
+typealias Field = TableCell
 
 /// Writes rows with named columns as CSV (header line), JSON Lines, in 1 MB chunks to an atomic file, or
 /// as an Excel workbook (numbers as numbers, ISO dates as dates).

@@ -157,3 +157,55 @@ struct EarlyWarningPipelineTests {
         #expect(Set(alerts.map { "\($0.customer)|\($0.indicator.rawValue)" }).count == alerts.count)
     }
 }
+
+@Suite("Segment runs as library calls")
+struct SegmentRunPipelineTests {
+    /// The example's figures with MBG/NBD P(alive) and CLV (each test reads its own: the snapshots are a cache).
+    static var inputs: SegmentInputs {
+        var inputs = try! SegmentInputs(source: TransactionLogSource(path: example, options: readOptions), observationEnd: nil)
+        try! inputs.addModelScores(.mbgnbd, lifetimeValue: LifetimeValueOptions(horizonDays: 365, annualDiscountRate: 0.1, margin: 1))
+        return inputs
+    }
+
+    @Test("every method segments every customer, with as many fields per customer as columns", arguments: SegmentationMethod.allCases)
+    func everyMethod(_ method: SegmentationMethod) throws {
+        let inputs = Self.inputs
+        var options = SegmentRunOptions()
+        options.clusterCount = 4
+        options.tierCompare = inputs.asOf.adding(days: -180)
+        let r = try SegmentRun.run(method, inputs, options: options)
+        #expect(r.method == method)
+        #expect(r.segmentation.assignment.count == inputs.metrics.count)
+        for i in [0, inputs.metrics.count / 2, inputs.metrics.count - 1] { #expect(r.fields(i).count == r.columns.count) }
+        if method == .tiers { #expect(r.columns.contains("move") && r.notes.contains { $0.contains("upgrades") }) }
+    }
+
+    @Test("RFM's recency column is days since the last purchase; ABC by CLV puts the top 15% of customers in A")
+    func rfmAndABC() throws {
+        let inputs = Self.inputs
+        let rfm = try SegmentRun.run(.rfm, inputs)
+        let recency = try #require(rfm.columns.firstIndex(of: "recency_days"))
+        let byID = Dictionary(uniqueKeysWithValues: AnalysisPipelineTests.book.summaries(try SummaryWindow(asOf: inputs.asOf)).summaries
+            .map { ($0.customerID, $0) })
+        for i in stride(from: 0, to: inputs.metrics.count, by: 97) {
+            guard case let .number(days) = rfm.fields(i)[recency] else { Issue.record("not a number"); continue }
+            #expect(days == Double(byID[inputs.metrics.ids[i]]!.daysSinceLastPurchase))
+        }
+        let abc = try SegmentRun.run(.abc, inputs)
+        let a = abc.segmentation.assignment.filter { abc.segmentation.segments[Int($0)].key == "A" }.count
+        #expect(a == Int((0.15 * Double(inputs.metrics.count)).rounded()))
+    }
+
+    @Test("an option the data cannot meet is a usage error: --compare on or after the as-of date")
+    func compareAfterAsOf() throws {
+        let inputs = Self.inputs
+        var options = SegmentRunOptions()
+        options.tierCompare = inputs.asOf
+        do {
+            _ = try SegmentRun.run(.tiers, inputs, options: options)
+            Issue.record("accepted a comparison date on the as-of date")
+        } catch let error as SegmentationError {
+            #expect(error.category == .usage)
+        }
+    }
+}
