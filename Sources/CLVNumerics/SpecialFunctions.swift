@@ -83,6 +83,9 @@ public enum SpecialFunctions {
     }
 
     /// log ₂F₁ for positive-valued cases (the Pareto/NBD likelihood), to keep large values finite.
+    /// Inlinable, so that callers in other modules get a copy specialised for their scalar (the Pareto/NBD
+    /// fit's dual numbers) instead of the generic one that goes through witness tables.
+    @inlinable
     public static func logHypergeometric2F1<T: ScalarField>(_ a: T, _ b: T, _ c: T, _ z: T) -> T {
         if z.value < -0.5 {
             let w = z / (z - 1)
@@ -109,6 +112,7 @@ public enum SpecialFunctions {
         return sum * h / Foundation.exp(Double.logGamma(a))
     }
 
+    @inlinable
     static func series2F1<T: ScalarField>(_ a: T, _ b: T, _ c: T, _ z: T) -> T {
         var term = T(1)
         var sum = T(1)
