@@ -4,6 +4,7 @@ import CLVModels
 import CLVReport
 import CLVSegments
 import Foundation
+import _CLVUtilities
 
 /// What ``Analysis/run(_:options:progress:)`` does: `clv analyze`'s flags.
 public struct AnalysisOptions: Sendable {
@@ -25,14 +26,18 @@ public struct AnalysisOptions: Sendable {
     public var penalizer: Double
     /// Stops the reads and fits when cancelled (``CLVError`` category cancelled).
     public var cancellation: CancellationToken?
+    /// Report each phase's time as ``PipelineEvent/timing(_:)``.
+    public var recordTimings = false
 
     /// `clv analyze`'s defaults: daily periods, weeks, a one-year horizon, margin 1, 10% a year.
     public init(frequency: PeriodFrequency = .day, timeUnit: TimeUnit = .week, calibrationEnd: CalendarDay? = nil,
                 observationEnd: CalendarDay? = nil, horizon: ScoringHorizon = ScoringHorizon(1, .year)!, margin: Double = 1,
-                annualDiscountRate: Double = 0.1, penalizer: Double = 0, cancellation: CancellationToken? = nil) {
+                annualDiscountRate: Double = 0.1, penalizer: Double = 0, cancellation: CancellationToken? = nil,
+                recordTimings: Bool = false) {
         self.frequency = frequency; self.timeUnit = timeUnit; self.calibrationEnd = calibrationEnd
         self.observationEnd = observationEnd; self.horizon = horizon; self.margin = margin
         self.annualDiscountRate = annualDiscountRate; self.penalizer = penalizer; self.cancellation = cancellation
+        self.recordTimings = recordTimings
     }
 
     /// The horizon in days (the model unit decides a bare number's length).
@@ -116,37 +121,69 @@ public struct AnalysisResult: Sendable {
                                          "m_score", "rfm_segment", "value_matrix_segment", "abc_class", "lifecycle_stage"]
 
     /// Writes customers.csv (header and one row per customer) into `file`, which the caller seals or commits.
-    /// Expected spend, CLV and value decile are empty without a spend model.
+    /// Expected spend, CLV and value decile are empty without a spend model. Blocks of rows are formatted on
+    /// all cores and written in order, so the bytes do not depend on the machine.
     public func writeCustomers(to file: OutputFile, byteOrderMark: Bool = false) throws {
-        let all = summary
-        var w = ByteWriter(capacity: 1 << 20)
-        if byteOrderMark { w.append("\u{FEFF}" as String) }
-        w.append(Self.customerColumns.joined(separator: ",") + "\n")
-        let clv = lifetimeValues
-        for i in 0..<all.count {
-            w.appendCSVField(all.customerIDs[i])
-            for v in [Double(all.repeatPurchases[i]), all.recency[i], all.age[i], all.hasMonetary ? all.monetaryValue[i] : 0] {
-                w.append(byte: 0x2C); w.append(v)
+        var head = ByteWriter(capacity: 1024)
+        if byteOrderMark { head.append("\u{FEFF}" as String) }
+        head.append(Self.customerColumns.joined(separator: ",") + "\n")
+        try file.write(head)
+        let count = summary.count
+        let dates = DateTexts(from: summary.firstPurchase.map(\.daysSinceEpoch).min() ?? 0,
+                              through: summary.lastPurchase.map(\.daysSinceEpoch).max() ?? 0)
+        // Group g is formatted on all cores while group g − 1 is written (and hashed, for the run manifest).
+        let block = 16_384, group = 8
+        let groups = (count + block * group - 1) / (block * group)
+        var previous: [ByteWriter] = []
+        for g in 0...groups {
+            let start = g * block * group
+            let blocks = g < groups ? min(group, (count - start + block - 1) / block) : 0
+            let results = ConcurrentResults<ByteWriter>(count: blocks)
+            let failure = Locked<(any Error)?>(nil)
+            let pending = UncheckedSendable(previous)
+            concurrently(blocks + 1) { j in
+                // Iteration 0, which starts first, writes; the others format.
+                if j == 0 {
+                    do { for w in pending.value { try file.write(w) } } catch { failure.withLock { $0 = error } }
+                    return
+                }
+                let k = j - 1
+                let lo = start + k * block, hi = min(count, lo + block)
+                var w = ByteWriter(capacity: (hi - lo) * 256)
+                for i in lo..<hi { appendCustomer(i, to: &w, dates: dates) }
+                results.set(k, w)
             }
-            w.append(byte: 0x2C); w.append(all.firstPurchase[i].description)
-            w.append(byte: 0x2C); w.append(all.lastPurchase[i].description)
-            w.append(byte: 0x2C); w.append(Int(all.orders[i]))
-            for v in [all.hasMonetary ? all.totalSpend[i] : 0, year.probabilityAlive[i], month.expectedTransactions[i],
-                      quarter.expectedTransactions[i], year.expectedTransactions[i]] {
-                w.append(byte: 0x2C); w.append(v)
-            }
-            w.append(byte: 0x2C); if let s = year.expectedSpend?[i] { w.append(s) }
-            w.append(byte: 0x2C); if let clv { w.append(clv[i]) }
-            w.append(byte: 0x2C); if clv != nil { w.append(valueDeciles[i]) }
-            let rfm = segments.rfm
-            for score in [rfm.recencyScore[i], rfm.frequencyScore[i], rfm.monetaryScore[i]] {
-                w.append(byte: 0x2C); w.append(Int(score))
-            }
-            for seg in segments.all { w.append(byte: 0x2C); w.append(seg.segment(of: i).key) }
-            w.append(byte: 0x0A)
-            if w.count > 1 << 20 { try file.write(w); w.removeAll() }
+            if let error = failure.withLock({ $0 }) { throw error }
+            previous = (0..<blocks).map { results.take($0) }
         }
-        try file.write(w)
+    }
+
+    /// One line of customers.csv.
+    private func appendCustomer(_ i: Int, to w: inout ByteWriter, dates: DateTexts) {
+        let all = summary
+        let money = all.hasMonetary
+        w.appendCSVField(all.customerIDs[i])
+        w.append(byte: 0x2C); w.append(Double(all.repeatPurchases[i]))
+        w.append(byte: 0x2C); w.append(all.recency[i])
+        w.append(byte: 0x2C); w.append(all.age[i])
+        w.append(byte: 0x2C); w.append(money ? all.monetaryValue[i] : 0)
+        w.append(byte: 0x2C); dates.append(all.firstPurchase[i], to: &w)
+        w.append(byte: 0x2C); dates.append(all.lastPurchase[i], to: &w)
+        w.append(byte: 0x2C); w.append(Int(all.orders[i]))
+        w.append(byte: 0x2C); w.append(money ? all.totalSpend[i] : 0)
+        w.append(byte: 0x2C); w.append(year.probabilityAlive[i])
+        w.append(byte: 0x2C); w.append(month.expectedTransactions[i])
+        w.append(byte: 0x2C); w.append(quarter.expectedTransactions[i])
+        w.append(byte: 0x2C); w.append(year.expectedTransactions[i])
+        w.append(byte: 0x2C); if let s = year.expectedSpend?[i] { w.append(s) }
+        w.append(byte: 0x2C); if let clv = lifetimeValues { w.append(clv[i]) }
+        w.append(byte: 0x2C); if lifetimeValues != nil { w.append(valueDeciles[i]) }
+        let rfm = segments.rfm
+        w.append(byte: 0x2C); w.append(Int(rfm.recencyScore[i]))
+        w.append(byte: 0x2C); w.append(Int(rfm.frequencyScore[i]))
+        w.append(byte: 0x2C); w.append(Int(rfm.monetaryScore[i]))
+        for seg in segments.all { w.append(byte: 0x2C); w.append(seg.segment(of: i).key) }
+        w.append(byte: 0x0A)
     }
 
     /// summary.json: data quality, split, model, settings, headline figures and the report data.
@@ -187,6 +224,13 @@ public enum Analysis {
     public static func run(_ source: TransactionLogSource, options: AnalysisOptions, created: String,
                            progress: PipelineProgress? = nil) throws -> AnalysisResult {
         try options.validate()
+        var mark = Date()
+        func lap(_ what: String) {
+            guard options.recordTimings else { return }
+            let now = Date()
+            progress?(.timing("analyze: \(what) \(String(format: "%.3f", now.timeIntervalSince(mark))) s"))
+            mark = now
+        }
         var source = source
         source.options.cancellation = options.cancellation ?? source.options.cancellation
         var fitOptions = FitOptions(penalizer: options.penalizer)
@@ -206,6 +250,7 @@ public enum Analysis {
             : split != nil ? "automatic: the last third of \(span) days of history"
             : "none: \(span) days of history is too short to hold out (needs \(minimumSplitDays))"
         let cells = try RFMCells(frequency: all.repeatPurchases.map(Double.init), recency: all.recency, age: all.age)
+        lap("full read and cells")
         var holdout: ModelSelector.Holdout?
         var calibrationCells = cells
         var calibration: SummaryTable?
@@ -218,10 +263,13 @@ public enum Analysis {
             holdout = ModelSelector.Holdout(frequency: cal.repeatPurchases, recency: cal.recency, age: cal.age,
                                             holdoutFrequency: cal.holdoutFrequency!, length: cal.holdoutDuration!)
         }
+        lap("calibration read and cells")
         let outcome = try ModelSelector.choose(cells: calibrationCells, holdout: holdout, options: fitOptions)
         progress?(.note("model: \(outcome.kind.rawValue), \(outcome.selection.reason)"))
+        lap("candidate fits")
         // 3. Refit on all data; spend model.
         let (model, report) = try outcome.kind.modelType.fit(cells: cells, options: outcome.options)
+        lap("refit")
         progress?(.fitted(report))
         var spend: GammaGammaModel?, spendEntry: ModelFile.Entry?
         if all.hasMonetary {
@@ -234,6 +282,7 @@ public enum Analysis {
             if let why = spendFit.note { progress?(.note(why)) }
         }
         var selection = outcome.selection
+        lap("spend model")
         if split != nil { selection.reason += "; refitted on all data" }
         var modelFile = ModelFile(fit: .init(kind: outcome.kind.modelKind, report: report), spendModel: spendEntry,
                                   selection: selection, timeUnit: unit,
@@ -251,6 +300,7 @@ public enum Analysis {
         let year = score(days: 365, withValue: true)
         let month = score(days: 30, withValue: false)
         let quarter = score(days: 90, withValue: false)
+        lap("scores")
         let clv = year.lifetimeValue ?? [Double](repeating: 0, count: all.count)
         guard clv.allSatisfy(\.isFinite), year.probabilityAlive.allSatisfy(\.isFinite) else {
             throw ModelError.unusableModel(model: report.model, reason: "some predictions are not finite numbers; nothing was written.")
@@ -261,17 +311,22 @@ public enum Analysis {
         if hasValue { modelFile.valueCutPoints = FittedModel.valueCutPoints(of: clv) }
         // Lifecycle stages exactly as `clv segment --method lifecycle` gives them (daily figures, MBG/NBD
         // P(alive), trend and reactivation rules). The daily figures are those of `all` when it counts days.
+        lap("deciles")
         var lifecycleInputs = freq == .day
             ? try SegmentInputs(source: source, table: all.inDays, report: quality, progress: progress)
             : try SegmentInputs(source: source, observationEnd: options.observationEnd, progress: progress)
         try lifecycleInputs.addModelScores(.mbgnbd, lifetimeValue: LifetimeValueOptions(
             horizonDays: options.horizon.days(modelUnit: .day), annualDiscountRate: options.annualDiscountRate, margin: options.margin))
+        lap("lifecycle model scores")
         let lifecycle = try lifecycleInputs.lifecycleStages(trendWindow: 90, options: LifecycleOptions()).segmentation
         guard lifecycleInputs.metrics.ids == all.customerIDs else {
             throw ModelError.invalidData("\(source.name): the customers of the daily re-read differ from the first read; was the file changed during the run?")
         }
+        lap("lifecycle stages")
         let segments = try standardSegments(all, clv: year.lifetimeValue, probabilityAlive: year.probabilityAlive, lifecycle: lifecycle)
+        lap("segments")
         let headline = AnalysisSummary.Headline(all, year: year, month: month, quarter: quarter, clv: clv, hasValue: hasValue)
+        lap("headline")
         var reportData = try Self.reportData(all: all, calibration: calibration, outcome: outcome, report: report, selection: selection,
                                              quality: quality, headline: headline, year: year, clv: clv,
                                              horizonDays: options.horizonDays, source: source.name, created: created, hasValue: hasValue)
@@ -281,6 +336,7 @@ public enum Analysis {
                                        horizonUnit: (options.horizon.unit ?? unit).rawValue, horizonDays: options.horizonDays,
                                        currency: quality.currency)
         reportData.qualityLinesChinese = quality.chineseLines
+        lap("report data")
         return AnalysisResult(summary: all, quality: quality, firstDate: first, lastDate: last, calibrationEnd: split, splitReason: splitReason,
                               calibration: calibration, outcome: outcome, model: model, fit: report, spend: spend, modelFile: modelFile,
                               month: month, quarter: quarter, year: year, lifetimeValues: year.lifetimeValue,

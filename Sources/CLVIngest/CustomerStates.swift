@@ -218,6 +218,9 @@ struct CustomerStates {
     /// waiting for or missing a purchase across the boundary.
     func canAbsorb(_ c: Int, _ later: CustomerStates, _ k: Int) -> Bool {
         let mine = self[c], theirs = later[k]
+        // The later part admitted none of the customer's rows (all after the end of observation, say):
+        // there is nothing to fold in, whatever this part holds.
+        if !theirs.unordered, theirs.firstSeenDay == .min { return true }
         guard !mine.unordered, !theirs.unordered, theirs.firstSeenDay >= mine.lastSeenDay,
               !mine.pendingReturn, !theirs.pendingReturn else { return false }
         if let holdout, holdout[c].pendingReturns != 0 || later.holdout.unsafelyUnwrapped[k].pendingReturns != 0 {

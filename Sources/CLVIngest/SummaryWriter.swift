@@ -199,12 +199,14 @@ extension SummaryTable {
     }
 }
 
-/// `YYYY-MM-DD` texts of every day in a range (a table's earliest to latest purchase), computed once.
-struct DateTexts: @unchecked Sendable {
+/// `YYYY-MM-DD` texts of every day in a range (a table's earliest to latest purchase), computed once, so
+/// that writers of large tables do not format a date per row.
+public struct DateTexts: @unchecked Sendable {
     let first: Int32
     let texts: [UInt8]
 
-    init(from lo: Int32, through hi: Int32) {
+    /// The texts of the days `lo` through `hi` (days since 1970-01-01); more than 200,000 days keeps none.
+    public init(from lo: Int32, through hi: Int32) {
         first = lo
         var texts: [UInt8] = []
         if hi >= lo, hi - lo < 200_000 {
@@ -223,8 +225,9 @@ struct DateTexts: @unchecked Sendable {
         return true
     }
 
+    /// Appends `d` as `YYYY-MM-DD` (formatted on the spot outside the range).
     @inline(__always)
-    func append(_ d: CalendarDay, to w: inout ByteWriter) {
+    public func append(_ d: CalendarDay, to w: inout ByteWriter) {
         let k = Int(d.daysSinceEpoch - first)
         if k >= 0, (k + 1) * 10 <= texts.count {
             texts.withUnsafeBytes { w.appendTen($0.baseAddress! + k * 10) }

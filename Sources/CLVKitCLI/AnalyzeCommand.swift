@@ -61,7 +61,8 @@ extension CLV {
         /// The library options these flags describe.
         var analysisOptions: AnalysisOptions {
             AnalysisOptions(frequency: freq, timeUnit: timeUnit, calibrationEnd: calibrationEnd, observationEnd: observationEnd,
-                            horizon: horizon, margin: value.margin, annualDiscountRate: value.discountRate, penalizer: penalizer)
+                            horizon: horizon, margin: value.margin, annualDiscountRate: value.discountRate, penalizer: penalizer,
+                            recordTimings: ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil)
         }
 
         func run() throws {
@@ -72,6 +73,12 @@ extension CLV {
                 let console = PipelineConsole(quiet: quiet)
                 let created = ISO8601DateFormatter().string(from: Date())
                 let result = try Analysis.run(try input.logSource(), options: analysisOptions, created: created, progress: console.progress)
+                var mark = Date()
+                func lap(_ what: String) {
+                    guard analysisOptions.recordTimings else { return }
+                    console.handle(.timing("analyze: write \(what) \(String(format: "%.3f", Date().timeIntervalSince(mark))) s"))
+                    mark = Date()
+                }
                 // All files of the set are completed as temporary files, then renamed together. A workbook is
                 // written from a scratch CSV of the same lines.
                 let customersName = "customers.\(format.rawValue)"
@@ -86,15 +93,20 @@ extension CLV {
                 } else {
                     try customers.seal()
                 }
+                lap(customersName)
                 let modelOut = try outputs.file("model.json")
                 try modelOut.write(Array(OutputSet.stamp(json: try result.modelFile.encoded(), runID: outputs.runID)) + [0x0A])
+                lap("model.json")
                 let summaryFile = result.summaryFile(clvkitVersion: CLV.configuration.version, created: created,
                                                      seconds: Date().timeIntervalSince(started))
                 let summaryOut = try outputs.file("summary.json")
                 try summaryOut.write(Array(OutputSet.stamp(json: try reportJSONEncoder().encode(summaryFile), runID: outputs.runID)) + [0x0A])
+                lap("summary.json")
                 let page = try outputs.file("report.html")
                 try page.write(OutputSet.stamp(html: HTMLReport.render(result.reportData, language: lang), runID: outputs.runID))
+                lap("report.html")
                 try outputs.commit(generatedBy: "clv analyze")
+                lap("commit")
                 let headline = result.headline
                 console.handle(.note(String(format: "%d customers, %.0f expected to be active; total CLV %.2f (mean %.2f), top 20%% hold %.0f%% of it",
                                             headline.customers, headline.expectedActiveCustomers, headline.totalCLV, headline.meanCLV,

@@ -120,6 +120,26 @@ struct ConsistencyTests {
         }
     }
 
+    @Test("a customer whose rows in the later half all fall after the end of observation is folded, not read again")
+    func laterHalfAfterObservationEnd() throws {
+        // Sorted by customer and date: A's 200 rows span the middle of the file, so the second half starts
+        // inside them; the end of observation leaves every row of A in that half out.
+        var text = "customer_id,date,amount\n"
+        for k in 0..<200 { text += "A,\(CalendarDay(daysSinceEpoch: 19_700 + Int32(k))),\(10 + k % 7)\n" }
+        text += "B,2024-01-05,3\nB,2024-02-01,4\n"
+        let summary = SummaryOptions(observationEnd: CalendarDay(daysSinceEpoch: 19_730))
+        var sequential = IngestOptions(asOf: CalendarDay(iso: "2030-01-01")!)
+        sequential.parallelThreshold = .max
+        var split = sequential
+        split.parallelThreshold = 1
+        let (a, _) = try summarize(text, sequential, summary)
+        let (b, report) = try summarize(text, split, summary)
+        #expect(report.customersReordered == 0, "a second pass was needed for \(report.customersReordered) customers")
+        #expect(a.customerIDs == b.customerIDs && a.repeatPurchases == b.repeatPurchases && a.recency == b.recency)
+        #expect(a.totalSpend == b.totalSpend && a.orders == b.orders)
+        #expect(b.repeatPurchases[0] == 30)
+    }
+
     @Test("ids that must be unescaped, bad rows and runs of one customer across many row batches",
           arguments: [1, 2] as [UInt64])
     func batchesWithEscapedIdsAndProblems(seed: UInt64) throws {
