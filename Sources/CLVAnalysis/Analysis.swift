@@ -271,10 +271,11 @@ public enum Analysis {
         let (model, report) = try outcome.kind.modelType.fit(cells: cells, options: outcome.options)
         lap("refit")
         progress?(.fitted(report))
-        var spend: GammaGammaModel?, spendEntry: ModelFile.Entry?
+        var spend: GammaGammaModel?, spendEntry: ModelFile.Entry?, spendFitted: SpendModelFit?
         if all.hasMonetary {
             let spendCells = try GammaGammaModel.SpendCells(frequency: all.repeatPurchases.map(Double.init), meanValue: all.monetaryValue)
             let spendFit = SpendModelFit(spendCells, options: outcome.options)
+            spendFitted = spendFit
             spend = spendFit.model
             if let r = spendFit.report {
                 spendEntry = ModelFile.Entry(kind: .gg, report: r, frequencySpendCorrelation: spendCells.frequencySpendCorrelation)
@@ -315,8 +316,12 @@ public enum Analysis {
         var lifecycleInputs = freq == .day
             ? try SegmentInputs(source: source, table: all.inDays, report: quality, progress: progress)
             : try SegmentInputs(source: source, observationEnd: options.observationEnd, progress: progress)
+        // The daily table has the same repeat purchases and mean spend, so the spend model fitted above is the one
+        // `clv segment` fits, when it was fitted with the default options (no penalizer added).
+        let sameSpendFit = freq == .day && outcome.options.penalizer == 0 && outcome.options.initialParameters == nil
         try lifecycleInputs.addModelScores(.mbgnbd, lifetimeValue: LifetimeValueOptions(
-            horizonDays: options.horizon.days(modelUnit: .day), annualDiscountRate: options.annualDiscountRate, margin: options.margin))
+            horizonDays: options.horizon.days(modelUnit: .day), annualDiscountRate: options.annualDiscountRate, margin: options.margin),
+            spendModel: sameSpendFit ? spendFitted : nil)
         lap("lifecycle model scores")
         let lifecycle = try lifecycleInputs.lifecycleStages(trendWindow: 90, options: LifecycleOptions()).segmentation
         guard lifecycleInputs.metrics.ids == all.customerIDs else {

@@ -86,8 +86,11 @@ public struct SegmentInputs {
 
     /// Fits `kind` (in weeks) and, with amounts, Gamma-Gamma (the ``SpendModelFit`` policy); adds P(alive)
     /// and CLV over `lifetimeValue`'s horizon to the metrics.
+    /// - Parameter spendModel: Gamma-Gamma already fitted with default options on these customers' repeat
+    ///   purchases and mean spend (as `clv analyze` has it); nil fits it here.
     /// - Throws: what the fit throws, and ``ModelError/unusableModel(model:reason:)`` for predictions that are not finite.
-    public mutating func addModelScores(_ kind: TransactionModelKind, lifetimeValue: LifetimeValueOptions) throws {
+    public mutating func addModelScores(_ kind: TransactionModelKind, lifetimeValue: LifetimeValueOptions,
+                                        spendModel: SpendModelFit? = nil) throws {
         let weeks = TimeUnit.week
         let recency = table.recency.map { $0 / weeks.days }, age = table.age.map { $0 / weeks.days }
         let cells = try RFMCells(frequency: table.repeatPurchases.map(Double.init), recency: recency, age: age)
@@ -95,8 +98,8 @@ public struct SegmentInputs {
         progress?(.fitted(report))
         var spend: GammaGammaModel?
         if table.hasMonetary {
-            let spendCells = try GammaGammaModel.SpendCells(frequency: table.repeatPurchases.map(Double.init), meanValue: table.monetaryValue)
-            let fit = SpendModelFit(spendCells)
+            let fit = try spendModel ?? SpendModelFit(GammaGammaModel.SpendCells(frequency: table.repeatPurchases.map(Double.init),
+                                                                                 meanValue: table.monetaryValue))
             spend = fit.model
             spendModelNote = fit.note
         }
