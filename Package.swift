@@ -96,6 +96,7 @@ let package = Package(
         .testTarget(name: "CLVExcelTests", dependencies: ["CLVExcel", "_CLVTestSupport",
                                                          .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "CLVAnalysisTests", dependencies: ["CLVAnalysis", "CLVModels", "CLVIngest", "CLVCore"], swiftSettings: strict),
         .testTarget(name: "CLVKitLibraryTests", dependencies: ["CLVKit"], swiftSettings: strict),
         .testTarget(name: "CLVKitCLITests", dependencies: ["CLVKit", "_CLVTestSupport"], swiftSettings: strict),
     ]

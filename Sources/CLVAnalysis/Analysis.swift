@@ -293,14 +293,15 @@ public enum Analysis {
                                                               calibrationEnd: all.calibrationEnd?.description, source: source.name))
         // 4. Scores.
         let clvOptions = options.lifetimeValue
-        func score(days: Double, withValue: Bool) -> CustomerScores {
+        func score(days: Double, withValue: Bool, alive: [Double]? = nil) -> CustomerScores {
             model.score(frequency: all.repeatPurchases, recency: all.recency, age: all.age,
                         monetaryValue: withValue && all.hasMonetary ? all.monetaryValue : nil, horizon: days / unit.days,
-                        spend: withValue ? spend : nil, timeUnit: unit, lifetimeValue: clvOptions)
+                        spend: withValue ? spend : nil, timeUnit: unit, lifetimeValue: clvOptions, probabilityAlive: alive)
         }
+        // P(alive) does not depend on the horizon: computed once, for the year.
         let year = score(days: 365, withValue: true)
-        let month = score(days: 30, withValue: false)
-        let quarter = score(days: 90, withValue: false)
+        let month = score(days: 30, withValue: false, alive: year.probabilityAlive)
+        let quarter = score(days: 90, withValue: false, alive: year.probabilityAlive)
         lap("scores")
         let clv = year.lifetimeValue ?? [Double](repeating: 0, count: all.count)
         guard clv.allSatisfy(\.isFinite), year.probabilityAlive.allSatisfy(\.isFinite) else {
@@ -404,7 +405,7 @@ public enum Analysis {
         let buckets = (outcome.validations[outcome.kind]?.buckets ?? []).map {
             ReportData.Bucket(frequency: $0.frequency, customers: $0.customers, actual: $0.actual, predicted: $0.predicted)
         }
-        let top = clv.indices.sorted { clv[$0] > clv[$1] }.prefix(20).map {
+        let top = topIndices(clv, count: 20).map {
             ReportData.TopCustomer(id: all.customerIDs[$0], clv: clv[$0], pAlive: year.probabilityAlive[$0], expected: year.expectedTransactions[$0])
         }
         return ReportData(
@@ -414,6 +415,23 @@ public enum Analysis {
             parameters: report.parameters.map { .init(name: $0.name, value: $0.value, lower: $0.lower95, upper: $0.upper95) },
             trackingActual: actual, trackingPredicted: predicted, calibrationDay: calibrationDay, buckets: buckets,
             lifetimeValues: hasValue ? clv : [], topCustomers: hasValue ? Array(top) : [])
+    }
+
+    /// The positions of the `count` largest values, largest first, ties in position order (what a stable
+    /// descending sort's first `count` give), in one pass.
+    static func topIndices(_ values: [Double], count: Int) -> [Int] {
+        var top: [Int] = []
+        top.reserveCapacity(count + 1)
+        for i in values.indices {
+            let v = values[i]
+            if top.count == count, let last = top.last, !(v > values[last]) { continue }
+            // After every kept value that is at least v (earlier positions win ties).
+            var at = top.count
+            while at > 0, values[top[at - 1]] < v { at -= 1 }
+            top.insert(i, at: at)
+            if top.count > count { top.removeLast() }
+        }
+        return top
     }
 
     /// The frequency–recency heat maps and the spend fit.
@@ -534,6 +552,15 @@ public struct AnalysisSummary: Encodable, Sendable {
             }
             let totalCLV = hasValue ? clv.reduce(0, +) : 0
             let sortedCLV = clv.sorted()
+            // The top fifth's share from the ascending sort, summed from the top down as `topShare` does.
+            func topShareOfSorted(_ ascending: [Double]) -> Double {
+                var total = 0.0
+                for v in ascending.reversed() { total += v }
+                guard total > 0 else { return 0 }
+                var top = 0.0
+                for v in ascending.reversed().prefix(max(1, ascending.count / 5)) { top += v }
+                return top / total
+            }
             customers = t.count
             repeatCustomers = t.repeatPurchases.filter { $0 > 0 }.count
             expectedActiveCustomers = year.probabilityAlive.reduce(0, +)
@@ -544,7 +571,7 @@ public struct AnalysisSummary: Encodable, Sendable {
             self.totalCLV = totalCLV
             meanCLV = t.count > 0 ? totalCLV / Double(t.count) : 0
             medianCLV = sortedCLV.isEmpty ? 0 : sortedCLV[sortedCLV.count / 2]
-            top20CLVShare = hasValue ? topShare(clv) : 0
+            top20CLVShare = hasValue ? topShareOfSorted(sortedCLV) : 0
             top20RevenueShare = t.hasMonetary ? topShare(t.totalSpend) : 0
         }
     }

@@ -212,22 +212,20 @@ extension TransactionModel {
     /// Scores every customer: expected purchases over `horizon` (model time units), P(alive), and with a
     /// spend model expected spend and CLV. The terms that depend on (x, T) only — including every
     /// monthly step of the CLV sum — are computed once per distinct pair, on all cores.
+    /// - Parameter probabilityAlive: the customers' P(alive), when an earlier call for another horizon has it
+    ///   (it does not depend on the horizon); nil computes it.
     public func score(frequency: [Int32], recency: [Double], age: [Double], monetaryValue: [Double]?,
                       horizon: Double, spend: GammaGammaModel?, timeUnit: TimeUnit,
-                      lifetimeValue options: LifetimeValueOptions) -> CustomerScores {
+                      lifetimeValue options: LifetimeValueOptions, probabilityAlive known: [Double]? = nil) -> CustomerScores {
         let n = frequency.count
-        // Distinct (x, T) pairs.
-        var pairIndex = [SIMD2<Double>: Int32]()
-        var pairs: [SIMD2<Double>] = []
+        precondition(known.map { $0.count == n } ?? true, "one P(alive) per customer")
+        // Distinct (x, T) pairs, in order of first appearance.
+        var table = FirstAppearance(expected: n)
         var customerPair = [Int32](repeating: 0, count: n)
         for i in 0..<n {
-            let key = SIMD2(Double(frequency[i]), age[i])
-            if let k = pairIndex[key] { customerPair[i] = k } else {
-                pairIndex[key] = Int32(pairs.count)
-                customerPair[i] = Int32(pairs.count)
-                pairs.append(key)
-            }
+            customerPair[i] = Int32(table.position(of: SIMD3((Double(frequency[i]) + 0.0).bitPattern, (age[i] + 0.0).bitPattern, 0)).position)
         }
+        let pairs = table.keys.map { SIMD2(Double(bitPattern: $0[0]), Double(bitPattern: $0[1])) }
         let (steps, rate) = options.discountSteps(in: timeUnit)
         let needsValue = spend != nil
         // Per pair: E[Y(horizon) | alive] and Σₖ ΔE[Y(tₖ) | alive] / (1+d)ᵏ.
@@ -238,7 +236,7 @@ extension TransactionModel {
             return SIMD2(expected, self.discountedTransactionsIfAlive(steps: steps, rate: rate, x: x, age: a))
         }
         var expected = [Double](repeating: 0, count: n)
-        let alive = probabilitiesAlive(frequency: frequency, recency: recency, age: age)
+        let alive = known ?? probabilitiesAlive(frequency: frequency, recency: recency, age: age)
         var spendValues: [Double]? = spend == nil ? nil : [Double](repeating: 0, count: n)
         var values: [Double]? = spend == nil ? nil : [Double](repeating: 0, count: n)
         for i in 0..<n {
