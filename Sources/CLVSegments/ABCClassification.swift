@@ -35,7 +35,7 @@ public enum ABCClassification {
             throw SegmentationError.invalidOption("ABC cut points must satisfy 0 < A < B ≤ 1, got \(cuts.a), \(cuts.b)")
         }
         // Highest value first; equal values that straddle a class boundary are ordered by id.
-        let keyed = Ntile.sortedByValue(value, descending: true)
+        let sorted = Ntile.ascendingOrder(value, descending: true)
         var classes = [Int32](repeating: 2, count: n)
         switch basis {
         case .customers:
@@ -47,11 +47,11 @@ public enum ABCClassification {
             for p in 0..<n {
                 let share = total > 0 ? before / total : 1
                 classes[p] = share < cuts.a ? 0 : share < cuts.b ? 1 : 2
-                before += max(-keyed[p].key, 0)
+                before += max(value[Int(sorted[p])], 0)
             }
         }
         let breaks = (1..<max(n, 1)).filter { classes[$0] != classes[$0 - 1] }
-        let order = Ntile.orderingTies(keyed, ids: ids, breaks: breaks)
+        let order = Ntile.orderingTies(sorted, values: value, ids: ids, breaks: breaks)
         var assignment = [Int32](repeating: 2, count: n)
         for (p, i) in order.enumerated() { assignment[Int(i)] = classes[p] }
         return Segmentation(method: "abc", segments: segments, assignment: assignment)

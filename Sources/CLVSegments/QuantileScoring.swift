@@ -39,27 +39,82 @@ public enum Ntile {
     /// Row indices in NTILE order. Sorting by value alone is enough except for runs of equal values
     /// that cross a bucket boundary; only those are ordered by id (the rest of a run may stay in any order).
     static func sortedOrder(_ values: [Double], ids: [String], descending: Bool, breaks: [Int]) -> [Int32] {
-        orderingTies(sortedByValue(values, descending: descending), ids: ids, breaks: breaks)
+        orderingTies(ascendingOrder(values, descending: descending), values: values, ids: ids, breaks: breaks)
     }
 
     /// (key, row) pairs in ascending key order, ties by row; the key is the value, negated when descending.
     static func sortedByValue(_ values: [Double], descending: Bool) -> [(key: Double, index: Int32)] {
-        var keyed = values.enumerated().map { (key: descending ? -$0.element : $0.element, index: Int32($0.offset)) }
-        keyed.sort { $0.key < $1.key || ($0.key == $1.key && $0.index < $1.index) }
-        return keyed
+        let order = ascendingOrder(values, descending: descending)
+        return order.map { i in (key: descending ? -values[Int(i)] : values[Int(i)], index: i) }
     }
 
-    /// The rows of `keyed` with each run of equal keys that crosses one of `breaks` (sorted positions
-    /// where a new class starts) ordered by id.
-    static func orderingTies(_ keyed: [(key: Double, index: Int32)], ids: [String], breaks: [Int]) -> [Int32] {
-        var order = keyed.map(\.index)
-        var isBreak = [Bool](repeating: false, count: keyed.count + 1)
-        for b in breaks where b <= keyed.count { isBreak[b] = true }
+    /// Row indices by ascending key (the value, negated when descending), ties by row: a stable least-significant-
+    /// digit radix sort on the keys' order-preserving bit patterns, 16 bits a pass (passes in which every key has
+    /// the same digit are skipped). −0.0 and 0.0 are equal keys, as under `<`. The values must not be NaN.
+    static func ascendingOrder(_ values: [Double], descending: Bool) -> [Int32] {
+        let n = values.count
+        guard n >= 1024 else {
+            return values.indices.map { Int32($0) }.sorted { a, b in
+                let (x, y) = descending ? (-values[Int(a)], -values[Int(b)]) : (values[Int(a)], values[Int(b)])
+                return x < y || (x == y && a < b)
+            }
+        }
+        let sign: UInt64 = 1 << 63
+        var keys = [UInt64](repeating: 0, count: n), spareKeys = [UInt64](repeating: 0, count: n)
+        var order = (0..<n).map { Int32($0) }, spareOrder = [Int32](repeating: 0, count: n)
+        for i in 0..<n {
+            let bits = ((descending ? -values[i] : values[i]) + 0.0).bitPattern
+            keys[i] = bits & sign != 0 ? ~bits : bits | sign
+        }
+        var counts = [Int](repeating: 0, count: 1 << 16)
+        for shift in stride(from: UInt64(0), to: 64, by: 16) {
+            keys.withUnsafeBufferPointer { k in
+                counts.withUnsafeMutableBufferPointer { c in
+                    for j in c.indices { c[j] = 0 }
+                    for i in 0..<n { c[Int((k[i] >> shift) & 0xFFFF)] += 1 }
+                }
+            }
+            if counts.contains(n) { continue } // one digit for every key: the pass would not move anything
+            counts.withUnsafeMutableBufferPointer { c in
+                var total = 0
+                for j in c.indices { let v = c[j]; c[j] = total; total += v }
+            }
+            keys.withUnsafeBufferPointer { k in
+                order.withUnsafeBufferPointer { o in
+                    spareKeys.withUnsafeMutableBufferPointer { sk in
+                        spareOrder.withUnsafeMutableBufferPointer { so in
+                            counts.withUnsafeMutableBufferPointer { c in
+                                for i in 0..<n {
+                                    let d = Int((k[i] >> shift) & 0xFFFF)
+                                    let at = c[d]
+                                    c[d] = at + 1
+                                    sk[at] = k[i]
+                                    so[at] = o[i]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            swap(&keys, &spareKeys)
+            swap(&order, &spareOrder)
+        }
+        return order
+    }
+
+    /// `order` (rows sorted by value) with each run of equal values that crosses one of `breaks` (sorted
+    /// positions where a new class starts) ordered by id.
+    static func orderingTies(_ sorted: [Int32], values: [Double], ids: [String], breaks: [Int]) -> [Int32] {
+        var order = sorted
+        let n = order.count
+        var isBreak = [Bool](repeating: false, count: n + 1)
+        for b in breaks where b <= n { isBreak[b] = true }
         var start = 0
-        while start < keyed.count {
+        while start < n {
             var end = start + 1
             var crosses = false
-            while end < keyed.count && keyed[end].key == keyed[start].key {
+            let value = values[Int(order[start])]
+            while end < n && values[Int(order[end])] == value {
                 if isBreak[end] { crosses = true }
                 end += 1
             }
@@ -73,8 +128,7 @@ public enum Ntile {
     /// bucket of its first position in the sorted order (like ranking ties with their minimum rank).
     public static func equalValuesShareScore(_ values: [Double], tiles: Int, descending: Bool = false) -> [Int32] {
         precondition(tiles >= 1)
-        var keyed = values.enumerated().map { (key: descending ? -$0.element : $0.element, index: Int32($0.offset)) }
-        keyed.sort { $0.key < $1.key || ($0.key == $1.key && $0.index < $1.index) }
+        let keyed = sortedByValue(values, descending: descending)
         var result = [Int32](repeating: 0, count: values.count)
         var start = 0
         while start < keyed.count {
