@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CLVIntrinsics
 import Foundation
 
 /// SHA-256 (FIPS 180-4), computed incrementally: the digest of the run manifest (`clv-run.json`) that
@@ -22,7 +23,14 @@ public struct SHA256: Sendable {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    public init() {}
+    /// Compresses blocks with the CPU's SHA instructions (when it has them) or in Swift; the digests are the same.
+    private let hardware: Bool
+
+    /// An empty message.
+    public init() { hardware = Self.hardwareAvailable }
+
+    /// An empty message, hashed in Swift even where the CPU has SHA instructions (for tests that compare).
+    init(softwareOnly: Bool) { hardware = softwareOnly ? false : Self.hardwareAvailable }
 
     /// Adds bytes to the message.
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
@@ -34,9 +42,16 @@ public struct SHA256: Sendable {
             pending.append(contentsOf: UnsafeRawBufferPointer(start: p, count: take))
             p += take; n -= take
             if pending.count == 64 {
-                pending.withUnsafeBytes { compress($0.baseAddress!) }
+                pending.withUnsafeBytes { raw in
+                    if hardware { Self.hardwareBlocks(&state, raw.baseAddress!, 1) } else { compress(raw.baseAddress!) }
+                }
                 pending.removeAll(keepingCapacity: true)
             }
+        }
+        if n >= 64, hardware {
+            let blocks = n / 64
+            Self.hardwareBlocks(&state, p, blocks)
+            p += 64 * blocks; n -= 64 * blocks
         }
         while n >= 64 {
             compress(p)
@@ -95,6 +110,16 @@ public struct SHA256: Sendable {
             total += n
         }
         return (h.finalize(), total)
+    }
+
+    /// Whether the CPU has SHA instructions (the x86 SHA extensions) for the blocks.
+    static let hardwareAvailable = clv_sha256_hardware_available() != 0
+
+    private static func hardwareBlocks(_ state: inout (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32),
+                                       _ data: UnsafeRawPointer, _ blocks: Int) {
+        withUnsafeMutableBytes(of: &state) { raw in
+            clv_sha256_blocks(raw.baseAddress!.assumingMemoryBound(to: UInt32.self), data.assumingMemoryBound(to: UInt8.self), UInt(blocks))
+        }
     }
 
     @inline(__always)

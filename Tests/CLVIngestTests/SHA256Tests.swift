@@ -24,6 +24,20 @@ struct SHA256Tests {
         #expect(million.finalize() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
+    @Test("the CPU's SHA instructions and the Swift rounds give the same digests, for every length around the block size and in odd pieces",
+          .enabled(if: SHA256.hardwareAvailable, "the CPU has no SHA instructions"))
+    func hardwareAndSoftware() {
+        var seed: UInt64 = 9
+        let bytes = (0..<70_000).map { _ -> UInt8 in seed = seed &* 6364136223846793005 &+ 1; return UInt8(truncatingIfNeeded: seed >> 56) }
+        for length in Array(0...200) + [1023, 1024, 1025, 65_535, 70_000] {
+            let message = Array(bytes.prefix(length))
+            var fast = SHA256(), slow = SHA256(softwareOnly: true)
+            fast.update(message)
+            for piece in message.chunked(37) { slow.update(piece) }
+            #expect(fast.finalize() == slow.finalize(), "length \(length)")
+        }
+    }
+
     @Test("a file's digest is that of its bytes, and OutputFile computes the same while writing")
     func fileDigest() throws {
         let dir = try TestData.temporaryDirectory()

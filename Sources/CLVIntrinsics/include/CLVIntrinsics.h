@@ -39,4 +39,11 @@ static inline __attribute__((always_inline)) unsigned long long clv_match64_3(co
 /// signal handler). Returns rmdir's result (0, or -1 with errno).
 int clv_remove_flat_directory(const char *path);
 
+/// 1 when the CPU has the SHA extensions (and SSSE3 and SSE4.1) that ``clv_sha256_blocks`` uses, else 0.
+int clv_sha256_hardware_available(void);
+
+/// Compresses `blocks` 64-byte blocks at `data` into the SHA-256 state `state` (a…h), with the CPU's SHA
+/// instructions. Call only when ``clv_sha256_hardware_available`` is 1.
+void clv_sha256_blocks(unsigned int state[8], const unsigned char *data, unsigned long blocks);
+
 #endif
