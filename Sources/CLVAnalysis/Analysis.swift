@@ -224,13 +224,7 @@ public enum Analysis {
     public static func run(_ source: TransactionLogSource, options: AnalysisOptions, created: String,
                            progress: PipelineProgress? = nil) throws -> AnalysisResult {
         try options.validate()
-        var mark = Date()
-        func lap(_ what: String) {
-            guard options.recordTimings else { return }
-            let now = Date()
-            progress?(.timing("analyze: \(what) \(String(format: "%.3f", now.timeIntervalSince(mark))) s"))
-            mark = now
-        }
+        var clock = PhaseClock("analyze:", enabled: options.recordTimings, progress: progress)
         var source = source
         source.options.cancellation = options.cancellation ?? source.options.cancellation
         var fitOptions = FitOptions(penalizer: options.penalizer)
@@ -250,7 +244,7 @@ public enum Analysis {
             : split != nil ? "automatic: the last third of \(span) days of history"
             : "none: \(span) days of history is too short to hold out (needs \(minimumSplitDays))"
         let cells = try RFMCells(frequency: all.repeatPurchases.map(Double.init), recency: all.recency, age: all.age)
-        lap("full read and cells")
+        clock.lap("full read and cells")
         var holdout: ModelSelector.Holdout?
         var calibrationCells = cells
         var calibration: SummaryTable?
@@ -263,13 +257,13 @@ public enum Analysis {
             holdout = ModelSelector.Holdout(frequency: cal.repeatPurchases, recency: cal.recency, age: cal.age,
                                             holdoutFrequency: cal.holdoutFrequency!, length: cal.holdoutDuration!)
         }
-        lap("calibration read and cells")
+        clock.lap("calibration read and cells")
         let outcome = try ModelSelector.choose(cells: calibrationCells, holdout: holdout, options: fitOptions)
         progress?(.note("model: \(outcome.kind.rawValue), \(outcome.selection.reason)"))
-        lap("candidate fits")
+        clock.lap("candidate fits")
         // 3. Refit on all data; spend model.
         let (model, report) = try outcome.kind.modelType.fit(cells: cells, options: outcome.options)
-        lap("refit")
+        clock.lap("refit")
         progress?(.fitted(report))
         var spend: GammaGammaModel?, spendEntry: ModelFile.Entry?, spendFitted: SpendModelFit?
         if all.hasMonetary {
@@ -283,7 +277,7 @@ public enum Analysis {
             if let why = spendFit.note { progress?(.note(why)) }
         }
         var selection = outcome.selection
-        lap("spend model")
+        clock.lap("spend model")
         if split != nil { selection.reason += "; refitted on all data" }
         var modelFile = ModelFile(fit: .init(kind: outcome.kind.modelKind, report: report), spendModel: spendEntry,
                                   selection: selection, timeUnit: unit,
@@ -302,7 +296,7 @@ public enum Analysis {
         let year = score(days: 365, withValue: true)
         let month = score(days: 30, withValue: false, alive: year.probabilityAlive)
         let quarter = score(days: 90, withValue: false, alive: year.probabilityAlive)
-        lap("scores")
+        clock.lap("scores")
         let clv = year.lifetimeValue ?? [Double](repeating: 0, count: all.count)
         guard clv.allSatisfy(\.isFinite), year.probabilityAlive.allSatisfy(\.isFinite) else {
             throw ModelError.unusableModel(model: report.model, reason: "some predictions are not finite numbers; nothing was written.")
@@ -313,7 +307,7 @@ public enum Analysis {
         if hasValue { modelFile.valueCutPoints = FittedModel.valueCutPoints(of: clv) }
         // Lifecycle stages exactly as `clv segment --method lifecycle` gives them (daily figures, MBG/NBD
         // P(alive), trend and reactivation rules). The daily figures are those of `all` when it counts days.
-        lap("deciles")
+        clock.lap("deciles")
         var lifecycleInputs = freq == .day
             ? try SegmentInputs(source: source, table: all.inDays, report: quality, progress: progress)
             : try SegmentInputs(source: source, observationEnd: options.observationEnd, progress: progress)
@@ -323,16 +317,16 @@ public enum Analysis {
         try lifecycleInputs.addModelScores(.mbgnbd, lifetimeValue: LifetimeValueOptions(
             horizonDays: options.horizon.days(modelUnit: .day), annualDiscountRate: options.annualDiscountRate, margin: options.margin),
             spendModel: sameSpendFit ? spendFitted : nil)
-        lap("lifecycle model scores")
+        clock.lap("lifecycle model scores")
         let lifecycle = try lifecycleInputs.lifecycleStages(trendWindow: 90, options: LifecycleOptions()).segmentation
         guard lifecycleInputs.metrics.ids == all.customerIDs else {
             throw ModelError.invalidData("\(source.name): the customers of the daily re-read differ from the first read; was the file changed during the run?")
         }
-        lap("lifecycle stages")
+        clock.lap("lifecycle stages")
         let segments = try standardSegments(all, clv: year.lifetimeValue, probabilityAlive: year.probabilityAlive, lifecycle: lifecycle)
-        lap("segments")
+        clock.lap("segments")
         let headline = AnalysisSummary.Headline(all, year: year, month: month, quarter: quarter, clv: clv, hasValue: hasValue)
-        lap("headline")
+        clock.lap("headline")
         var reportData = try Self.reportData(all: all, calibration: calibration, outcome: outcome, report: report, selection: selection,
                                              quality: quality, headline: headline, year: year, clv: clv,
                                              horizonDays: options.horizonDays, source: source.name, created: created, hasValue: hasValue)
@@ -342,7 +336,7 @@ public enum Analysis {
                                        horizonUnit: (options.horizon.unit ?? unit).rawValue, horizonDays: options.horizonDays,
                                        currency: quality.currency)
         reportData.qualityLinesChinese = quality.chineseLines
-        lap("report data")
+        clock.lap("report data")
         return AnalysisResult(summary: all, quality: quality, firstDate: first, lastDate: last, calibrationEnd: split, splitReason: splitReason,
                               calibration: calibration, outcome: outcome, model: model, fit: report, spend: spend, modelFile: modelFile,
                               month: month, quarter: quarter, year: year, lifetimeValues: year.lifetimeValue,

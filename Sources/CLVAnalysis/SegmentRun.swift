@@ -311,17 +311,11 @@ public enum SegmentRun {
             names.append(name)
             columns.append(column)
         }
-        var mark = Date()
-        func lap(_ what: String) {
-            guard options.recordTimings else { return }
-            let now = Date()
-            progress?(.timing("\(method.rawValue) \(what) \(String(format: "%.3f", now.timeIntervalSince(mark))) s"))
-            mark = now
-        }
+        var clock = PhaseClock(method.rawValue, enabled: options.recordTimings, progress: progress)
         let raw = try FeatureMatrix(columns: columns, names: names)
         let scaling = try FeatureScaling.fit(raw)
         let x = try scaling.transform(raw)
-        lap("features and scaling")
+        clock.lap("features and scaling")
         var notes = ["\(method.rawValue): features " + scaling.columns.map { "\($0.name)\($0.isLogTransformed ? " (log)" : "")" }.joined(separator: ", ")
                      + ", z-scored"]
         let labels: [Int]
@@ -362,7 +356,7 @@ public enum SegmentRun {
             default: return .other
             }
         }
-        lap("clustering")
+        clock.lap("clustering")
         let profiles = try ClusterProfile.profiles(labels: labels, features: raw, value: m.value, roles: roles)
         let overall = (0..<names.count).map { Quantiles.median(columns[$0]) }
         var segments = profiles.map { p -> SegmentDefinition in
@@ -382,7 +376,7 @@ public enum SegmentRun {
             }
         }
         let index = Dictionary(uniqueKeysWithValues: profiles.enumerated().map { ($1.cluster, Int32($0)) })
-        lap("profiles")
+        clock.lap("profiles")
         let seg = Segmentation(method: method.rawValue, segments: segments, assignment: labels.map { index[$0]! })
         let values = columns
         return SegmentRunResult(method: method, segmentation: seg, columns: ["cluster"] + names,

@@ -1,6 +1,7 @@
 import CLVCore
 import CLVIngest
 import CLVModels
+import Foundation
 
 /// What a pipeline reports while it runs. The library never prints: the caller shows these (the CLI on
 /// stderr, a server in its job status) or ignores them.
@@ -51,5 +52,26 @@ public struct TransactionLogSource: Sendable {
             progress: progress.map { report in { report(.reading(label: label, done: $0, total: $1)) } })
         progress?(.read(label: label, report: report))
         return (table, presentReport(report))
+    }
+}
+
+/// Reports the time since the previous lap as ``PipelineEvent/timing(_:)``, when timings are asked for.
+struct PhaseClock {
+    let prefix: String
+    let progress: PipelineProgress?
+    private var mark = Date()
+
+    /// A clock that reports to `progress` only when `enabled`.
+    init(_ prefix: String, enabled: Bool, progress: PipelineProgress?) {
+        self.prefix = prefix
+        self.progress = enabled ? progress : nil
+    }
+
+    /// "prefix what 0.123 s" for the time since the last lap (or the start).
+    mutating func lap(_ what: String) {
+        guard let progress else { return }
+        let now = Date()
+        progress(.timing("\(prefix) \(what) \(String(format: "%.3f", now.timeIntervalSince(mark))) s"))
+        mark = now
     }
 }
