@@ -1,5 +1,6 @@
 import CLVCore
 import CLVHistory
+import CLVNumerics
 import Foundation
 
 /// How far ahead to score: an amount in a time unit (the model's when `unit` is nil), or the customer's
@@ -262,9 +263,10 @@ public struct FittedModel: Sendable {
     /// Value deciles of a population (1 = most valuable): customers ranked by CLV, highest first, ties
     /// by position; decile = 1 + ⌊10 · rank / n⌋.
     public static func valueDeciles(_ values: [Double]) -> [Int] {
-        let order = values.indices.sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
+        // Highest first, ties in position order: a stable radix sort of the negated values.
+        let order = StableOrder.ascending(values, descending: true)
         var deciles = [Int](repeating: 10, count: values.count)
-        for (rank, i) in order.enumerated() { deciles[i] = 1 + rank * 10 / max(values.count, 1) }
+        for (rank, i) in order.enumerated() { deciles[Int(i)] = 1 + rank * 10 / max(values.count, 1) }
         return deciles
     }
 

@@ -1,3 +1,4 @@
+import CLVNumerics
 /// What the ABC cut points are shares of.
 public enum ABCBasis: String, Sendable, Hashable, CaseIterable, Codable {
     /// Shares of customers, ranked by value: with cuts 0.15 and 0.35 the top 15% are A and the next 20% B.
@@ -35,7 +36,7 @@ public enum ABCClassification {
             throw SegmentationError.invalidOption("ABC cut points must satisfy 0 < A < B ≤ 1, got \(cuts.a), \(cuts.b)")
         }
         // Highest value first; equal values that straddle a class boundary are ordered by id.
-        let sorted = Ntile.ascendingOrder(value, descending: true)
+        let sorted = StableOrder.ascending(value, descending: true)
         var classes = [Int32](repeating: 2, count: n)
         switch basis {
         case .customers:

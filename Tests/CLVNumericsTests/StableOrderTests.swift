@@ -1,6 +1,5 @@
 import CLVNumerics
 import Testing
-@testable import CLVSegments
 
 @Suite("Sorting values for quantile scores")
 struct RadixOrderTests {
@@ -15,8 +14,8 @@ struct RadixOrderTests {
             let (x, y) = descending ? (-values[a], -values[b]) : (values[a], values[b])
             return x < y || (x == y && a < b)
         }.map { Int32($0) }
-        #expect(Ntile.ascendingOrder(values, descending: descending) == expected)
-        #expect(Ntile.ascendingOrder(Array(values.prefix(100)), descending: descending) == expected.filter { $0 < 100 }.sorted {
+        #expect(StableOrder.ascending(values, descending: descending) == expected)
+        #expect(StableOrder.ascending(Array(values.prefix(100)), descending: descending) == expected.filter { $0 < 100 }.sorted {
             let (x, y) = descending ? (-values[Int($0)], -values[Int($1)]) : (values[Int($0)], values[Int($1)])
             return x < y || (x == y && $0 < $1)
         })
