@@ -103,6 +103,9 @@ public struct SegmentRunOptions: Sendable {
     public var seed: UInt64 = 1
     /// Report the clustering phases' times as ``PipelineEvent/timing(_:)``.
     public var recordTimings = false
+    /// Checked before the method runs and inside the clustering methods' iterations (K-Means' Lloyd
+    /// steps, two-step's tree pass, SOM training); the run then throws `CancellationError`.
+    public var cancellation: CancellationToken?
 
     /// The defaults.
     public init() {}
@@ -150,6 +153,7 @@ public enum SegmentRun {
     /// - Throws: ``SegmentationError``, ``ClusteringError`` or ``IndexScoringError`` for options the data cannot meet.
     public static func run(_ method: SegmentationMethod, _ inputs: SegmentInputs, options: SegmentRunOptions = SegmentRunOptions(),
                            progress: PipelineProgress? = nil) throws -> SegmentRunResult {
+        try options.cancellation?.check()
         switch method {
         case .rfm: return try rfm(inputs, options)
         case .valueMatrix:
@@ -324,6 +328,7 @@ public enum SegmentRun {
         case .kmeans:
             // Restarts run on a 50k sample above 200k customers; three are plenty there (scikit-learn runs one).
             var kmeans = KMeans(clusterCount: k ?? 2, restarts: m.count > 200_000 ? 3 : 10, seed: options.seed)
+            kmeans.cancellation = options.cancellation
             if k == nil {
                 let selection = try kmeans.selectClusterCount(x, among: options.clusterCountRange)
                 kmeans.clusterCount = selection.recommendedClusterCount
@@ -335,12 +340,15 @@ public enum SegmentRun {
             labels = result.labels
             notes.append("kmeans: inertia \(format(result.inertia)), \(result.iterations) iterations")
         case .twoStep:
-            let result = try TwoStepClustering(maxClusterCount: options.clusterCountRange.upperBound, clusterCount: k).fit(x)
+            var twoStep = TwoStepClustering(maxClusterCount: options.clusterCountRange.upperBound, clusterCount: k)
+            twoStep.cancellation = options.cancellation
+            let result = try twoStep.fit(x)
             labels = result.labels
             notes.append("two-step: \(result.subclusters.count) sub-clusters, \(result.clusterCount) clusters (BIC first estimate \(result.firstEstimate))")
         case .som:
             var som = try SelfOrganizingMap(rows: options.somRows, columns: options.somColumns, sampling: x, seed: options.seed)
-            try som.train(on: x, iterations: options.somIterations ?? max(10_000, min(m.count, 200_000)))
+            try som.train(on: x, iterations: options.somIterations ?? max(10_000, min(m.count, 200_000)),
+                          cancellation: options.cancellation)
             let units = try som.unitClusters(count: k ?? min(som.unitCount, 6))
             labels = try som.clusterLabels(x, unitClusters: units)
             notes.append("som: \(options.somRows)×\(options.somColumns) map, quantization error \(format(try som.quantizationError(x))), topographic error \(format(try som.topographicError(x))); units grouped into \(Set(units).count) clusters by Ward")

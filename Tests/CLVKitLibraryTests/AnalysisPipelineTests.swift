@@ -209,3 +209,37 @@ struct SegmentRunPipelineTests {
         }
     }
 }
+
+@Suite("Segment runs honour cancellation")
+struct SegmentRunCancellationTests {
+    @Test("a token cancelled after the features are built stops the clustering method with CancellationError",
+          arguments: [SegmentationMethod.kmeans, .twoStep, .som])
+    func cancelledDuringClustering(_ method: SegmentationMethod) throws {
+        let inputs = SegmentRunPipelineTests.inputs
+        let token = CancellationToken()
+        var options = SegmentRunOptions()
+        options.clusterCount = 4
+        options.recordTimings = true
+        options.cancellation = token
+        var cancelledAfter: String?
+        #expect(throws: CancellationError.self) {
+            _ = try SegmentRun.run(method, inputs, options: options) { event in
+                // The first phase time ("features and scaling") comes before the clustering starts.
+                if case let .timing(line) = event, cancelledAfter == nil {
+                    cancelledAfter = line
+                    token.cancel()
+                }
+            }
+        }
+        #expect(cancelledAfter?.contains("features and scaling") == true)
+    }
+
+    @Test("a token cancelled before the run stops every method before it starts", arguments: SegmentationMethod.allCases)
+    func cancelledBefore(_ method: SegmentationMethod) throws {
+        let token = CancellationToken()
+        token.cancel()
+        var options = SegmentRunOptions()
+        options.cancellation = token
+        #expect(throws: CancellationError.self) { _ = try SegmentRun.run(method, SegmentRunPipelineTests.inputs, options: options) }
+    }
+}

@@ -1,5 +1,6 @@
+@testable import CLVSegments
+import CLVCore
 import CLVNumerics
-import CLVSegments
 import Foundation
 import Testing
 import _CLVTestSupport
@@ -128,5 +129,42 @@ struct ClusteringKMeansTests {
             try KMeans(clusterCount: 1).fit(try FeatureMatrix(rows: [[1, 2], [.nan, 4]]))
         }
         #expect(throws: ClusteringError.self) { try KMeans.lloyd(data, initialCentres: try FeatureMatrix(rows: [[1]])) }
+    }
+}
+
+@Suite("Clustering cancellation")
+struct ClusteringCancellationTests {
+    static func cancelled() -> CancellationToken {
+        let token = CancellationToken()
+        token.cancel()
+        return token
+    }
+
+    @Test("a cancelled token: K-Means, two-step and SOM throw CancellationError; the same calls without it finish")
+    func cancelledClustering() throws {
+        let data = try ClusteringTestData.noise(rows: 300, columns: 3, seed: 3)
+        var kmeans = KMeans(clusterCount: 3, restarts: 2, seed: 1)
+        _ = try kmeans.fit(data)
+        kmeans.cancellation = Self.cancelled()
+        #expect(throws: CancellationError.self) { _ = try kmeans.fit(data) }
+
+        var twoStep = TwoStepClustering(clusterCount: 3)
+        _ = try twoStep.fit(data)
+        twoStep.cancellation = Self.cancelled()
+        #expect(throws: CancellationError.self) { _ = try twoStep.fit(data) }
+
+        var som = try SelfOrganizingMap(rows: 2, columns: 2, sampling: data, seed: 1)
+        try som.train(on: data, iterations: 100)
+        #expect(throws: CancellationError.self) { try som.train(on: data, iterations: 100, cancellation: Self.cancelled()) }
+    }
+
+    @Test("a cancelled token stops Lloyd's iterations before the first one")
+    func lloydStopsEarly() throws {
+        let data = try ClusteringTestData.noise(rows: 300, columns: 3, seed: 3)
+        let centres = data.selecting(rows: [0, 1, 2]).values
+        let run = KMeans.runLloyd(data, centres: centres, clusterCount: 3, maxIterations: 50, shiftLimit: 0, cancellation: Self.cancelled())
+        #expect(run.iterations == 0)
+        let full = KMeans.runLloyd(data, centres: centres, clusterCount: 3, maxIterations: 50, shiftLimit: 0)
+        #expect(full.iterations > 0)
     }
 }

@@ -1,4 +1,5 @@
 import _CLVUtilities
+import CLVCore
 extension KMeans {
     /// Lloyd's algorithm from the given centres, as scikit-learn's
     /// `KMeans(init=centres, n_init=1, algorithm="lloyd", max_iter=…, tol=…)`.
@@ -35,8 +36,9 @@ extension KMeans {
     }
 
     /// Lloyd's algorithm on validated input; `shiftLimit` is absolute.
+    /// A cancelled `cancellation` stops the iterations early; the caller then throws.
     static func runLloyd(_ data: FeatureMatrix, centres initial: [Double], clusterCount k: Int, maxIterations: Int,
-                         shiftLimit: Double) -> KMeansResult {
+                         shiftLimit: Double, cancellation: CancellationToken? = nil) -> KMeansResult {
         let n = data.rowCount, p = data.columnCount
         var centres = initial
         var labels = [Int32](repeating: -1, count: n)
@@ -46,6 +48,7 @@ extension KMeans {
         var stable = false, converged = false
         data.values.withUnsafeBufferPointer { x in
             while iterations < maxIterations {
+                if cancellation?.isCancelled == true { break }
                 iterations += 1
                 var step = assign(x, rows: n, columns: p, centres: centres, clusterCount: k, labels: &labels)
                 history.append(step.inertia)

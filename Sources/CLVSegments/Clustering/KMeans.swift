@@ -1,4 +1,5 @@
 import _CLVUtilities
+import CLVCore
 import CLVNumerics
 
 /// k-means clustering: k-means++ seeding, Lloyd iterations and several restarts, keeping the run
@@ -27,6 +28,8 @@ public struct KMeans: Sendable, Hashable {
     public var sampleThreshold: Int
     /// Rows in that sample.
     public var sampleSize: Int
+    /// Checked before every Lloyd iteration of every restart; ``fit(_:)`` then throws `CancellationError`.
+    public var cancellation: CancellationToken?
 
     public init(clusterCount: Int, restarts: Int = 10, maxIterations: Int = 300, tolerance: Double = 1e-4, seed: UInt64 = 0,
                 sampleThreshold: Int = 200_000, sampleSize: Int = 50_000) {
@@ -42,7 +45,7 @@ public struct KMeans: Sendable, Hashable {
     /// Clusters `data` (usually standardized with ``FeatureScaling``).
     ///
     /// - Throws: ``ClusteringError`` for empty or non-finite data, fewer rows than clusters, or
-    ///   parameters out of range.
+    ///   parameters out of range; `CancellationError` when ``cancellation`` is cancelled.
     public func fit(_ data: FeatureMatrix) throws -> KMeansResult {
         try data.validate()
         try ClusteringError.require(clusterCount >= 1, "clusterCount", Double(clusterCount), "≥ 1")
@@ -62,14 +65,16 @@ public struct KMeans: Sendable, Hashable {
             var rng = Xoshiro256(seed: seed, stream: UInt64(r))
             let seeds = Self.plusPlusSeeds(working, clusterCount: clusterCount, using: &rng)
             return Self.runLloyd(working, centres: working.selecting(rows: seeds).values, clusterCount: clusterCount,
-                                 maxIterations: maxIterations, shiftLimit: shiftLimit)
+                                 maxIterations: maxIterations, shiftLimit: shiftLimit, cancellation: cancellation)
         }
+        try cancellation?.check()
         let inertias = runs.map(\.inertia)
         let best = runs[inertias.indices.min { inertias[$0] < inertias[$1] }!]
         let final = sampled
             ? Self.runLloyd(data, centres: best.centres.values, clusterCount: clusterCount, maxIterations: maxIterations,
-                            shiftLimit: tolerance * Self.meanColumnVariance(data))
+                            shiftLimit: tolerance * Self.meanColumnVariance(data), cancellation: cancellation)
             : best
+        try cancellation?.check()
         return KMeansResult(centres: final.centres, labels: final.labels, inertia: final.inertia, iterations: final.iterations,
                             converged: final.converged, inertiaHistory: final.inertiaHistory, restartInertias: inertias)
     }

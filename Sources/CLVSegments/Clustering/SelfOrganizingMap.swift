@@ -1,3 +1,4 @@
+import CLVCore
 import CLVNumerics
 import Foundation
 
@@ -140,9 +141,12 @@ public struct SelfOrganizingMap: Sendable, Hashable {
     ///   - iterations: Steps T (or epochs, when `useEpochs`).
     ///   - useEpochs: Run T passes over all rows, decaying η and σ once per pass (MiniSom's `use_epochs`).
     /// - Returns: The winning unit of each step (before that step's update).
-    /// - Throws: ``ClusteringError`` for bad data, a column count other than ``dimension``, or T < 1.
+    ///   - cancellation: Checked every 4,096 steps.
+    /// - Throws: ``ClusteringError`` for bad data, a column count other than ``dimension``, or T < 1;
+    ///   `CancellationError` when `cancellation` is cancelled (the map is then partly trained).
     @discardableResult
-    public mutating func train(on data: FeatureMatrix, iterations: Int, useEpochs: Bool = false) throws -> [Int] {
+    public mutating func train(on data: FeatureMatrix, iterations: Int, useEpochs: Bool = false,
+                               cancellation: CancellationToken? = nil) throws -> [Int] {
         try data.validate()
         try checkDimension(data)
         try ClusteringError.require(iterations >= 1, "iterations", Double(iterations), "≥ 1")
@@ -152,8 +156,13 @@ public struct SelfOrganizingMap: Sendable, Hashable {
         var influence = [Double](repeating: 0, count: unitCount)
         var stepWinners: [Int] = []
         stepWinners.reserveCapacity(steps)
+        var cancelled = false
         data.values.withUnsafeBufferPointer { x in
             for step in 0..<steps {
+                if step & 4095 == 0, cancellation?.isCancelled == true {
+                    cancelled = true
+                    break
+                }
                 let row = x.baseAddress! + (step % n) * p
                 let t = Double(useEpochs ? step / n : step)
                 let eta = learningRate(at: t, of: total)
@@ -170,6 +179,7 @@ public struct SelfOrganizingMap: Sendable, Hashable {
                 }
             }
         }
+        if cancelled { throw CancellationError() }
         return stepWinners
     }
 

@@ -1,3 +1,4 @@
+import CLVCore
 import Foundation
 
 /// Two-step clustering for large customer bases, after SPSS TwoStep: (1) one pass over the rows
@@ -31,6 +32,9 @@ public struct TwoStepClustering: Sendable, Hashable {
     public var maxSubclusters: Int
     /// Starting radius threshold of the CF-tree (0: only identical rows share an entry at first).
     public var initialThreshold: Double
+    /// Checked every 16,384 rows of step 1 and before the final assignment; ``fit(_:)`` then throws
+    /// `CancellationError`.
+    public var cancellation: CancellationToken?
 
     public init(maxClusterCount: Int = 15, clusterCount: Int? = nil, maxSubclusters: Int = 1000, initialThreshold: Double = 0) {
         self.maxClusterCount = maxClusterCount
@@ -41,7 +45,8 @@ public struct TwoStepClustering: Sendable, Hashable {
 
     /// Clusters `data` (usually standardized with ``FeatureScaling``).
     ///
-    /// - Throws: ``ClusteringError`` for empty or non-finite data, or parameters out of range.
+    /// - Throws: ``ClusteringError`` for empty or non-finite data, or parameters out of range;
+    ///   `CancellationError` when ``cancellation`` is cancelled.
     /// - Complexity: O(n·p·log m) for step 1, O(m²) for step 2 (m sub-clusters), O(n·k·p) for the assignment.
     public func fit(_ data: FeatureMatrix) throws -> TwoStepResult {
         try data.validate()
@@ -54,9 +59,12 @@ public struct TwoStepClustering: Sendable, Hashable {
         }
 
         var tree = ClusteringFeatureTree(threshold: initialThreshold, maxLeafEntries: maxSubclusters)
-        data.values.withUnsafeBufferPointer { x in
+        try data.values.withUnsafeBufferPointer { x in
             let p = data.columnCount
-            for i in 0..<data.rowCount { tree.insert(ClusteringFeature(row: x[(i * p)..<((i + 1) * p)])) }
+            for i in 0..<data.rowCount {
+                if i & 16383 == 0 { try cancellation?.check() }
+                tree.insert(ClusteringFeature(row: x[(i * p)..<((i + 1) * p)]))
+            }
         }
         let subclusters = tree.leafEntries
         let m = subclusters.count
@@ -78,6 +86,7 @@ public struct TwoStepClustering: Sendable, Hashable {
         for (r, g) in order.enumerated() { rank[g] = r }
         let centres = try FeatureMatrix(rowCount: k, columnNames: data.columnNames, values: order.flatMap { groups[$0].centroid })
 
+        try cancellation?.check()
         var labels32 = [Int32](repeating: 0, count: data.rowCount)
         _ = data.values.withUnsafeBufferPointer { x in
             KMeans.assign(x, rows: data.rowCount, columns: data.columnCount, centres: centres.values, clusterCount: k, labels: &labels32)
