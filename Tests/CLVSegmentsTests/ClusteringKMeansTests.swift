@@ -168,3 +168,43 @@ struct ClusteringCancellationTests {
         #expect(full.iterations > 0)
     }
 }
+
+@Suite("K-Means with Hamerly's bounds")
+struct ClusteringBoundsTests {
+    /// Rows on a coarse grid, so that many rows are equidistant from two centres (ties go to the first).
+    static func grid(rows: Int, columns: Int, seed: UInt64) throws -> FeatureMatrix {
+        var rng = Xoshiro256(seed: seed)
+        return try FeatureMatrix(rows: (0..<rows).map { _ in (0..<columns).map { _ in Double(Int(rng.nextOpenUnit() * 5)) } })
+    }
+
+    @Test("the bounded assignment gives the plain Lloyd run's labels, centres, inertia history and iterations, bit for bit",
+          arguments: [(1, 2), (2, 3), (3, 1), (5, 4), (8, 4), (10, 2)])
+    func sameAsPlain(_ shape: (k: Int, p: Int)) throws {
+        for (seed, data) in [(UInt64(1), try ClusteringTestData.noise(rows: 20_000, columns: shape.p, seed: 1)),
+                             (2, try Self.grid(rows: 5_000, columns: shape.p, seed: 2)),
+                             (3, try ClusteringTestData.blobs(centres: ClusteringTestData.fourCorners.map { Array($0.prefix(shape.p)) },
+                                                              perBlob: 3_000, spread: 2, seed: 3).data)] {
+            var rng = Xoshiro256(seed: seed, stream: 9)
+            let seeds = KMeans.plusPlusSeeds(data, clusterCount: shape.k, using: &rng)
+            let centres = data.selecting(rows: seeds).values
+            for shiftLimit in [0.0, 1e-4] {
+                let plain = KMeans.runLloyd(data, centres: centres, clusterCount: shape.k, maxIterations: 100, shiftLimit: shiftLimit,
+                                            bounded: false)
+                let bounded = KMeans.runLloyd(data, centres: centres, clusterCount: shape.k, maxIterations: 100, shiftLimit: shiftLimit)
+                #expect(bounded.labels == plain.labels, "seed \(seed)")
+                #expect(bounded.centres.values == plain.centres.values, "seed \(seed)")
+                #expect(bounded.inertiaHistory == plain.inertiaHistory, "seed \(seed)")
+                #expect(bounded.iterations == plain.iterations && bounded.inertia == plain.inertia, "seed \(seed)")
+            }
+        }
+    }
+
+    @Test("an empty cluster is relocated the same way with bounds (the by-hand example)")
+    func relocationWithBounds() throws {
+        let data = try FeatureMatrix(rows: [[0], [1], [2], [10]])
+        let plain = KMeans.runLloyd(data, centres: [0, 100], clusterCount: 2, maxIterations: 300, shiftLimit: 0, bounded: false)
+        let bounded = KMeans.runLloyd(data, centres: [0, 100], clusterCount: 2, maxIterations: 300, shiftLimit: 0)
+        #expect(bounded.centres.values == [1, 10] && plain.centres.values == [1, 10])
+        #expect(bounded.labels == plain.labels && bounded.iterations == plain.iterations)
+    }
+}

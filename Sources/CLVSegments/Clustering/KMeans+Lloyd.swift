@@ -37,8 +37,12 @@ extension KMeans {
 
     /// Lloyd's algorithm on validated input; `shiftLimit` is absolute.
     /// A cancelled `cancellation` stops the iterations early; the caller then throws.
+    ///
+    /// With `bounded` (the default) the assignment step skips rows that bounds prove have kept their
+    /// centre (Hamerly 2010; see ``BoundedAssignment``); the result is the same, bit for bit, as
+    /// computing every distance (`bounded: false`), which a test checks.
     static func runLloyd(_ data: FeatureMatrix, centres initial: [Double], clusterCount k: Int, maxIterations: Int,
-                         shiftLimit: Double, cancellation: CancellationToken? = nil) -> KMeansResult {
+                         shiftLimit: Double, cancellation: CancellationToken? = nil, bounded: Bool = true) -> KMeansResult {
         let n = data.rowCount, p = data.columnCount
         var centres = initial
         var labels = [Int32](repeating: -1, count: n)
@@ -46,16 +50,22 @@ extension KMeans {
         var history: [Double] = []
         var iterations = 0
         var stable = false, converged = false
+        var bounds = bounded ? BoundedAssignment(rows: n) : nil
+        func assignStep(_ x: UnsafeBufferPointer<Double>) -> AssignmentStep {
+            if bounds != nil { return bounds!.assign(x, columns: p, centres: centres, clusterCount: k, labels: &labels) }
+            return assign(x, rows: n, columns: p, centres: centres, clusterCount: k, labels: &labels)
+        }
         data.values.withUnsafeBufferPointer { x in
             while iterations < maxIterations {
                 if cancellation?.isCancelled == true { break }
                 iterations += 1
-                var step = assign(x, rows: n, columns: p, centres: centres, clusterCount: k, labels: &labels)
+                var step = assignStep(x)
                 history.append(step.inertia)
                 relocateEmptyClusters(x, columns: p, centres: centres, labels: labels, step: &step)
                 let updated = averages(step, clusterCount: k, columns: p)
                 var shift = 0.0
                 for i in 0..<(k * p) { shift += (updated[i] - centres[i]) * (updated[i] - centres[i]) }
+                bounds?.centresMoved(from: centres, to: updated, clusterCount: k, columns: p)
                 centres = updated
                 if labels == previous {
                     stable = true
@@ -68,7 +78,7 @@ extension KMeans {
                 }
                 previous = labels
             }
-            if !stable { _ = assign(x, rows: n, columns: p, centres: centres, clusterCount: k, labels: &labels) }
+            if !stable { _ = assignStep(x) }
         }
         let inertia = data.values.withUnsafeBufferPointer { x in
             inertiaOf(x, rows: n, columns: p, centres: centres, labels: labels)
