@@ -14,7 +14,10 @@ import Glibc
 /// With `decimalComma`, `1.234,50` reads as 1234.5 (European exports). Values are correctly rounded
 /// (the same double as `strtod` of the cleaned digits).
 public struct AmountParser: Sendable {
+    /// Why a text is not an amount.
     public enum Failure: Error, Sendable, Equatable {
+        /// `empty`: the text is blank (nothing but spaces and tabs). `unparsable`: it is not a number in any
+        /// accepted form, names two different currencies, or overflows a `Double`.
         case empty, unparsable
         /// A thousands separator (or a second decimal mark) where the grouping rule allows none.
         case badGrouping
@@ -52,6 +55,7 @@ public struct AmountParser: Sendable {
 
     /// A value read by the general parser, with what the text said about its form.
     public struct Reading: Sendable, Equatable {
+        /// The amount, negative for a return (`-20`, `(20.00)`, `20.00-`).
         public var value: Double
         /// Whether a thousands separator was read (and dropped).
         public var grouped: Bool
@@ -59,8 +63,10 @@ public struct AmountParser: Sendable {
         public var currency: Currency?
     }
 
+    /// Whether `,` is the decimal mark and `.` the thousands separator (European exports).
     public var decimalComma: Bool
 
+    /// A parser with `.` as the decimal mark, or `,` when `decimalComma` is true.
     public init(decimalComma: Bool = false) { self.decimalComma = decimalComma }
 
     /// The decimal mark in use.

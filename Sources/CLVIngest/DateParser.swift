@@ -39,6 +39,9 @@ public enum DayTimeZone: Sendable, Hashable {
 /// which case the instant is converted to that zone. Epoch values are instants: their day is taken in
 /// the given time zone, UTC by default. Values without an offset are local times and keep their day.
 public final class DateParser {
+    /// Why a text is not a day: `unparsable` when it matches no accepted form or names no real date
+    /// (such as 2023-02-30); `outOfRange` when an epoch value or a zone-converted instant falls outside
+    /// the years 1–9999.
     public enum Failure: Error, Sendable { case unparsable, outOfRange }
 
     let format: [FormatToken]?

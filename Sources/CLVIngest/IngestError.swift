@@ -38,6 +38,7 @@ public struct DataProblem: Sendable, Hashable, Codable, CustomStringConvertible 
             }
         }
     }
+    /// What kind of problem this is.
     public var kind: Kind
     /// 1-based physical line number in the (decoded) input.
     public var line: Int
@@ -48,6 +49,7 @@ public struct DataProblem: Sendable, Hashable, Codable, CustomStringConvertible 
     /// What is wrong, in words a user can act on.
     public var message: String
 
+    /// A problem with the given fields; `value` is stored cut with ``capped(_:limit:)`` (80 characters).
     public init(kind: Kind, line: Int, column: String, value: String, message: String) {
         self.kind = kind
         self.line = line

@@ -24,16 +24,26 @@ public enum ColumnRef: Sendable, Hashable, CustomStringConvertible {
 /// Which columns hold what. A nil column is looked up among common header names (English and
 /// Chinese, e.g. `customer_id`/`客户ID`, `date`/`下单日期`, `amount`/`实付金额`).
 public struct ColumnMapping: Sendable, Hashable {
+    /// The customer id column (required: found by header name when nil).
     public var customer: ColumnRef?
+    /// The date or date-time column (required: found by header name when nil).
     public var date: ColumnRef?
     /// The money column; with `useAmount == false` no monetary statistics are computed.
     public var amount: ColumnRef?
+    /// The order id column. Unlike the others it is read only when given, never found by header name.
+    /// With it, the rows of one order count as one order, a return nets into the order it names, and an
+    /// order id dated on two days is a data problem.
     public var order: ColumnRef?
+    /// The quantity column (units per row, summed per customer into `total_quantity`); optional, found
+    /// by header name when nil.
     public var quantity: ColumnRef?
+    /// The sales channel column (giving `acquisition_channel` and `channel_count`); optional, found by
+    /// header name when nil.
     public var channel: ColumnRef?
     /// Set to false to ignore amounts (frequency/recency/T only, like lifetimes without a monetary column).
     public var useAmount: Bool
 
+    /// A mapping; every column left nil is looked up by header name, except `order`.
     public init(customer: ColumnRef? = nil, date: ColumnRef? = nil, amount: ColumnRef? = nil, order: ColumnRef? = nil,
                 quantity: ColumnRef? = nil, channel: ColumnRef? = nil, useAmount: Bool = true) {
         self.customer = customer
@@ -84,6 +94,7 @@ public enum ErrorPolicy: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// How to read a transaction log.
 public struct IngestOptions: Sendable, Hashable {
+    /// Which columns hold the customer, date, amount and the optional fields.
     public var columns: ColumnMapping
     /// Whether the first non-blank line is a header.
     public var hasHeader: Bool
@@ -99,12 +110,15 @@ public struct IngestOptions: Sendable, Hashable {
     public var asOf: CalendarDay
     /// Earliest acceptable date.
     public var earliest: CalendarDay
+    /// What a negative amount does: net against a purchase, be dropped, or be kept as a transaction.
     public var returns: ReturnPolicy
+    /// What to do with rows identical to an earlier row in every mapped column.
     public var duplicates: DuplicatePolicy
     /// Whether zero amounts count as purchases (lifetimes counts them).
     public var dropZeroAmounts: Bool
     /// Whether an empty amount reads as 0 instead of being a data problem.
     public var emptyAmountIsZero: Bool
+    /// Whether data problems stop the read (listing them) or their rows are skipped and counted.
     public var onError: ErrorPolicy
     /// Read `1.234,50` as 1234.5.
     public var decimalComma: Bool
@@ -124,8 +138,13 @@ public struct IngestOptions: Sendable, Hashable {
     public var threads: Int = 0
     /// Whether to record the time of each reading phase in ``IngestReport/timings``.
     public var recordTimings = false
+    /// Size in bytes of the rows (after the header) from which the read is split across two threads;
+    /// 8 MiB by default. Smaller inputs, logs with an order column, a duplicate check or repeat-purchase
+    /// tracking, one core, or `threads == 1` read on one thread.
     public var parallelThreshold: Int = 8 << 20
 
+    /// Options with the given settings; `currency`, `headerRow`, `cancellation`, `threads`,
+    /// `recordTimings` and `parallelThreshold` keep their defaults and are set afterwards.
     public init(columns: ColumnMapping = ColumnMapping(), hasHeader: Bool = true, separator: FieldSeparator? = nil,
                 encoding: String = "auto", dateFormat: String? = nil, timeZone: DayTimeZone? = nil,
                 asOf: CalendarDay = .today, earliest: CalendarDay = CalendarDay(year: 1900, month: 1, day: 1)!,
@@ -164,6 +183,8 @@ public struct SummaryOptions: Sendable, Hashable {
     /// costs 8 bytes per purchase row and reads on one core.
     public var trackRepeatPurchases: Bool = false
 
+    /// By default purchases are counted per day, measured in days, up to the last transaction date,
+    /// without a holdout; `trackRepeatPurchases` is set afterwards.
     public init(frequency: PeriodFrequency = .day, timeUnit: TimeUnit = .day, observationEnd: CalendarDay? = nil,
                 calibrationEnd: CalendarDay? = nil) {
         self.frequency = frequency

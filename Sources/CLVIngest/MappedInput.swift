@@ -255,6 +255,9 @@ public enum UTF8Validation {
     /// Inputs from this size up are checked in two halves at once.
     static let parallelSize = 4 << 20
 
+    /// The offset of the first byte that starts an invalid or truncated UTF-8 sequence (overlong forms,
+    /// surrogates and values above U+10FFFF included), or nil when every byte is valid. From 4 MiB up, on
+    /// more than one core, the two halves are checked at once.
     public static func firstInvalidOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard bytes.count >= parallelSize, ProcessInfo.processInfo.activeProcessorCount > 1 else {
             populate(bytes)

@@ -16,6 +16,7 @@ import Foundation
 /// On standard output, a reader that goes away (`clv summary … | head`, EPIPE) is not an error: the
 /// rest of the output is discarded and ``readerClosed`` becomes true.
 public final class OutputFile {
+    /// The destination, or nil when writing to standard output (`-` or nil was given).
     public let path: String?
     private var fd: Int32
     private var temporaryPath: String?
@@ -442,6 +443,7 @@ public struct ByteWriter {
 
     let storage: Storage
 
+    /// An empty writer with room for `capacity` bytes (at least 64); it grows by doubling.
     public init(capacity: Int = 0) { storage = Storage(capacity: capacity) }
 
     /// The bytes written so far (a copy).
@@ -458,6 +460,7 @@ public struct ByteWriter {
         try body(UnsafeRawBufferPointer(start: storage.base, count: storage.count))
     }
 
+    /// The bytes of `raw`, copied.
     @inline(__always)
     public mutating func append(bytes raw: UnsafeBufferPointer<UInt8>) {
         guard let source = raw.baseAddress, raw.count > 0 else { return }
@@ -466,16 +469,19 @@ public struct ByteWriter {
         storage.count += raw.count
     }
 
+    /// The UTF-8 bytes of a literal.
     @inline(__always)
     public mutating func append(_ text: StaticString) {
         append(bytes: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
+    /// The UTF-8 bytes of `text`, as they are (no quoting or escaping).
     public mutating func append(_ text: String) {
         var text = text
         text.withUTF8 { append(bytes: $0) }
     }
 
+    /// One byte.
     @inline(__always)
     public mutating func append(byte: UInt8) {
         storage.reserve(1)
@@ -490,6 +496,7 @@ public struct ByteWriter {
         append(UInt(value))
     }
 
+    /// An unsigned whole number in decimal.
     @inline(__always)
     public mutating func append(_ value: UInt) {
         storage.reserve(24)

@@ -7,9 +7,13 @@ public enum FieldSeparator: Sendable, Hashable, CustomStringConvertible {
     /// Runs of spaces and tabs; leading and trailing blanks are ignored (fixed-width-ish exports).
     case whitespace
 
+    /// `,` (CSV).
     public static let comma = FieldSeparator.character(UInt8(ascii: ","))
+    /// `;` (CSV from locales with a decimal comma).
     public static let semicolon = FieldSeparator.character(UInt8(ascii: ";"))
+    /// A tab (TSV).
     public static let tab = FieldSeparator.character(UInt8(ascii: "\t"))
+    /// `|`.
     public static let pipe = FieldSeparator.character(UInt8(ascii: "|"))
 
     /// Parses a command-line name: `,` `comma` `;` `semicolon` `tab` `\t` `|` `pipe` `whitespace` `space`.
@@ -108,6 +112,7 @@ public struct FieldSlice: Sendable {
     /// Whether the value was quoted.
     public var quoted: Bool
 
+    /// A slice from byte offset `start` to `end` (exclusive); empty by default.
     public init(start: Int = 0, end: Int = 0, hasEscapedQuotes: Bool = false, quoted: Bool = false) {
         self.start = start
         self.end = end
@@ -122,7 +127,9 @@ public struct FieldSlice: Sendable {
 /// Only the first `keep` fields of each record are stored; the rest are counted. The scanner never
 /// allocates per record.
 public struct RecordScanner: ~Copyable {
+    /// The input, UTF-8; the scanner does not own it, and it must outlive the scanner.
     public let bytes: UnsafeBufferPointer<UInt8>
+    /// How fields are separated.
     public let separator: FieldSeparator
     /// Current byte offset.
     public private(set) var position: Int
@@ -150,6 +157,11 @@ public struct RecordScanner: ~Copyable {
     private var blockStart = Int.min / 2
     private var blockMask: UInt64 = 0
 
+    /// A scanner over `bytes` from offset `start`.
+    /// - Parameters:
+    ///   - keep: how many leading fields of each record to store (at least 1); later fields are only counted.
+    ///   - start: the byte offset where scanning begins, normally the start of a line.
+    ///   - line: the 1-based line number at `start`, for ``line`` and ``recordLine``.
     public init(bytes: UnsafeBufferPointer<UInt8>, separator: FieldSeparator, keep: Int,
                 start: Int = 0, line: Int = 1) {
         self.bytes = bytes

@@ -61,11 +61,14 @@ struct TrailerRows {
 /// How the amount column's numbers were read: the decimal mark the flags chose and how many values had
 /// a thousands separator (see ``AmountParser``).
 public struct AmountFormat: Sendable, Codable, Hashable {
+    /// The decimal mark in use: `.`, or `,` with `decimalComma`.
     public var decimalMark: String
+    /// The thousands separator in use besides `'`: `,`, or `.` with `decimalComma`.
     public var groupingSeparator: String
     /// Amount (and quantity) values that held a thousands separator.
     public var valuesWithGrouping = 0
 
+    /// A format; the defaults are those of a parser without `decimalComma`, with no grouped values yet.
     public init(decimalMark: String = ".", groupingSeparator: String = ",", valuesWithGrouping: Int = 0) {
         self.decimalMark = decimalMark
         self.groupingSeparator = groupingSeparator
@@ -82,6 +85,7 @@ public struct TotalsRow: Sendable, Codable, Hashable {
     /// Lines with text below it, cut with it.
     public var linesBelow: Int
 
+    /// A totals row on 1-based `line` with totals word `text`.
     public init(line: Int, text: String, linesBelow: Int) {
         self.line = line
         self.text = text
@@ -91,10 +95,12 @@ public struct TotalsRow: Sendable, Codable, Hashable {
 
 /// One currency seen in the amount column.
 public struct CurrencySighting: Sendable, Hashable {
+    /// The currency's ISO 4217 code (`CNY`, `USD`, …).
     public var code: String
     /// Values marked with it.
     public var count: Int
     /// Where it first appears, and the value there.
     public var line: Int
+    /// The amount text on that line as written (cut to 40 characters).
     public var value: String
 }

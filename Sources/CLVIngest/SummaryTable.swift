@@ -7,7 +7,9 @@ import Foundation
 /// Without a calibration end this is lifetimes' `summary_data_from_transaction_data`; with one, the
 /// calibration columns plus lifetimes' holdout columns of `calibration_and_holdout_data`.
 public struct SummaryTable: Sendable {
+    /// The period in which purchases were counted (several purchases in one period count once).
     public var frequency: PeriodFrequency
+    /// The unit of ``recency``, ``age`` and ``holdoutDuration``.
     public var timeUnit: TimeUnit
     /// The end of observation used for T (the calibration end in a holdout split).
     public var observationEnd: CalendarDay
@@ -18,6 +20,7 @@ public struct SummaryTable: Sendable {
     /// Whether amounts were read (monetary columns present).
     public var hasMonetary: Bool
 
+    /// The customer ids as read from the log; row `i` of every column is customer `customerIDs[i]`.
     public var customerIDs: [String] = []
     /// Repeat purchase periods, x.
     public var repeatPurchases: [Int32] = []
@@ -27,7 +30,9 @@ public struct SummaryTable: Sendable {
     public var age: [Double] = []
     /// Mean value of repeat purchase periods (0 without repeats).
     public var monetaryValue: [Double] = []
+    /// The day of the first purchase in the (calibration) window.
     public var firstPurchase: [CalendarDay] = []
+    /// The day of the last purchase in the (calibration) window.
     public var lastPurchase: [CalendarDay] = []
     /// Orders (distinct order ids with an order column, else purchase rows).
     public var orders: [Int32] = []
@@ -49,8 +54,10 @@ public struct SummaryTable: Sendable {
     /// With ``SummaryOptions/trackRepeatPurchases``: repeat purchase periods of the listed customers that
     /// began on each day, from ``trackingStart`` to the end of the data (calibration and holdout).
     public var repeatPurchasesByDay: [Int32]? = nil
+    /// The day of element 0 of ``repeatPurchasesByDay`` (the earliest date read); nil without tracking.
     public var trackingStart: CalendarDay? = nil
 
+    /// An empty table (no customers) for the given window.
     public init(frequency: PeriodFrequency, timeUnit: TimeUnit, observationEnd: CalendarDay,
                 calibrationEnd: CalendarDay?, hasMonetary: Bool) {
         self.frequency = frequency
@@ -75,9 +82,13 @@ public struct SummaryTable: Sendable {
 
 /// What happened while reading a log: counts a user needs to trust (or distrust) the numbers.
 public struct IngestReport: Sendable, Codable, Hashable {
+    /// The input's name in messages: its path, or `<stdin>`.
     public var file: String
+    /// The encoding the input was read as, with ` with BOM` when a byte-order mark was skipped.
     public var encoding: String
+    /// The field separator's name (`comma`, `tab`, `semicolon`, `pipe`, `whitespace`, or the quoted character).
     public var separator: String
+    /// Size of the input in bytes, before any decoding to UTF-8.
     public var bytes: Int
     /// Columns used, by role (`customer`, `date`, …) → header name or position.
     public var columns: [String: String]
@@ -91,21 +102,32 @@ public struct IngestReport: Sendable, Codable, Hashable {
     public var problemCount = 0
     /// The first problems found.
     public var problems: [DataProblem] = []
+    /// Rows with a negative amount inside the observation window, whatever the return policy then did.
     public var returnRows = 0
+    /// Returns netted against a purchase (``ReturnPolicy/net``).
     public var returnsNetted = 0
+    /// Returns left out (``ReturnPolicy/drop``).
     public var returnsDropped = 0
     /// Returns with no earlier purchase of the same customer in the same window to net against.
     public var unmatchedReturns = 0
+    /// The sum of the return rows' amounts as a positive number, dropped returns included.
     public var returnedAmount = 0.0
+    /// Rows with an amount of exactly 0.
     public var zeroAmountRows = 0
+    /// Zero-amount rows left out (``IngestOptions/dropZeroAmounts``).
     public var zeroAmountRowsDropped = 0
+    /// Rows identical to an earlier row in every mapped column; counted only when duplicates are checked
+    /// (``IngestOptions/duplicates`` other than `keep`).
     public var duplicateRows = 0
+    /// Duplicate rows left out.
     public var duplicateRowsDropped = 0
     /// Rows dated after the end of observation (excluded).
     public var rowsAfterObservationEnd = 0
     /// Rows in the holdout period (calibration/holdout split only).
     public var holdoutRows = 0
+    /// The earliest date of a row read without a data problem, before the window and the policies apply.
     public var firstDate: CalendarDay?
+    /// The latest date of a row read without a data problem (the default end of observation).
     public var lastDate: CalendarDay?
     /// Customers in the summary.
     public var customers = 0
@@ -117,6 +139,7 @@ public struct IngestReport: Sendable, Codable, Hashable {
     public var orders: Int?
     /// Customers whose rows were not in date order and needed a second pass.
     public var customersReordered = 0
+    /// Wall-clock seconds the read took (for the streaming writers, writing included).
     public var seconds = 0.0
     /// Amounts with more than six decimals, rounded to millionths (micro-units) by the customer-history
     /// engine (``TransactionLogReader/summarizeWithHistories(path:options:summary:progress:)``); nil elsewhere.
@@ -139,6 +162,7 @@ public struct IngestReport: Sendable, Codable, Hashable {
     /// Rows dropped because their amount is marked with a currency other than `--currency`.
     public var rowsInOtherCurrencies = 0
 
+    /// A report on one input with every count at zero.
     public init(file: String, encoding: String, separator: String, bytes: Int, columns: [String: String]) {
         self.file = file
         self.encoding = encoding

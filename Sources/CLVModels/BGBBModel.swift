@@ -9,26 +9,42 @@ import Foundation
 /// > Fader, P. S., Hardie, B. G. S. & Shang, J. (2010). Customer-Base Analysis in a Discrete-Time
 /// > Noncontractual Setting. *Marketing Science* 29(6), 1086–1108.
 public struct BGBBModel: Sendable, Hashable, Codable {
+    /// The four parameters (α, β, γ, δ); ``BGBBModel/init(parameters:)`` requires each to be finite and > 0.
     public struct Parameters: Sendable, Hashable, Codable {
+        /// α of Beta(α, β), the distribution of the transaction probability p at each opportunity.
         public var alpha: Double
+        /// β of Beta(α, β), the distribution of the transaction probability p at each opportunity.
         public var beta: Double
+        /// γ of Beta(γ, δ), the distribution of the dropout probability θ before each opportunity.
         public var gamma: Double
+        /// δ of Beta(γ, δ), the distribution of the dropout probability θ before each opportunity.
         public var delta: Double
+        /// The parameters as given, unchecked.
         public init(alpha: Double, beta: Double, gamma: Double, delta: Double) {
             self.alpha = alpha; self.beta = beta; self.gamma = gamma; self.delta = delta
         }
+        /// [α, β, γ, δ], the order of ``BGBBModel/parameterNames``.
         public var vector: [Double] { [alpha, beta, gamma, delta] }
     }
 
     /// Weighted (x, tₓ, n) patterns.
     public struct Patterns: Sendable {
+        /// x of each pattern: transactions at the n opportunities.
         public var frequency: [Int] = []
+        /// tₓ of each pattern: the opportunity (1…n) of the last transaction, 0 when x = 0.
         public var recency: [Int] = []
+        /// n of each pattern: the transaction opportunities observed (≥ 1).
         public var opportunities: [Int] = []
+        /// The number of customers with each pattern (≥ 0).
         public var weight: [Double] = []
+        /// Number of patterns.
         public var count: Int { weight.count }
+        /// Number of customers represented (the sum of the weights).
         public var customers: Double { weight.reduce(0, +) }
 
+        /// Patterns from parallel columns, kept as given (equal patterns are not merged).
+        /// - Throws: ``ModelError/invalidData(_:)`` when the columns differ in length, or for an impossible pattern:
+        ///   each needs 0 ≤ x ≤ tₓ ≤ n, n ≥ 1, tₓ = 0 exactly when x = 0, and a weight ≥ 0.
         public init(frequency: [Int], recency: [Int], opportunities: [Int], weights: [Double]) throws {
             guard frequency.count == recency.count, recency.count == opportunities.count, opportunities.count == weights.count else {
                 throw ModelError.invalidData("BG/BB: frequency, recency, opportunities and weights differ in length.")
@@ -43,10 +59,14 @@ public struct BGBBModel: Sendable, Hashable, Codable {
         }
     }
 
+    /// The name as the paper writes it, used in reports and messages.
     public static let displayName = "BG/BB"
+    /// Parameter names in the paper's order (α, β, γ, δ), as in model files.
     public static let parameterNames = ["alpha", "beta", "gamma", "delta"]
+    /// The model's parameters.
     public let parameters: Parameters
 
+    /// - Throws: ``ModelError/invalidParameter(model:name:value:requirement:)`` unless every parameter is finite and > 0.
     public init(parameters: Parameters) throws {
         try ModelError.requirePositive(parameters.vector, names: Self.parameterNames, model: Self.displayName)
         self.parameters = parameters
@@ -77,6 +97,10 @@ public struct BGBBModel: Sendable, Hashable, Codable {
         return total
     }
 
+    /// Fits the model by maximum likelihood, starting from α = β = γ = δ = 1 unless `options` give a start.
+    /// - Throws: ``ModelError/invalidData(_:)`` when there are no patterns,
+    ///   ``ModelError/notConverged(model:gradientNorm:iterations:logLikelihood:hint:)`` or
+    ///   ``ModelError/unusableModel(model:reason:)`` when the fit fails, and `CancellationError` when cancelled.
     public static func fit(_ data: Patterns, options: FitOptions = FitOptions()) throws -> (model: BGBBModel, report: FitReport) {
         guard data.count > 0 else { throw ModelError.invalidData("\(displayName): no patterns to fit.") }
         let report = try MaximumLikelihood.fit(
@@ -88,8 +112,10 @@ public struct BGBBModel: Sendable, Hashable, Codable {
         return (try BGBBModel(parameters: Parameters(alpha: v[0], beta: v[1], gamma: v[2], delta: v[3])), report)
     }
 
+    /// Total log-likelihood of the patterns, each weighted by its number of customers.
     public func logLikelihood(of data: Patterns) -> Double { Self.totalLogLikelihood(parameters.vector, data) }
 
+    /// Log-likelihood of one history: x transactions in n opportunities, the last at opportunity tₓ.
     public func logLikelihood(x: Int, tx: Int, n: Int) -> Double {
         let p = parameters
         return Self.logLikelihood(alpha: p.alpha, beta: p.beta, gamma: p.gamma, delta: p.delta, x: x, tx: tx, n: n)

@@ -9,6 +9,8 @@ import Foundation
 /// > Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). "Counting Your Customers" the Easy Way: An
 /// > Alternative to the Pareto/NBD Model. *Marketing Science* 24(2), 275–284.
 public struct BGNBDModel: Sendable, Hashable, Codable {
+    /// The four parameters (r, α, a, b), shared with ``MBGNBDModel``; the model's initialiser requires each to
+    /// be finite and > 0.
     public struct Parameters: Sendable, Hashable, Codable {
         /// Shape of the purchase-rate distribution.
         public var r: Double
@@ -16,15 +18,21 @@ public struct BGNBDModel: Sendable, Hashable, Codable {
         public var alpha: Double
         /// Beta parameters of the dropout probability.
         public var a: Double
+        /// The second parameter of Beta(a, b), the distribution of the dropout probability p.
         public var b: Double
+        /// The parameters as given, unchecked.
         public init(r: Double, alpha: Double, a: Double, b: Double) {
             self.r = r; self.alpha = alpha; self.a = a; self.b = b
         }
+        /// [r, α, a, b], the order of ``BGNBDModel/parameterNames``.
         public var vector: [Double] { [r, alpha, a, b] }
     }
 
+    /// The name as the paper writes it, used in reports and messages.
     public static let displayName = "BG/NBD"
+    /// Parameter names in the paper's order (r, α, a, b), as in model files.
     public static let parameterNames = ["r", "alpha", "a", "b"]
+    /// The model's parameters.
     public let parameters: Parameters
 
     /// - Throws: ``ModelError/invalidParameter(model:name:value:requirement:)`` unless every parameter is finite and > 0.

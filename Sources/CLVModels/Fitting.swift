@@ -9,6 +9,7 @@ public struct FitOptions: Sendable, Hashable, Codable {
     public var penalizer: Double
     /// Starting values (in the model's parameter order); nil uses the model's defaults.
     public var initialParameters: [Double]?
+    /// Iteration limit of each BFGS run (the Nelder–Mead fallback keeps its own limit).
     public var maxIterations: Int
     /// Wall-clock limit in seconds: a fit that has not converged by then fails with a diagnosis
     /// instead of running on.
@@ -18,6 +19,8 @@ public struct FitOptions: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey { case penalizer, initialParameters, maxIterations, timeLimit }
 
+    /// Options of a fit (default: no penalty, the model's start, 1000 iterations, 60 s). The cancellation
+    /// token is not an argument: set ``cancellation`` afterwards. It is not encoded.
     public init(penalizer: Double = 0, initialParameters: [Double]? = nil, maxIterations: Int = 1000, timeLimit: Double = 60) {
         self.penalizer = penalizer
         self.initialParameters = initialParameters
@@ -28,32 +31,48 @@ public struct FitOptions: Sendable, Hashable, Codable {
 
 /// One fitted parameter.
 public struct ParameterEstimate: Sendable, Hashable, Codable {
+    /// The parameter's name as in the paper ("r", "alpha").
     public var name: String
+    /// The maximum-likelihood (or penalised) estimate, on the natural scale.
     public var value: Double
     /// From the inverse Hessian of the negative log-likelihood at the estimate.
     public var standardError: Double
     /// 95% interval on the log scale (delta method): value · exp(±1.96 · SE / value); always positive.
     public var lower95: Double
+    /// Upper bound of the 95% interval (see ``lower95``).
     public var upper95: Double
 }
 
 /// The result of a maximum-likelihood fit.
 public struct FitReport: Sendable, Codable {
+    /// The model's display name ("BG/NBD").
     public var model: String
+    /// The estimates, in the model's parameter order (the paper's).
     public var parameters: [ParameterEstimate]
     /// Covariance matrix of the estimates (row and column order as `parameters`).
     public var covariance: [[Double]]
+    /// Total log-likelihood of the data at the estimates, without the penalty.
     public var logLikelihood: Double
+    /// Akaike's information criterion, 2k − 2 log L for k parameters.
     public var aic: Double
+    /// The Bayesian information criterion, k log(customers) − 2 log L for k parameters.
     public var bic: Double
     /// Number of customers (sum of weights) and distinct histories used.
     public var customers: Double
+    /// Number of distinct histories (cells or patterns; for sBG, period counts) the likelihood summed over.
     public var distinctHistories: Int
+    /// Always true in a report returned by a fit: a fit that does not converge throws instead.
     public var converged: Bool
+    /// Iterations of the optimiser run that gave the estimates.
     public var iterations: Int
+    /// Largest absolute gradient component of the penalised mean objective, in log-parameters, at the
+    /// estimates (NaN when Nelder–Mead gave them).
     public var gradientNorm: Double
+    /// The optimiser that gave the estimates: `BFGS` or `Nelder-Mead`.
     public var method: String
+    /// The L2 penalty the fit used (``FitOptions/penalizer``).
     public var penalizer: Double
+    /// Wall-clock time of the fit, in seconds.
     public var seconds: Double
 
     /// The estimates by name.

@@ -7,19 +7,32 @@ import Foundation
 ///
 /// > Fader, P. S. & Hardie, B. G. S. (2013). The Gamma-Gamma Model of Monetary Value.
 /// > http://www.brucehardie.com/notes/025/
+///
+/// > The model is that of Colombo, R. & Jiang, W. (1999). A Stochastic RFM Model. *Journal of Interactive
+/// > Marketing* 13(3), 2–12, as used in Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). RFM and CLV: Using
+/// > Iso-Value Curves for Customer Base Analysis. *Journal of Marketing Research* 42(4), 415–430.
 public struct GammaGammaModel: Sendable, Hashable, Codable {
+    /// The three parameters (p, q, γ); ``GammaGammaModel/init(parameters:)`` requires each to be finite and > 0.
     public struct Parameters: Sendable, Hashable, Codable {
+        /// Shape of the Gamma(p, ν) distribution of one transaction's value, given the customer.
         public var p: Double
+        /// Shape of the Gamma(q, γ) distribution of ν across customers; mean spend is finite only for q > 1.
         public var q: Double
+        /// Rate γ of the Gamma(q, γ) distribution of ν, in money units (mean spend is pγ/(q−1)).
         public var gamma: Double
+        /// The parameters as given, unchecked.
         public init(p: Double, q: Double, gamma: Double) { self.p = p; self.q = q; self.gamma = gamma }
+        /// [p, q, γ], the order of ``GammaGammaModel/parameterNames``.
         public var vector: [Double] { [p, q, gamma] }
     }
 
     /// Repeat buyers' (x, m) pairs, collapsed with weights.
     public struct SpendCells: Sendable {
+        /// x of each cell: the customer's repeat purchases (> 0).
         public var frequency: [Double] = []
+        /// m of each cell: the mean value of those repeat purchases (> 0).
         public var meanValue: [Double] = []
+        /// The number of repeat buyers with each (x, m) pair.
         public var weight: [Double] = []
         /// Pearson correlation of frequency and mean value over the repeat buyers.
         public var frequencySpendCorrelation: Double = .nan
@@ -27,7 +40,9 @@ public struct GammaGammaModel: Sendable, Hashable, Codable {
         var xs: [Double] = [], xWeights: [Double] = [], xIndex: [Int32] = []
         /// Σ w·x·log m and Σ w·log m: the parts of the likelihood linear in p.
         var sumXLogM = 0.0, sumLogM = 0.0
+        /// Number of repeat buyers kept (the sum of the weights).
         public var customers: Double { weight.reduce(0, +) }
+        /// Number of distinct (x, m) cells.
         public var count: Int { weight.count }
 
         /// Keeps customers with x > 0 and m > 0 (the model's domain).
@@ -58,10 +73,15 @@ public struct GammaGammaModel: Sendable, Hashable, Codable {
         }
     }
 
+    /// The model's name, used in reports and messages.
     public static let displayName = "Gamma-Gamma"
+    /// Parameter names in the paper's order (p, q, γ), as in model files.
     public static let parameterNames = ["p", "q", "gamma"]
+    /// The model's parameters.
     public let parameters: Parameters
 
+    /// - Throws: ``ModelError/invalidParameter(model:name:value:requirement:)`` unless every parameter is finite
+    ///   and > 0. q ≤ 1 is accepted here; ``fit(_:options:)`` refuses it.
     public init(parameters: Parameters) throws {
         try ModelError.requirePositive(parameters.vector, names: Self.parameterNames, model: Self.displayName)
         self.parameters = parameters

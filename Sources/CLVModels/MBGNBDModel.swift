@@ -8,11 +8,16 @@ import Foundation
 /// > Batislam, E. P., Denizel, M. & Filiztekin, A. (2007). Empirical validation and comparison of models
 /// > for customer base analysis. *International Journal of Research in Marketing* 24(3), 201–209.
 public struct MBGNBDModel: Sendable, Hashable, Codable {
+    /// The same four parameters as BG/NBD (r, α, a, b).
     public typealias Parameters = BGNBDModel.Parameters
+    /// The name as the paper writes it, used in reports and messages.
     public static let displayName = "MBG/NBD"
+    /// Parameter names in the paper's order (r, α, a, b), as in model files.
     public static let parameterNames = BGNBDModel.parameterNames
+    /// The model's parameters.
     public let parameters: Parameters
 
+    /// - Throws: ``ModelError/invalidParameter(model:name:value:requirement:)`` unless every parameter is finite and > 0.
     public init(parameters: Parameters) throws {
         try ModelError.requirePositive(parameters.vector, names: Self.parameterNames, model: Self.displayName)
         self.parameters = parameters
@@ -34,14 +39,20 @@ public struct MBGNBDModel: Sendable, Hashable, Codable {
         BGNBDModel.betaGeometricLogLikelihood(p, cells, dropoutAtFirstPurchase: true)
     }
 
+    /// Fits the model by maximum likelihood, as ``BGNBDModel/fit(_:options:)`` does.
+    /// - Throws: ``ModelError/notConverged(model:gradientNorm:iterations:logLikelihood:hint:)`` with a diagnosis,
+    ///   ``ModelError/unusableModel(model:reason:)`` when the data do not identify the parameters.
     public static func fit(_ cells: RFMCells, options: FitOptions = FitOptions()) throws -> (model: MBGNBDModel, report: FitReport) {
         let report = try BGNBDModel.fitBetaGeometric(cells, options: options, model: displayName, dropoutAtFirstPurchase: true)
         let v = report.vector
         return (try MBGNBDModel(parameters: Parameters(r: v[0], alpha: v[1], a: v[2], b: v[3])), report)
     }
 
+    /// Total log-likelihood of weighted histories.
     public func logLikelihood(of cells: RFMCells) -> Double { Self.totalLogLikelihood(parameters.vector, cells) }
 
+    /// Log-likelihood of one customer: x repeat purchases, the last at tₓ, observed for T (`age`), in the
+    /// model's time unit.
     public func logLikelihood(x: Double, tx: Double, age: Double) -> Double {
         let p = parameters
         return Self.logLikelihood(r: p.r, alpha: p.alpha, a: p.a, b: p.b, x: x, tx: tx, age: age)

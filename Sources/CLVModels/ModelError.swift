@@ -2,10 +2,15 @@ import CLVCore
 
 /// Errors of the model layer; each says what to do about it.
 public enum ModelError: CLVError {
+    /// A parameter value outside the model's domain (such as not finite and > 0).
     case invalidParameter(model: String, name: String, value: Double, requirement: String)
+    /// Input the model cannot use (an impossible history, columns of different lengths, no data); the message says which.
     case invalidData(String)
+    /// The optimiser stopped without converging (also at the time limit); `hint` says what to try.
     case notConverged(model: String, gradientNorm: Double, iterations: Int, logLikelihood: Double, hint: String)
+    /// A model that was fitted or read but cannot be used (unidentified parameters, infinite predictions, no transaction model).
     case unusableModel(model: String, reason: String)
+    /// A model file that is not a valid CLVKit model file; the message names the bad field.
     case invalidModelFile(String)
     /// An option the model cannot honour (an infinite horizon without a closed form): a usage error.
     case invalidOption(String)

@@ -9,25 +9,38 @@ public struct ModelFile: Codable, Sendable {
     public struct Entry: Codable, Sendable {
         /// Which model this is.
         public var model: ModelKind
+        /// The name as papers write it ("BG/NBD"), from the fit report.
         public var displayName: String
         /// Estimates, named as in the papers.
         public var parameters: [String: Double]
+        /// Standard errors of the estimates, by name.
         public var standardErrors: [String: Double]
         /// 95% intervals (log scale, delta method) as [lower, upper].
         public var intervals95: [String: [Double]]
+        /// The parameter names in the paper's order; ``ModelFile/decode(_:)`` requires exactly the model's.
         public var parameterOrder: [String]
+        /// Covariance of the estimates, rows and columns in ``parameterOrder`` (n × n, or empty).
         public var covariance: [[Double]]
+        /// Log-likelihood of the fitting data at the estimates, without the penalty.
         public var logLikelihood: Double
+        /// AIC, 2k − 2 log L.
         public var aic: Double
+        /// BIC, k log(customers) − 2 log L.
         public var bic: Double
+        /// Whether the fit converged (always true in files CLVKit writes; a failed fit writes none).
         public var converged: Bool
+        /// Iterations of the optimiser run that gave the estimates.
         public var iterations: Int
+        /// The optimiser that gave the estimates: `BFGS` or `Nelder-Mead`.
         public var method: String
+        /// The L2 penalty of the fit.
         public var penalizer: Double
+        /// Wall-clock time of the fit, in seconds.
         public var seconds: Double
         /// For Gamma-Gamma: Pearson correlation of frequency and mean spend (the model assumes none).
         public var frequencySpendCorrelation: Double?
 
+        /// The entry of a fit report; `kind` must be the model the report is of.
         public init(kind: ModelKind, report: FitReport, frequencySpendCorrelation: Double? = nil) {
             model = kind
             displayName = report.model
@@ -79,14 +92,21 @@ public struct ModelFile: Codable, Sendable {
 
     /// What the model was fitted on.
     public struct DataSummary: Codable, Sendable {
+        /// Customers in the data (for sBG, the cohort's size at the start).
         public var customers: Int
+        /// Customers with at least one repeat purchase (for sBG, those still active in the last period).
         public var repeatCustomers: Int
+        /// Distinct histories the fit summed over (cells, BG/BB patterns or sBG period counts).
         public var distinctHistories: Int
         /// The period purchases were counted in.
         public var frequency: String
+        /// The end of observation used for T, `YYYY-MM-DD` (the calibration end in a holdout split; nil for sBG).
         public var observationEnd: String?
+        /// The calibration end, `YYYY-MM-DD`, when the data had a holdout.
         public var calibrationEnd: String?
+        /// The input the model was fitted on, as the user named it.
         public var source: String?
+        /// A summary from its fields.
         public init(customers: Int, repeatCustomers: Int, distinctHistories: Int, frequency: String,
                     observationEnd: String?, calibrationEnd: String?, source: String?) {
             self.customers = customers; self.repeatCustomers = repeatCustomers; self.distinctHistories = distinctHistories
@@ -97,13 +117,21 @@ public struct ModelFile: Codable, Sendable {
 
     /// How `--model auto` chose.
     public struct Selection: Codable, Sendable {
+        /// One candidate model and how it did.
         public struct Candidate: Codable, Sendable {
+            /// The candidate's key (`bgnbd`, `mbgnbd`, `pnbd`).
             public var model: String
+            /// Its log-likelihood on the fitting data (NaN when it could not be fitted).
             public var logLikelihood: Double
+            /// Its AIC (NaN when it could not be fitted).
             public var aic: Double
+            /// Mean absolute error of its per-customer holdout purchases, when there was a holdout.
             public var holdoutMeanAbsoluteError: Double?
+            /// Its predicted total of holdout purchases, when there was a holdout.
             public var holdoutPredictedTotal: Double?
+            /// Why it could not be fitted (nil when it was).
             public var error: String?
+            /// A candidate from its fields.
             public init(model: String, logLikelihood: Double, aic: Double, holdoutMeanAbsoluteError: Double?,
                         holdoutPredictedTotal: Double?, error: String?) {
                 self.model = model; self.logLikelihood = logLikelihood; self.aic = aic
@@ -111,40 +139,62 @@ public struct ModelFile: Codable, Sendable {
                 self.error = error
             }
         }
+        /// `holdout mean absolute error` or `AIC`.
         public var criterion: String
+        /// The chosen model's key.
         public var chosen: String
+        /// Why it was chosen, with the other candidates' figures, in one sentence.
         public var reason: String
+        /// Actual total of holdout purchases, when there was a holdout.
         public var holdoutActualTotal: Double?
+        /// Every candidate, in the order tried, including those that could not be fitted.
         public var candidates: [Candidate]
+        /// A selection from its fields.
         public init(criterion: String, chosen: String, reason: String, holdoutActualTotal: Double?, candidates: [Candidate]) {
             self.criterion = criterion; self.chosen = chosen; self.reason = reason
             self.holdoutActualTotal = holdoutActualTotal; self.candidates = candidates
         }
     }
 
+    /// The newest format version this build reads, and the one it writes.
     public static let currentVersion = 1
 
+    /// Always `clvkit-model`; ``decode(_:)`` refuses a file without it.
     public var format = "clvkit-model"
+    /// The file's format version; ``decode(_:)`` refuses one newer than ``currentVersion``.
     public var version = ModelFile.currentVersion
+    /// The CLVKit version that wrote the file.
     public var clvkitVersion: String
+    /// When the file was made, as ISO 8601 in UTC (`2026-12-03T09:30:00Z`).
     public var created: String
     /// The top-level model (the transaction model when there is one).
     public var model: ModelKind
+    /// Copy of `fit.displayName`.
     public var displayName: String
+    /// Copy of `fit.parameters`; ``validate()`` requires the two to agree.
     public var parameters: [String: Double]
+    /// Copy of `fit.standardErrors`.
     public var standardErrors: [String: Double]
+    /// Copy of `fit.logLikelihood`.
     public var logLikelihood: Double
     /// Unit of recency, T and rates: `day`, `week`, `month` or `year`.
     public var timeUnit: TimeUnit
+    /// Copy of `fit.converged`.
     public var converged: Bool
+    /// The top-level model's fit: the transaction model when there is one, else the one model the file holds.
     public var fit: Entry
+    /// The Gamma-Gamma spend model fitted alongside the transaction model, if any.
     public var spendModel: Entry?
+    /// How `--model auto` chose, when it did.
     public var selection: Selection?
+    /// What the model was fitted on.
     public var data: DataSummary
     /// The CLV cut points of the value deciles, highest first (nine values; see ``FittedModel/valueCutPoints``),
     /// frozen by `clv analyze` so that one customer can be scored alone. Absent in files of `clv fit`.
     public var valueCutPoints: [Double]?
 
+    /// A file of the current version for `fit`, whose fields are copied to the top level; `created` is
+    /// written as ISO 8601. It has no value cut points until they are set.
     public init(fit: Entry, spendModel: Entry?, selection: Selection? = nil, timeUnit: TimeUnit, data: DataSummary,
                 clvkitVersion: String = "0.1.0", created: Date = Date()) {
         self.fit = fit

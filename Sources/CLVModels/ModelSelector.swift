@@ -5,7 +5,10 @@ import Foundation
 public enum ModelSelector {
     /// Calibration histories and what happened in the holdout, in the model time unit.
     public struct Holdout: Sendable {
+        /// Per customer the calibration x, tₓ and T, and the purchase periods in the holdout; and the
+        /// holdout's length.
         public var frequency: [Int32], recency: [Double], age: [Double], holdoutFrequency: [Int32], length: Double
+        /// A holdout from parallel columns (one element per customer, checked when it is used).
         public init(frequency: [Int32], recency: [Double], age: [Double], holdoutFrequency: [Int32], length: Double) {
             self.frequency = frequency; self.recency = recency; self.age = age
             self.holdoutFrequency = holdoutFrequency; self.length = length
@@ -16,9 +19,13 @@ public enum ModelSelector {
     public struct Outcome: Sendable {
         /// The options the chosen model was fitted with (a penalizer may have been added).
         public var options: FitOptions = FitOptions()
+        /// The chosen model.
         public var kind: TransactionModelKind
+        /// The chosen model's fit on the cells given.
         public var report: FitReport
+        /// Each fitted candidate's holdout comparison (empty without a holdout).
         public var validations: [TransactionModelKind: HoldoutValidation]
+        /// The criterion, the choice, the reason and every candidate, as saved in the model file.
         public var selection: ModelFile.Selection
     }
 

@@ -9,21 +9,32 @@ import Foundation
 /// > What Will They Do Next? *Management Science* 33(1). Likelihood as in Fader & Hardie (2005), "A Note on
 /// > Deriving the Pareto/NBD Model and Related Expressions".
 public struct ParetoNBDModel: Sendable, Hashable, Codable {
+    /// The four parameters (r, α, s, β); ``ParetoNBDModel/init(parameters:)`` requires each to be finite and > 0.
     public struct Parameters: Sendable, Hashable, Codable {
+        /// Shape of the purchase-rate distribution, λ ~ Gamma(r, α).
         public var r: Double
+        /// Scale (in time units) of the purchase-rate distribution.
         public var alpha: Double
+        /// Shape of the dropout-rate distribution, μ ~ Gamma(s, β).
         public var s: Double
+        /// Scale (in time units) of the dropout-rate distribution.
         public var beta: Double
+        /// The parameters as given, unchecked.
         public init(r: Double, alpha: Double, s: Double, beta: Double) {
             self.r = r; self.alpha = alpha; self.s = s; self.beta = beta
         }
+        /// [r, α, s, β], the order of ``ParetoNBDModel/parameterNames``.
         public var vector: [Double] { [r, alpha, s, beta] }
     }
 
+    /// The name as the literature writes it, used in reports and messages.
     public static let displayName = "Pareto/NBD"
+    /// Parameter names in the paper's order (r, α, s, β), as in model files.
     public static let parameterNames = ["r", "alpha", "s", "beta"]
+    /// The model's parameters.
     public let parameters: Parameters
 
+    /// - Throws: ``ModelError/invalidParameter(model:name:value:requirement:)`` unless every parameter is finite and > 0.
     public init(parameters: Parameters) throws {
         try ModelError.requirePositive(parameters.vector, names: Self.parameterNames, model: Self.displayName)
         self.parameters = parameters
@@ -105,6 +116,8 @@ public struct ParetoNBDModel: Sendable, Hashable, Codable {
     /// Total log-likelihood of weighted histories.
     public func logLikelihood(of cells: RFMCells) -> Double { Self.totalLogLikelihood(parameters.vector, cells) }
 
+    /// Log-likelihood of one customer: x repeat purchases, the last at tₓ, observed for T (`age`), in the
+    /// model's time unit.
     public func logLikelihood(x: Double, tx: Double, age: Double) -> Double {
         let p = parameters
         return Self.logLikelihood(r: p.r, alpha: p.alpha, s: p.s, beta: p.beta, x: x, tx: tx, age: age)

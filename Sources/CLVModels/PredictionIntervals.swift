@@ -4,10 +4,13 @@ import Foundation
 
 /// Per-customer 95% intervals of the predictions, from parameter uncertainty.
 public struct PredictionIntervals: Sendable {
+    /// 2.5% and 97.5% bounds of expected purchases over the horizon, per customer.
     public var expectedTransactions: (lower: [Double], upper: [Double])
+    /// 2.5% and 97.5% bounds of P(alive) at the end of observation, per customer.
     public var probabilityAlive: (lower: [Double], upper: [Double])
     /// With a spend model.
     public var lifetimeValue: (lower: [Double], upper: [Double])?
+    /// Number of parameter draws the bounds come from.
     public var draws: Int
 }
 

@@ -3,25 +3,36 @@ import CLVCore
 /// Customer histories (x, tₓ, T) collapsed into distinct cells with weights, so that fitting costs
 /// grow with the number of distinct histories, not of customers.
 public struct RFMCells: Sendable {
+    /// x of each cell: repeat purchases, a whole number ≥ 0.
     public var frequency: [Double] = []
+    /// tₓ of each cell: first to last purchase, in the model's time unit (0 when x = 0).
     public var recency: [Double] = []
+    /// T of each cell: first purchase to the end of observation, in the model's time unit.
     public var age: [Double] = []
+    /// The number (or total weight) of customers with each history.
     public var weight: [Double] = []
     /// Number of customers represented (the sum of the weights).
     public var customers: Double { weight.reduce(0, +) }
     /// Mean customer age T over all customers (0 when there are none).
     public var meanAge: Double { zip(age, weight).reduce(0) { $0 + $1.0 * $1.1 } / max(customers, 1) }
+    /// Number of distinct histories (cells).
     public var count: Int { weight.count }
 
     /// Distinct values and, per cell, the index of its value: likelihood terms that depend on x, tₓ or
     /// T alone (or on the pairs (x, tₓ) and (x, T)) are computed once per distinct value.
     public struct Index: Sendable {
+        /// The distinct values of x, T and tₓ, in order of first appearance.
         public var xs: [Double] = [], ts: [Double] = [], txs: [Double] = []
+        /// The distinct pairs (x, tₓ) and (x, T), in order of first appearance.
         public var xTx: [SIMD2<Double>] = [], xT: [SIMD2<Double>] = []
+        /// Per cell, the position of its x, T, tₓ, (x, tₓ) and (x, T) in the arrays above.
         public var x: [Int32] = [], t: [Int32] = [], tx: [Int32] = [], pairTx: [Int32] = [], pairT: [Int32] = []
     }
+    /// The distinct values of the cells, built by the initialisers and ``subsample(every:)``.
     public private(set) var index = Index()
 
+    /// No cells. Appending to the arrays does not rebuild ``index``: build cells to fit with
+    /// ``init(frequency:recency:age:weights:)``.
     public init() {}
 
     mutating func buildIndex() {

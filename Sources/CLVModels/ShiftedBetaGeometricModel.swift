@@ -9,16 +9,24 @@ import Foundation
 /// > Marketing* 21(1), 76–90. DERL: Fader & Hardie (2010), Customer-Base Valuation in a Contractual
 /// > Setting: The Perils of Ignoring Heterogeneity. *Marketing Science* 29(1), 85–93.
 public struct ShiftedBetaGeometricModel: Sendable, Hashable, Codable {
+    /// The two parameters (α, β); ``ShiftedBetaGeometricModel/init(parameters:)`` requires each to be finite and > 0.
     public struct Parameters: Sendable, Hashable, Codable {
+        /// α of Beta(α, β), the distribution of the churn probability θ across customers.
         public var alpha: Double
+        /// β of Beta(α, β), the distribution of the churn probability θ across customers.
         public var beta: Double
+        /// The parameters as given, unchecked.
         public init(alpha: Double, beta: Double) { self.alpha = alpha; self.beta = beta }
+        /// [α, β], the order of ``ShiftedBetaGeometricModel/parameterNames``.
         public var vector: [Double] { [alpha, beta] }
     }
 
     /// A cohort: how many customers are still active at the start of periods 0, 1, 2, … (non-increasing).
     public struct Cohort: Sendable, Hashable {
+        /// Active customers at the start of each period; element 0 is the cohort's size.
         public var active: [Double]
+        /// - Throws: ``ModelError/invalidData(_:)`` unless there are at least two counts, each finite and ≥ 0,
+        ///   and none larger than the one before.
         public init(active: [Double]) throws {
             guard active.count >= 2, active.allSatisfy({ $0 >= 0 && $0.isFinite }),
                   zip(active, active.dropFirst()).allSatisfy({ $0 >= $1 }) else {
@@ -28,10 +36,14 @@ public struct ShiftedBetaGeometricModel: Sendable, Hashable, Codable {
         }
     }
 
+    /// The name as the paper writes it, used in reports and messages.
     public static let displayName = "sBG"
+    /// Parameter names in the paper's order (α, β), as in model files.
     public static let parameterNames = ["alpha", "beta"]
+    /// The model's parameters.
     public let parameters: Parameters
 
+    /// - Throws: ``ModelError/invalidParameter(model:name:value:requirement:)`` unless every parameter is finite and > 0.
     public init(parameters: Parameters) throws {
         try ModelError.requirePositive(parameters.vector, names: Self.parameterNames, model: Self.displayName)
         self.parameters = parameters

@@ -41,6 +41,8 @@ extension TransactionModel {
         expectedTransactionsIfAlive(in: t, x: x, age: age) * probabilityAlive(x: x, tx: tx, age: age)
     }
 
+    /// P(alive) for many customers: ``probabilityAlive(x:tx:age:)`` for each, on all cores. The columns
+    /// are parallel, one element per customer.
     public func probabilitiesAlive(frequency: [Int32], recency: [Double], age: [Double]) -> [Double] {
         let indices = Array(0..<frequency.count)
         return parallelMap(indices, minimumChunk: 8192) { i in
@@ -51,8 +53,10 @@ extension TransactionModel {
 
 /// The continuous-time transaction models.
 public enum TransactionModelKind: String, Sendable, CaseIterable, Codable {
+    /// BG/NBD, MBG/NBD and Pareto/NBD, by their ``ModelKind`` keys.
     case bgnbd, mbgnbd, pnbd
 
+    /// The model type, to fit (``TransactionModel/fit(cells:options:)``) or build (``TransactionModel/init(vector:)``).
     public var modelType: any TransactionModel.Type {
         switch self {
         case .bgnbd: return BGNBDModel.self
@@ -63,23 +67,38 @@ public enum TransactionModelKind: String, Sendable, CaseIterable, Codable {
 }
 
 extension BGNBDModel: TransactionModel {
+    /// ``TransactionModelKind/bgnbd``.
     public static var kind: TransactionModelKind { .bgnbd }
+    /// [r, α, a, b].
     public var parameterVector: [Double] { parameters.vector }
+    /// The model of [r, α, a, b]; `v` must have (at least) four elements.
+    /// - Throws: ``ModelError/invalidParameter(model:name:value:requirement:)`` unless each is finite and > 0.
     public init(vector v: [Double]) throws { try self.init(parameters: .init(r: v[0], alpha: v[1], a: v[2], b: v[3])) }
+    /// The fit of ``fit(_:options:)``, for code generic over the model.
     public static func fit(cells: RFMCells, options: FitOptions) throws -> (BGNBDModel, FitReport) { try fit(cells, options: options) }
 }
 
 extension MBGNBDModel: TransactionModel {
+    /// ``TransactionModelKind/mbgnbd``.
     public static var kind: TransactionModelKind { .mbgnbd }
+    /// [r, α, a, b].
     public var parameterVector: [Double] { parameters.vector }
+    /// The model of [r, α, a, b]; `v` must have (at least) four elements.
+    /// - Throws: ``ModelError/invalidParameter(model:name:value:requirement:)`` unless each is finite and > 0.
     public init(vector v: [Double]) throws { try self.init(parameters: .init(r: v[0], alpha: v[1], a: v[2], b: v[3])) }
+    /// The fit of ``fit(_:options:)``, for code generic over the model.
     public static func fit(cells: RFMCells, options: FitOptions) throws -> (MBGNBDModel, FitReport) { try fit(cells, options: options) }
 }
 
 extension ParetoNBDModel: TransactionModel {
+    /// ``TransactionModelKind/pnbd``.
     public static var kind: TransactionModelKind { .pnbd }
+    /// [r, α, s, β].
     public var parameterVector: [Double] { parameters.vector }
+    /// The model of [r, α, s, β]; `v` must have (at least) four elements.
+    /// - Throws: ``ModelError/invalidParameter(model:name:value:requirement:)`` unless each is finite and > 0.
     public init(vector v: [Double]) throws { try self.init(parameters: .init(r: v[0], alpha: v[1], s: v[2], beta: v[3])) }
+    /// The fit of ``fit(_:options:)``, for code generic over the model.
     public static func fit(cells: RFMCells, options: FitOptions) throws -> (ParetoNBDModel, FitReport) { try fit(cells, options: options) }
 }
 
@@ -94,6 +113,7 @@ public struct LifetimeValueOptions: Sendable, Hashable, Codable {
     /// Length of one discounting step (a month) in days.
     public var stepDays: Double
 
+    /// Valuation options (default: one year of 365.2425 days, 10% a year, margin 1, monthly steps).
     public init(horizonDays: Double = 365.2425, annualDiscountRate: Double = 0.1, margin: Double = 1,
                 stepDays: Double = 365.2425 / 12) {
         self.horizonDays = horizonDays
@@ -143,19 +163,30 @@ extension TransactionModel {
 
 /// How well a transaction model predicted a holdout period.
 public struct HoldoutValidation: Sendable, Codable {
+    /// The customers with one calibration frequency.
     public struct Bucket: Sendable, Codable {
         /// Calibration repeat purchases (the last bucket holds this many or more).
         public var frequency: Int
+        /// Customers in the bucket.
         public var customers: Int
+        /// Their mean actual holdout purchases (0 for an empty bucket).
         public var actual: Double
+        /// Their mean predicted holdout purchases (0 for an empty bucket).
         public var predicted: Double
     }
+    /// The model's display name ("BG/NBD").
     public var model: String
+    /// Length of the holdout, in the model's time unit.
     public var holdoutLength: Double
+    /// Customers compared.
     public var customers: Int
+    /// Actual holdout purchases, summed over customers.
     public var actualTotal: Double
+    /// Predicted holdout purchases, summed over customers.
     public var predictedTotal: Double
+    /// Mean over customers of |predicted − actual| holdout purchases.
     public var meanAbsoluteError: Double
+    /// Root mean square over customers of predicted − actual holdout purchases.
     public var rootMeanSquaredError: Double
     /// Mean actual and predicted holdout purchases by calibration frequency 0, 1, …, 7+.
     public var buckets: [Bucket]
@@ -200,7 +231,9 @@ public struct HoldoutValidation: Sendable, Codable {
 
 /// Scores for a whole customer base.
 public struct CustomerScores: Sendable {
+    /// Expected purchases over the horizon, per customer.
     public var expectedTransactions: [Double]
+    /// P(alive) at the end of observation, per customer.
     public var probabilityAlive: [Double]
     /// Expected spend per transaction (Gamma-Gamma), when a spend model is given.
     public var expectedSpend: [Double]?

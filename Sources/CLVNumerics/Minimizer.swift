@@ -4,12 +4,18 @@ import Glibc
 
 /// The outcome of a minimisation.
 public struct MinimizationResult: Sendable {
+    /// The best point found.
     public var point: [Double]
+    /// The objective at `point`.
     public var value: Double
     /// Largest absolute gradient component at `point` (NaN for derivative-free methods).
     public var gradientNorm: Double
+    /// Iterations started (for BFGS, one line search each, including a last one that may have failed).
     public var iterations: Int
+    /// Calls of the objective.
     public var evaluations: Int
+    /// BFGS: the largest gradient component at `point` is below max(100 × `gradientTolerance`, 1e-6), however
+    /// the run stopped. Nelder–Mead: the simplex values agreed within the tolerance before the iteration limit.
     public var converged: Bool
     /// `BFGS` or `Nelder-Mead`.
     public var method: String

@@ -51,9 +51,13 @@ extension ScalarField {
 }
 
 extension Double: ScalarField {
+    /// The number itself.
     @inlinable public var value: Double { self }
+    /// The natural logarithm (C `log`).
     @inlinable public static func log(_ x: Double) -> Double { Glibc.log(x) }
+    /// eˣ (C `exp`).
     @inlinable public static func exp(_ x: Double) -> Double { Glibc.exp(x) }
+    /// log(1 + x), accurate for small x (C `log1p`).
     @inlinable public static func log1p(_ x: Double) -> Double { Glibc.log1p(x) }
     /// log Γ(x) (thread-safe `lgamma_r`).
     @inlinable public static func logGamma(_ x: Double) -> Double {
@@ -65,10 +69,14 @@ extension Double: ScalarField {
 /// A number with its first derivatives with respect to up to four parameters (forward-mode
 /// automatic differentiation): every operation applies the chain rule to the four lanes at once.
 public struct Dual: ScalarField, CustomStringConvertible {
+    /// The value.
     public var value: Double
+    /// The partial derivatives with respect to parameters 0…3 (unused lanes stay 0).
     public var gradient: SIMD4<Double>
 
+    /// A constant: `value` with a zero gradient.
     @inlinable public init(_ value: Double) { self.value = value; gradient = .zero }
+    /// A number with the given value and partial derivatives.
     @inlinable public init(value: Double, gradient: SIMD4<Double>) { self.value = value; self.gradient = gradient }
 
     /// The `index`-th independent variable.
@@ -92,14 +100,18 @@ public struct Dual: ScalarField, CustomStringConvertible {
     @inlinable public static prefix func - (a: Dual) -> Dual { Dual(value: -a.value, gradient: -a.gradient) }
     @inlinable public static func + (a: Dual, b: Double) -> Dual { Dual(value: a.value + b, gradient: a.gradient) }
     @inlinable public static func * (a: Dual, b: Double) -> Dual { Dual(value: a.value * b, gradient: a.gradient * b) }
+    /// log x, with gradient ∇x / x.
     @inlinable public static func log(_ x: Dual) -> Dual { Dual(value: Glibc.log(x.value), gradient: x.gradient / x.value) }
+    /// eˣ, with gradient eˣ ∇x.
     @inlinable public static func exp(_ x: Dual) -> Dual {
         let e = Glibc.exp(x.value)
         return Dual(value: e, gradient: x.gradient * e)
     }
+    /// log(1 + x), with gradient ∇x / (1 + x).
     @inlinable public static func log1p(_ x: Dual) -> Dual {
         Dual(value: Glibc.log1p(x.value), gradient: x.gradient / (1 + x.value))
     }
+    /// log Γ(x) for x > 0, with gradient ψ(x) ∇x (ψ the digamma function).
     @inlinable public static func logGamma(_ x: Dual) -> Dual {
         Dual(value: Double.logGamma(x.value), gradient: x.gradient * SpecialFunctions.digamma(x.value))
     }

@@ -26,6 +26,7 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable {
         self.init(seed: seed ^ (index &* 0xD1B5_4A32_D192_ED03) &+ index)
     }
 
+    /// The next 64 random bits of the stream (the `**` scrambler applied to the state, then one step).
     @inlinable
     public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9

@@ -3,10 +3,14 @@ import CLVCore
 /// Rows × named numeric columns, stored row-major in one contiguous array (row i is
 /// `values[i * columnCount ..< (i + 1) * columnCount]`).
 public struct FeatureTable: Sendable, Hashable {
+    /// The column names, in column order.
     public var names: [String]
+    /// All cells, row-major: `rowCount * columnCount` finite values.
     public var values: [Double]
 
+    /// The number of columns (`names.count`).
     public var columnCount: Int { names.count }
+    /// The number of rows; 0 when the table has no columns.
     public var rowCount: Int { names.isEmpty ? 0 : values.count / names.count }
 
     /// A table from row-major values; `values.count` must be a multiple of `names.count`.
@@ -29,6 +33,7 @@ public struct FeatureTable: Sendable, Hashable {
         try self.init(names: names, values: rows.flatMap { $0 })
     }
 
+    /// The value in row `row` and column `column` (both zero-based).
     public subscript(row: Int, column: Int) -> Double { values[row * columnCount + column] }
 
     /// Row `i` as an array.
@@ -53,9 +58,13 @@ public struct FeatureTable: Sendable, Hashable {
 
 /// Features with a 0/1 label per row (1 = the event: churned, or purchased).
 public struct LabeledData: Sendable, Hashable {
+    /// The feature rows.
     public var features: FeatureTable
+    /// One label per feature row, 0 or 1.
     public var labels: [UInt8]
 
+    /// Pairs features with labels. Throws ``PredictionError/shape(_:)`` when the label count differs from the
+    /// row count or a label is not 0 or 1.
     public init(features: FeatureTable, labels: [UInt8]) throws {
         guard labels.count == features.rowCount else {
             throw PredictionError.shape("\(labels.count) labels for \(features.rowCount) rows")
@@ -65,6 +74,7 @@ public struct LabeledData: Sendable, Hashable {
         self.labels = labels
     }
 
+    /// The number of labelled rows.
     public var count: Int { labels.count }
 
     /// The rows at `indices`.

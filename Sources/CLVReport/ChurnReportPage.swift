@@ -5,13 +5,19 @@ import Foundation
 public enum ChurnReportPage {
     /// One evaluated model, as plain numbers.
     public struct Model: Sendable {
+        /// The classifier key (`logistic`, `linear-svm`, `mlp`, `tree`, `forest`, `gbt`) or `p_alive_baseline`;
+        /// known keys are shown by their display name, others as given.
         public var name: String
         /// name → value: roc_auc, pr_auc, precision, recall, f1, accuracy, brier.
         public var metrics: [String: Double]
+        /// The ROC curve: false positive rates (x) and true positive rates (y), point by point.
         public var rocX: [Double], rocY: [Double]
         /// Cumulative share of customers contacted (by decile) and of events caught.
         public var gainsX: [Double], gainsY: [Double]
+        /// The reliability curve: mean predicted probability and observed share of events, bin by bin.
         public var calibrationPredicted: [Double], calibrationObserved: [Double]
+        /// A model from its figures. The x and y arrays of a curve are paired by index (the longer one's
+        /// extra points are not drawn).
         public init(name: String, metrics: [String: Double], rocX: [Double], rocY: [Double], gainsX: [Double], gainsY: [Double],
                     calibrationPredicted: [Double], calibrationObserved: [Double]) {
             self.name = name; self.metrics = metrics; self.rocX = rocX; self.rocY = rocY; self.gainsX = gainsX; self.gainsY = gainsY

@@ -7,9 +7,14 @@ public struct ReportData: Sendable, Codable {
     public struct Figure: Sendable, Codable {
         /// How `amount` is written.
         public enum Kind: String, Sendable, Codable { case money, count, share }
+        /// What the figure is (the card's caption), and its text as given or as formatted on creation.
         public var label: ReportText; public var value: String
+        /// The number behind `value`, when the figure was made by ``money(_:_:)``, ``count(_:_:)`` or ``share(_:_:)``.
         public var amount: Double?
+        /// How `amount` is written; nil for a figure shown as its `value` text.
         public var kind: Kind?
+        /// A figure shown as `value`, unchanged in either language (unless its label names a money or count
+        /// figure and `value` reads as a number; see ``text(_:currency:)``).
         public init(_ label: ReportText, _ value: String) { self.label = label; self.value = value }
         /// A money figure (written with the currency of the report's assumptions).
         public static func money(_ label: ReportText, _ amount: Double) -> Figure { .init(label, amount, .money) }
@@ -47,13 +52,19 @@ public struct ReportData: Sendable, Codable {
     /// What the lifetime values assume: the margin on spend, the annual discount rate, the horizon
     /// (as given, with its unit, and in days) and the currency of the amounts (nil: not known).
     public struct Assumptions: Sendable, Codable {
+        /// The margin as a share of spend (0.3 is 30%).
         public var margin: Double
+        /// The yearly discount rate as a share (0.1 is 10%).
         public var annualDiscountRate: Double
+        /// The horizon as given, in `horizonUnit`s (1 for "1 year").
         public var horizonAmount: Double
         /// `day`, `week`, `month` or `year`.
         public var horizonUnit: String
+        /// The horizon in days (365.2425 for one year).
         public var horizonDays: Double
+        /// The currency code or symbol of the amounts; nil or blank when the data do not name one.
         public var currency: String?
+        /// The assumptions, stored as given.
         public init(margin: Double, annualDiscountRate: Double, horizonAmount: Double, horizonUnit: String, horizonDays: Double,
                     currency: String?) {
             self.margin = margin; self.annualDiscountRate = annualDiscountRate; self.horizonAmount = horizonAmount
@@ -92,57 +103,95 @@ public struct ReportData: Sendable, Codable {
                 + "a margin of \(margin) of spend, discounted at \(rate) a year; \(money)."
         }
     }
+    /// One model compared in the selection: its key (`bgnbd`, `pnbd` …), log-likelihood and AIC (NaN when it
+    /// could not be fitted), and the mean absolute error of its per-customer holdout purchases (nil without a
+    /// holdout).
     public struct Candidate: Sendable, Codable { public var name: String; public var logLikelihood: Double; public var aic: Double; public var holdoutMeanAbsoluteError: Double?
+        /// A candidate row, stored as given.
         public init(name: String, logLikelihood: Double, aic: Double, holdoutMeanAbsoluteError: Double?) {
             self.name = name; self.logLikelihood = logLikelihood; self.aic = aic; self.holdoutMeanAbsoluteError = holdoutMeanAbsoluteError } }
+    /// One fitted parameter of the chosen model: its name as in the paper (`r`, `alpha` …), the estimate and the
+    /// bounds of its 95% interval.
     public struct Parameter: Sendable, Codable { public var name: String; public var value: Double; public var lower: Double; public var upper: Double
+        /// A parameter row, stored as given.
         public init(name: String, value: Double, lower: Double, upper: Double) { self.name = name; self.value = value; self.lower = lower; self.upper = upper } }
+    /// Customers grouped by calibration repeat purchases (`frequency`; the last bucket holds that many or more):
+    /// how many there are, and their mean actual and predicted holdout purchases.
     public struct Bucket: Sendable, Codable { public var frequency: Int; public var customers: Int; public var actual: Double; public var predicted: Double
+        /// A bucket, stored as given.
         public init(frequency: Int, customers: Int, actual: Double, predicted: Double) {
             self.frequency = frequency; self.customers = customers; self.actual = actual; self.predicted = predicted } }
+    /// One of the customers with the highest CLV: id, CLV, P(alive) now, and expected purchases in the next
+    /// 365 days.
     public struct TopCustomer: Sendable, Codable { public var id: String; public var clv: Double; public var pAlive: Double; public var expected: Double
+        /// A top-customer row, stored as given.
         public init(id: String, clv: Double, pAlive: Double, expected: Double) { self.id = id; self.clv = clv; self.pAlive = pAlive; self.expected = expected } }
 
+    /// The input's display name, shown under the title.
     public var source: String
+    /// When the report was made (ISO 8601, `yyyy-mm-dd` with an optional `THH:MM:SSZ` time), written out in
+    /// the page's language.
     public var created: String
+    /// The headline figures, one card each, in order.
     public var headline: [Figure]
     /// What CLV assumes (margin, discount rate, horizon, currency); shown under the headline.
     public var assumptions: Assumptions?
+    /// The data-quality lines in English (also shown by the Chinese page when ``qualityLinesChinese`` is nil).
     public var qualityLines: [String]
     /// The data-quality lines in Chinese (shown by the Chinese page instead of `qualityLines`).
     public var qualityLinesChinese: [String]?
+    /// The chosen model, as its display name or its key (`bgnbd` is shown as BG/NBD).
     public var modelName: String
+    /// Why that model was chosen, in English as the model selector writes it (the Chinese page translates it).
     public var selectionReason: String
+    /// Every model compared, in the selector's order.
     public var candidates: [Candidate]
+    /// The chosen model's fitted parameters.
     public var parameters: [Parameter]
     /// Daily cumulative repeat purchases since `trackingStart`, actual and predicted.
     public var trackingActual: [Double]
+    /// The calibration model's expected cumulative repeat purchases, day by day alongside ``trackingActual``.
     public var trackingPredicted: [Double]
+    /// Days from the tracking start to the calibration end (the chart's marker); nil without a calibration split.
     public var calibrationDay: Int?
+    /// The chosen model's holdout buckets by calibration frequency; empty without a holdout.
     public var buckets: [Bucket]
     /// CLV histogram (bin centres and customer counts, up to the 99th percentile) and the Lorenz curve.
     public var clvBins: [Double] = []
+    /// Customers per CLV bin of ``clvBins``.
     public var clvCounts: [Double] = []
+    /// Lorenz curve x: the share of customers, most valuable first, from 0 to 1.
     public var lorenzX: [Double] = []
+    /// Lorenz curve y: the share of total CLV those customers hold.
     public var lorenzY: [Double] = []
+    /// The customers with the highest CLV (20 at most), highest first; empty without a spend model.
     public var topCustomers: [TopCustomer]
     /// Frequency (rows) × recency (columns) grids of expected purchases and P(alive), with the recency
     /// of each column and the longest history T.
     public var expectedGrid: [[Double]] = []
+    /// P(alive) on the same grid as ``expectedGrid`` (row x = repeat purchases, NaN where no customer can be).
     public var aliveGrid: [[Double]] = []
+    /// The BTYD recency (first to last purchase) at the centre of each grid column, in the model's time unit.
     public var gridRecency: [Double] = []
     /// Histogram of repeat buyers' mean spend (bin centres and shares) and the Gamma-Gamma density (same bins).
     public var spendBins: [Double] = []
+    /// The share of repeat buyers whose mean spend falls in each bin of ``spendBins``.
     public var spendObserved: [Double] = []
+    /// The Gamma-Gamma model's share for each bin (density at the bin centre × bin width), mixed over the
+    /// repeat buyers' purchase counts.
     public var spendModel: [Double] = []
     /// Segment tables (RFM, value matrix, ABC, lifecycle …), in both languages.
     public var segmentTables: [SegmentTable] = []
 
     /// One method's segments as the report shows them.
     public struct SegmentTable: Sendable, Codable {
+        /// The table's heading on the English page.
         public var titleEnglish: String
+        /// The table's heading on the Chinese page.
         public var titleChinese: String
+        /// The segments, in the order shown.
         public var rows: [SegmentRow]
+        /// A table, stored as given.
         public init(titleEnglish: String, titleChinese: String, rows: [SegmentRow]) {
             self.titleEnglish = titleEnglish; self.titleChinese = titleChinese; self.rows = rows
         }
@@ -150,11 +199,18 @@ public struct ReportData: Sendable, Codable {
 
     /// One segment: size, value share, profile and action.
     public struct SegmentRow: Sendable, Codable {
+        /// The segment's name in English and in Chinese.
         public var nameEnglish: String, nameChinese: String
+        /// Customers in the segment.
         public var customers: Int
+        /// The segment's share of all customers and of the total positive value, each 0…1.
         public var customerShare: Double, valueShare: Double
+        /// Mean days since the last purchase, mean number of orders and mean net spend to date (NaN for an
+        /// empty segment, shown as "–").
         public var meanRecencyDays: Double, meanOrders: Double, meanSpend: Double
+        /// The suggested action in English and in Chinese.
         public var actionEnglish: String, actionChinese: String
+        /// A row, stored as given.
         public init(nameEnglish: String, nameChinese: String, customers: Int, customerShare: Double, valueShare: Double,
                     meanRecencyDays: Double, meanOrders: Double, meanSpend: Double, actionEnglish: String, actionChinese: String) {
             self.nameEnglish = nameEnglish; self.nameChinese = nameChinese; self.customers = customers
@@ -163,6 +219,9 @@ public struct ReportData: Sendable, Codable {
         }
     }
 
+    /// Report data with the given fields. The CLV histogram and Lorenz curve are computed from
+    /// `lifetimeValues` (see ``valueDistribution(_:)``); the grids, the spend fit, the assumptions, the Chinese
+    /// quality lines and the segment tables start empty (or nil) and are set afterwards.
     public init(source: String, created: String, headline: [Figure], qualityLines: [String], modelName: String,
                 selectionReason: String, candidates: [Candidate], parameters: [Parameter], trackingActual: [Double],
                 trackingPredicted: [Double], calibrationDay: Int?, buckets: [Bucket], lifetimeValues: [Double],

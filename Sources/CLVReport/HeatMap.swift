@@ -2,15 +2,23 @@ import Foundation
 
 /// A heat map as SVG: rows × columns of values on a sequential blue scale, with a colour bar.
 public struct SVGHeatMap: Sendable {
+    /// The title above the map.
     public var title: String
+    /// The x axis label, below the map.
     public var xLabel: String
+    /// The y axis label, rotated, left of the map.
     public var yLabel: String
     /// `values[row][column]`; row 0 is drawn at the bottom.
     public var values: [[Double]]
+    /// Column labels, each centred under the column at `position` (zero-based).
     public var xTicks: [(position: Int, label: String)]
+    /// Row labels, each centred beside the row at `position` (zero-based, 0 at the bottom).
     public var yTicks: [(position: Int, label: String)]
+    /// The map size in SVG user units (the `viewBox`), by default 640 × 360.
     public var width = 640.0, height = 360.0
 
+    /// A 640 × 360 heat map. Every row of `values` must have as many columns as the first; non-finite
+    /// cells are drawn white and left out of the colour scale.
     public init(title: String, xLabel: String, yLabel: String, values: [[Double]],
                 xTicks: [(position: Int, label: String)], yTicks: [(position: Int, label: String)]) {
         self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.values = values

@@ -18,6 +18,7 @@ public enum ReportText: String, Sendable, CaseIterable, Codable {
     case heatExpected, heatAlive, recencyX, frequencyY, spendFit, spendX, density, observed, gammaGammaFit
     case segments, segmentsIntro, segment, customerShareColumn, valueShareColumn, meanRecencyDays, meanOrders, meanSpend, action
 
+    /// The label in English.
     public var english: String {
         switch self {
         case .title: return "Customer lifetime value report"
@@ -86,6 +87,7 @@ public enum ReportText: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// The label in Simplified Chinese.
     public var chinese: String {
         switch self {
         case .title: return "客户生命周期价值报告"

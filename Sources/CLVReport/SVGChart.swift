@@ -11,11 +11,18 @@ import Foundation
 public struct SVGChart: Sendable {
     /// One data series.
     public struct Series: Sendable {
+        /// How the series is drawn: `line`, `dashedLine` (e.g. a reference line), `bars` (side by side
+        /// when several bar series share an x) or `points`.
         public enum Style: Sendable { case line, dashedLine, bars, points }
+        /// The legend entry (a legend is drawn only when the chart has more than one series).
         public var name: String
+        /// The x values, paired by index with ``y``.
         public var x: [Double]
+        /// The y values; points with a non-finite coordinate (or y ≤ 0 on a log axis) are not drawn.
         public var y: [Double]
+        /// How the series is drawn.
         public var style: Style
+        /// A series; extra points of the longer of `x` and `y` are dropped.
         public init(name: String, x: [Double], y: [Double], style: Style = .line) {
             self.name = name; self.x = x; self.y = y; self.style = style
         }
@@ -31,10 +38,15 @@ public struct SVGChart: Sendable {
     /// CJK, Source Han Sans), macOS (PingFang) and Windows (Microsoft YaHei).
     public static let fontStack = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', 'Noto Sans', sans-serif"
 
+    /// The title above the legend and the plot.
     public var title: String
+    /// The x axis label, below the plot.
     public var xLabel: String
+    /// The y axis label, rotated, left of the plot.
     public var yLabel: String
+    /// The series, drawn in order and coloured from ``palette`` by their position.
     public var series: [Series]
+    /// The chart size in SVG user units (the `viewBox`), by default 640 × 360.
     public var width = 640.0, height = 360.0
     /// The y axis scale (default linear).
     public var yScale: Scale = .linear
@@ -45,6 +57,7 @@ public struct SVGChart: Sendable {
     /// Format of y tick labels (default: numbers).
     public var yTickFormat: (@Sendable (Double) -> String)?
 
+    /// A 640 × 360 chart with a linear y axis, no marker and numeric tick labels.
     public init(title: String, xLabel: String, yLabel: String, series: [Series]) {
         self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.series = series
     }

@@ -14,6 +14,7 @@ public enum ABCBasis: String, Sendable, Hashable, CaseIterable, Codable {
 /// is A while the cumulative value *before* them is below cutA of the total (so the customer who
 /// crosses the cut is still A), likewise B; customers with value ≤ 0 never count toward the total.
 public enum ABCClassification {
+    /// The three classes A, B and C, in that order (an assignment's index 0 is A).
     public static let segments: [SegmentDefinition] = [
         .init(key: "A", name: .init("A: top value", "A类：核心价值客户"),
               action: .init("Protect: key-account care, retention budget first", "重点保护：大客户专属维护，优先投入保留预算"),

@@ -6,6 +6,7 @@ import CLVCore
 /// Build it from an ingest summary (see `clv segment`) or from your own data. Days are calendar days
 /// at the as-of date; money is in the log's currency.
 public struct CustomerMetrics: Sendable {
+    /// Customer ids; every other array is in this order. Ranking methods break ties by id.
     public var ids: [String]
     /// Days from the last purchase to the as-of date (RFM recency).
     public var recencyDays: [Double]
@@ -20,8 +21,13 @@ public struct CustomerMetrics: Sendable {
     /// Probability that the customer is still active, when a model was fitted.
     public var probabilityAlive: [Double]?
 
+    /// The number of customers.
     public var count: Int { ids.count }
 
+    /// Metrics from one array per figure, each with one value per id.
+    ///
+    /// - Throws: ``SegmentationError/columnLength(name:count:expected:)`` when an array's length differs
+    ///   from `ids.count`, and ``SegmentationError/nonFinite(name:customer:)`` when a value is NaN or infinite.
     public init(ids: [String], recencyDays: [Double], orders: [Double], spend: [Double], tenureDays: [Double],
                 lifetimeValue: [Double]? = nil, probabilityAlive: [Double]? = nil) throws {
         let n = ids.count

@@ -1,5 +1,6 @@
 /// Account grades from a composite index score (B2B): the ABC rule applied to the score.
 public enum IndexGrades {
+    /// Key, growth and standard accounts, in that order (ABC's A, B and C).
     public static let segments: [SegmentDefinition] = [
         .init(key: "key_account", name: .init("Key account", "重点客户"),
               action: .init("Account manager, tailored terms, executive contact", "专属客户经理、定制条款、高层对接"),

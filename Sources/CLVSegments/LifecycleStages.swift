@@ -12,15 +12,18 @@ public struct LifecycleOptions: Sendable, Hashable, Codable {
     public var minimumAtRiskDays: Double = 30
     /// With a model: churned below this P(alive), at risk below `atRiskProbability`.
     public var churnProbability: Double = 0.2
+    /// With a model: at risk below this P(alive) (and not churned).
     public var atRiskProbability: Double = 0.5
     /// At risk when orders in the recent window fell by at least this share against the previous window.
     public var decliningTrend: Double = 0.5
     /// Mature once a customer has at least this many orders and this tenure; growing before.
     public var matureOrders: Double = 3
+    /// Days since the first purchase a customer needs (with `matureOrders` orders) to be mature.
     public var matureTenureDays: Double = 180
     /// Shortest usual gap considered (several orders on one day would otherwise make any pause look long).
     public var minimumGapDays: Double = 7
 
+    /// The default thresholds.
     public init() {}
 }
 
@@ -28,10 +31,12 @@ public struct LifecycleOptions: Sendable, Hashable, Codable {
 public struct LifecycleHistory: Sendable {
     /// Orders in the recent window (e.g. the last 90 days) and in the window before it.
     public var recentOrders: [Double]?
+    /// Orders in the window just before the recent one, of the same length.
     public var previousOrders: [Double]?
     /// Customers who were churned at the start of the recent window and have bought since.
     public var reactivated: [Bool]?
 
+    /// History with the given columns, each with one value per customer of the metrics; nil leaves that rule off.
     public init(recentOrders: [Double]? = nil, previousOrders: [Double]? = nil, reactivated: [Bool]? = nil) {
         self.recentOrders = recentOrders
         self.previousOrders = previousOrders
@@ -58,6 +63,7 @@ public struct LifecycleHistory: Sendable {
 /// reactivated or at risk by trend. The `clv` commands that report stages (`segment --method lifecycle`
 /// and `analyze`) always pass the history, built the same way, so their stages agree.
 public enum LifecycleStages {
+    /// The six stages in rule order: reactivated, new, churned, at risk, growing, mature.
     public static let segments: [SegmentDefinition] = [
         .init(key: "reactivated", name: .init("Reactivated", "回流客户"),
               action: .init("Re-onboard: thank them, keep the momentum with a follow-up offer", "重新激活：致谢并跟进优惠，巩固回流"),

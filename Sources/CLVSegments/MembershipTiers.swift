@@ -5,13 +5,20 @@ import Foundation
 /// A customer qualifies when their spend and orders in the tier window reach the minimums *and* their
 /// last purchase is at most `maxInactiveDays` ago (nil: no activity requirement).
 public struct TierRule: Sendable, Hashable, Codable {
+    /// Stable machine key, e.g. `gold`; distinct within a ``MembershipTiers``.
     public var key: String
+    /// The tier's display name.
     public var name: BilingualText
+    /// Least spend in the tier window that qualifies (inclusive), in the log's currency.
     public var minimumSpend: Double
+    /// Least number of orders in the tier window that qualifies (inclusive).
     public var minimumOrders: Double
+    /// Most days since the last purchase that still qualifies (inclusive); nil: no activity requirement.
     public var maxInactiveDays: Double?
+    /// What to do with the customers in this tier.
     public var action: BilingualText
 
+    /// A rule; the defaults leave spend, orders and activity unrestricted.
     public init(key: String, name: BilingualText, minimumSpend: Double = 0, minimumOrders: Double = 0,
                 maxInactiveDays: Double? = nil, action: BilingualText) {
         self.key = key
@@ -30,10 +37,14 @@ public struct TierRule: Sendable, Hashable, Codable {
 /// What the tier rules read for each customer: spend and orders within the tier window (for example
 /// the last 365 days) and days since the last purchase.
 public struct TierActivity: Sendable {
+    /// Spend of each customer within the tier window.
     public var spend: [Double]
+    /// Orders of each customer within the tier window.
     public var orders: [Double]
+    /// Days from each customer's last purchase to the date the tiers are assigned at.
     public var inactiveDays: [Double]
 
+    /// Activity from three arrays of equal length, one value per customer (``MembershipTiers/assign(_:)`` checks the lengths).
     public init(spend: [Double], orders: [Double], inactiveDays: [Double]) {
         self.spend = spend
         self.orders = orders
@@ -50,6 +61,10 @@ public struct MembershipTiers: Sendable {
     /// Highest tier first; the last rule is the base tier and must admit everyone.
     public let rules: [TierRule]
 
+    /// Tiers from `rules`, highest first.
+    ///
+    /// - Throws: ``SegmentationError/invalidOption(_:)`` when `rules` is empty, when the last rule has a
+    ///   requirement, or when two rules share a key.
     public init(rules: [TierRule]) throws {
         guard let base = rules.last else { throw SegmentationError.invalidOption("at least one tier is needed") }
         guard base.minimumSpend <= 0, base.minimumOrders <= 0, base.maxInactiveDays == nil else {
@@ -133,9 +148,13 @@ public struct MembershipTiers: Sendable {
 
     /// A customer whose tier changed between two dates.
     public struct Move: Sendable, Hashable {
+        /// The customer's id.
         public var customer: String
+        /// Key of the tier before (the base tier for customers new since then).
         public var from: String
+        /// Key of the tier after.
         public var to: String
+        /// True when `to` is a higher tier than `from`.
         public var isUpgrade: Bool
     }
 

@@ -24,13 +24,17 @@ public enum SplitReference: String, Sendable, Hashable, CaseIterable, Codable {
 
 /// Options of ``RFMSegmentation``.
 public struct RFMOptions: Sendable, Hashable {
+    /// How the R, F and M scores are formed (default: NTILE with 5 bins).
     public var binning: RFMBinning = .ntile(bins: 5)
     /// Monetary values above this quantile are capped before scoring and before computing the
     /// mean (one very large customer would otherwise move the mean above almost everyone). nil: no cap.
     public var monetaryCapQuantile: Double? = 0.99
+    /// Whether the eight segments split raw values or scores.
     public var basis: RFMSplitBasis = .values
+    /// Whether the high/low split is at the mean or the median.
     public var reference: SplitReference = .mean
 
+    /// Options; the defaults are NTILE with 5 bins, a cap at the 99th percentile, and values split at the mean.
     public init(binning: RFMBinning = .ntile(bins: 5), monetaryCapQuantile: Double? = 0.99,
                 basis: RFMSplitBasis = .values, reference: SplitReference = .mean) {
         self.binning = binning
@@ -42,8 +46,12 @@ public struct RFMOptions: Sendable, Hashable {
 
 /// RFM scores and the eight classic RFM segments of every customer.
 public struct RFMResult: Sendable {
+    /// R score of each customer, from 1 (longest since the last purchase) to the top score (most recent):
+    /// the number of bins, or the number of cut points + 1.
     public var recencyScore: [Int32]
+    /// F score of each customer, from 1 (fewest orders) to the top score.
     public var frequencyScore: [Int32]
+    /// M score of each customer, from 1 (least monetary value, after the cap) to the top score.
     public var monetaryScore: [Int32]
     /// The segment of each customer (one of ``RFMSegmentation/segments``).
     public var segmentation: Segmentation

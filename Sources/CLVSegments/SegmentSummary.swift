@@ -1,27 +1,39 @@
 /// One row of a segment table: size, shares and the profile of a segment in the data's own units.
 public struct SegmentSummaryRow: Sendable, Hashable, Codable {
+    /// The segment this row describes.
     public var segment: SegmentDefinition
+    /// Number of customers in the segment.
     public var customers: Int
+    /// The segment's share of all customers, 0…1.
     public var customerShare: Double
     /// Sum of the value column (CLV, or spend to date without a model).
     public var value: Double
     /// This segment's share of the total positive value.
     public var valueShare: Double
+    /// Mean days since the last purchase (NaN for an empty segment, as all the profile figures).
     public var meanRecencyDays: Double
+    /// Median days since the last purchase.
     public var medianRecencyDays: Double
+    /// Mean number of orders.
     public var meanOrders: Double
+    /// Median number of orders.
     public var medianOrders: Double
+    /// Mean net spend to date.
     public var meanSpend: Double
+    /// Median net spend to date.
     public var medianSpend: Double
+    /// The segment's total spend divided by its total orders (NaN without orders), not a mean of per-customer values.
     public var meanOrderValue: Double
     /// Mean CLV, when the metrics carry one.
     public var meanLifetimeValue: Double?
+    /// Mean P(alive), when the metrics carry one.
     public var meanProbabilityAlive: Double?
 }
 
 /// The segment table of a segmentation: one row per segment, in the segmentation's order (empty
 /// segments included, with zero customers and NaN profile figures).
 public enum SegmentSummary {
+    /// One row per segment of `segmentation`, profiled with `metrics` (the same customers, in the same order).
     public static func rows(_ segmentation: Segmentation, metrics: CustomerMetrics) -> [SegmentSummaryRow] {
         let k = segmentation.segments.count
         var members = [[Int]](repeating: [], count: k)

@@ -2,12 +2,14 @@
 public struct SegmentDefinition: Sendable, Hashable, Codable {
     /// Stable machine key, e.g. `important_value`.
     public var key: String
+    /// The segment's display name.
     public var name: BilingualText
     /// What to do with the customers in this segment.
     public var action: BilingualText
     /// The rule that puts a customer here, in words.
     public var rule: BilingualText
 
+    /// A segment from its key, name, action and rule.
     public init(key: String, name: BilingualText, action: BilingualText, rule: BilingualText) {
         self.key = key
         self.name = name
@@ -20,10 +22,12 @@ public struct SegmentDefinition: Sendable, Hashable, Codable {
 public struct Segmentation: Sendable {
     /// The method, e.g. `rfm`, `abc`.
     public var method: String
+    /// The segments that ``assignment`` indexes into; a segment may have no customers.
     public var segments: [SegmentDefinition]
     /// Index into ``segments`` for each customer.
     public var assignment: [Int32]
 
+    /// A segmentation; every value of `assignment` must be a valid index into `segments` (not checked).
     public init(method: String, segments: [SegmentDefinition], assignment: [Int32]) {
         self.method = method
         self.segments = segments

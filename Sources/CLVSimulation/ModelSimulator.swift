@@ -6,8 +6,11 @@ import Foundation
 public enum ModelSimulator {
     /// A simulated customer: repeat purchases x, time of the last one tₓ, observation length T.
     public struct History: Sendable, Hashable {
+        /// Repeat purchases in (0, T] (the first purchase, at time 0, is not counted).
         public var x: Int
+        /// Time from the first purchase to the last repeat purchase (BTYD recency); 0 when x = 0.
         public var tx: Double
+        /// T: time from the first purchase to the end of observation, in the same unit as the rates.
         public var age: Double
     }
 

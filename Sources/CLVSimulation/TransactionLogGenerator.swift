@@ -17,7 +17,9 @@ import _CLVUtilities
 public struct TransactionLogGenerator: Sendable {
     /// True parameters, named as in the papers.
     public struct Parameters: Sendable, Hashable, Codable {
+        /// BG/NBD: purchase rate λ ~ Gamma(shape r, rate α), λ per ``timeUnit``; dropout probability ~ Beta(a, b).
         public var r, alpha, a, b: Double
+        /// Gamma-Gamma: each purchase's value ~ Gamma(shape p, rate ν), with ν ~ Gamma(shape q, rate γ).
         public var p, q, gamma: Double
         /// Unit of the purchase rate λ (α is in this unit).
         public var timeUnit: TimeUnit
@@ -40,8 +42,11 @@ public struct TransactionLogGenerator: Sendable {
         case date
     }
 
+    /// Number of customers to generate (at least 1).
     public var customers: Int
+    /// Seed of the random streams; the same seed and settings give the same log.
     public var seed: UInt64
+    /// The true model parameters.
     public var parameters: Parameters
     /// First day of the acquisition window.
     public var start: CalendarDay
@@ -53,10 +58,13 @@ public struct TransactionLogGenerator: Sendable {
     public var includeOrders: Bool
     /// Add a `channel` column (each customer mostly keeps their acquisition channel).
     public var includeChannels: Bool
+    /// Row order of the output.
     public var order: RowOrder
     /// Prefix of customer ids (`C0000001`).
     public var idPrefix: String
 
+    /// A generator; by default 91 days of acquisition from 2024-01-01, observed to 2025-06-30. Nothing is
+    /// checked here: call ``validationError()`` before ``generate(progress:sink:)``.
     public init(customers: Int, seed: UInt64 = 42, parameters: Parameters = Parameters(),
                 start: CalendarDay = CalendarDay(year: 2024, month: 1, day: 1)!, acquisitionDays: Int = 91,
                 end: CalendarDay = CalendarDay(year: 2025, month: 6, day: 30)!, includeOrders: Bool = false,

@@ -8,17 +8,24 @@ import Foundation
 /// its own part, or only reads).
 @frozen
 public struct UncheckedSendable<Value>: @unchecked Sendable {
+    /// The wrapped value.
     public let value: Value
+    /// Wraps `value`.
     @inlinable public init(_ value: Value) { self.value = value }
 }
 
 /// A buffer that concurrent iterations write at disjoint indices.
 @frozen
 public struct DisjointWrites<Element>: @unchecked Sendable {
+    /// The first element.
     public let base: UnsafeMutablePointer<Element>
+    /// Writes into `buffer` (which must not be empty).
     @inlinable public init(_ buffer: UnsafeMutableBufferPointer<Element>) { base = buffer.baseAddress! }
+    /// Writes from `pointer` on.
     @inlinable public init(_ pointer: UnsafeMutablePointer<Element>) { base = pointer }
+    /// Stores `value` at index `i` (unchecked: the caller keeps `i` in bounds and disjoint from other threads').
     @inlinable public func write(_ value: Element, at i: Int) { base[i] = value }
+    /// The address of element `i`.
     @inlinable public func pointer(at i: Int) -> UnsafeMutablePointer<Element> { base + i }
 }
 
@@ -26,6 +33,7 @@ public struct DisjointWrites<Element>: @unchecked Sendable {
 public final class Locked<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value
+    /// Guards `value`.
     public init(_ value: Value) { self.value = value }
     /// Runs `body` on the value while holding the lock.
     public func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
@@ -39,8 +47,11 @@ public final class Locked<Value>: @unchecked Sendable {
 public final class ConcurrentResults<T>: @unchecked Sendable {
     private var slots: [T?]
     private let lock = NSLock()
+    /// `count` empty slots.
     public init(count: Int) { slots = Array(repeating: nil, count: count) }
+    /// Stores `value` in slot `i`.
     public func set(_ i: Int, _ value: T) { lock.lock(); slots[i] = value; lock.unlock() }
+    /// The value of slot `i`, which must be set.
     public func get(_ i: Int) -> T { lock.lock(); defer { lock.unlock() }; return slots[i]! }
     /// Removes and returns slot `i` (so that the caller holds the only reference to its storage).
     public func take(_ i: Int) -> T { lock.lock(); defer { lock.unlock() }; let v = slots[i]!; slots[i] = nil; return v }
@@ -87,21 +98,28 @@ public func chunkRange(_ k: Int, of chunks: Int, count: Int) -> Range<Int> {
 /// Two values handed to concurrent work together (see ``UncheckedSendable``).
 @frozen
 public struct UncheckedPair<A, B>: @unchecked Sendable {
+    /// The first value.
     public let a: A
+    /// The second value.
     public let b: B
+    /// Pairs `a` and `b`.
     @inlinable public init(_ a: A, _ b: B) { self.a = a; self.b = b }
 }
 
 /// A mutable buffer shared with concurrent iterations that write disjoint parts of it.
 @frozen
 public struct SharedBuffer<T>: @unchecked Sendable {
+    /// The shared buffer.
     public let buffer: UnsafeMutableBufferPointer<T>
+    /// Shares `buffer`.
     @inlinable public init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
 }
 
 /// A read-only buffer shared with concurrent iterations.
 @frozen
 public struct ReadOnlyBuffer<T>: @unchecked Sendable {
+    /// The shared buffer.
     public let buffer: UnsafeBufferPointer<T>
+    /// Shares `buffer`.
     @inlinable public init(_ buffer: UnsafeBufferPointer<T>) { self.buffer = buffer }
 }

@@ -2,13 +2,20 @@ import Foundation
 
 /// A customer whose recent behaviour deviates from their own history or from the model's expectation.
 public struct Deviation: Sendable, Hashable, Codable {
+    /// Where the expectation came from: `ownHistory` (`own_history`), the customer's purchase rate before the
+    /// window; `model`, a transaction model fitted on the data before the window.
     public enum Basis: String, Sendable, Hashable, Codable { case ownHistory = "own_history", model }
+    /// The customer id.
     public var customer: String
+    /// What the expectation is based on.
     public var basis: Basis
+    /// Purchase days in the window.
     public var actual: Double
+    /// Expected purchase days in the window.
     public var expected: Double
     /// (actual − expected) / √expected: a Poisson z-score.
     public var zScore: Double
+    /// The deviation in words, e.g. "0 purchase days where the model expected 5.0 (z = -2.2)".
     public var reason: String
 }
 
@@ -20,6 +27,14 @@ public struct Deviation: Sendable, Hashable, Codable {
 /// drops and surges; |z| ≥ `threshold` is reported, largest |z| first. Customers with an expectation below
 /// `minimumExpected` are skipped (one missing purchase is not news).
 public enum DeviationDetection {
+    /// The customers whose purchase days in the window deviate from the expectation by |z| ≥ `threshold`,
+    /// largest |z| first (ties by customer id). Expectations below `minimumExpected` or not finite are skipped.
+    /// - Parameters:
+    ///   - customers: customer ids; `actual` and `expected` are aligned with them.
+    ///   - actual: purchase days in the window.
+    ///   - expected: expected purchase days in the window (NaN skips the customer).
+    ///   - basis: recorded on each ``Deviation``; it also picks the wording of the reason.
+    /// - Throws: ``PredictionError/shape(_:)`` when the three arrays differ in length.
     public static func deviations(customers: [String], actual: [Double], expected: [Double], basis: Deviation.Basis,
                                   threshold: Double = 2, minimumExpected: Double = 0.5) throws -> [Deviation] {
         guard actual.count == customers.count, expected.count == customers.count else {

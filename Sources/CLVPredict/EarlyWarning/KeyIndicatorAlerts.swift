@@ -9,6 +9,7 @@ public struct AlertRules: Sendable, Hashable, Codable {
     /// Ignore drops from a previous window with less spend than this (noise).
     public var minimumPreviousSpend: Double = 0
 
+    /// Rules with the given thresholds; the defaults are 2× the usual gap and 50% drops.
     public init(overdueMultiple: Double = 2, spendDrop: Double = 0.5, frequencyDrop: Double = 0.5, minimumPreviousSpend: Double = 0) {
         self.overdueMultiple = overdueMultiple
         self.spendDrop = spendDrop
@@ -19,12 +20,19 @@ public struct AlertRules: Sendable, Hashable, Codable {
 
 /// One alert: a customer, the indicator that fired, its value and the threshold.
 public struct Alert: Sendable, Hashable, Codable {
+    /// The indicator that fired: `overdue` (days since the last purchase ÷ the usual gap), `spendDrop`
+    /// (`spend_drop`) and `frequencyDrop` (`frequency_drop`), the fall in spend or in purchase days from the
+    /// previous trend window to the last one.
     public enum Indicator: String, Sendable, Hashable, Codable, CaseIterable {
         case overdue, spendDrop = "spend_drop", frequencyDrop = "frequency_drop"
     }
+    /// The customer id.
     public var customer: String
+    /// The indicator that fired.
     public var indicator: Indicator
+    /// The indicator's value: the overdue ratio for `overdue`, the share lost (0–1) for the drops.
     public var value: Double
+    /// The rule it was compared with (``AlertRules``).
     public var threshold: Double
     /// A one-line reason in plain words.
     public var reason: String
@@ -34,6 +42,11 @@ public struct Alert: Sendable, Hashable, Codable {
 /// own rhythm (for a customer with one purchase day, against the typical gap of the repeat customers,
 /// and the reason says so), spend drop and frequency drop between the two trend windows.
 public enum KeyIndicatorAlerts {
+    /// The alerts of every customer in `set`, in the set's customer order; a customer can have up to three.
+    /// `overdue` fires when the overdue ratio is above ``AlertRules/overdueMultiple``; a drop fires when the
+    /// previous window's figure is positive (spend above ``AlertRules/minimumPreviousSpend``) and the share lost
+    /// is at least the rule.
+    /// - Throws: ``PredictionError/shape(_:)`` when `set` lacks one of the columns ``CustomerFeatures`` builds.
     public static func alerts(_ set: CustomerFeatureSet, rules: AlertRules = AlertRules()) throws -> [Alert] {
         let f = set.features
         func column(_ prefix: String) throws -> Int {

@@ -9,13 +9,23 @@ import Foundation
 /// References are a seeded sample of at most `maxReferences` rows (the search is exact among them, on
 /// all cores); ties in distance keep the earlier reference.
 public struct SimilarCustomerValue: Sendable {
+    /// How many nearest reference customers are averaged.
     public let k: Int
+    /// The feature columns, in order; queries must have exactly these.
     public let columns: [String]
     let logColumns: [Bool]
     let mean: [Double], scale: [Double]
     let references: [Double]
     let values: [Double]
 
+    /// Prepares the search from reference customers and their realized values.
+    /// - Parameters:
+    ///   - reference: the reference customers' features.
+    ///   - values: the realized value of each reference row, in row order.
+    ///   - k: neighbours averaged per prediction, from 1 to the number of reference rows.
+    ///   - maxReferences: above this many rows, a sample of this size (drawn with `seed`) is kept.
+    /// - Throws: ``PredictionError/shape(_:)`` when `values` does not have one entry per row;
+    ///   ``PredictionError/invalidOption(_:)`` when `k` is out of range.
     public init(reference: FeatureTable, values: [Double], k: Int = 10, maxReferences: Int = 10_000, seed: UInt64 = 1) throws {
         guard values.count == reference.rowCount else {
             throw PredictionError.shape("\(values.count) values for \(reference.rowCount) reference customers")
@@ -98,13 +108,18 @@ public struct SimilarCustomerValue: Sendable {
 
 /// How well predicted values match realized ones.
 public struct ValueAccuracy: Sendable, Hashable, Codable {
+    /// Mean of |predicted − realized|, in the values' unit.
     public var meanAbsoluteError: Double
+    /// Square root of the mean of (predicted − realized)², in the values' unit.
     public var rootMeanSquaredError: Double
     /// Pearson correlation of predicted and realized values.
     public var correlation: Double
     /// Share of the realized value of the top 10% by prediction (of the realized total).
     public var topDecileValueShare: Double
 
+    /// The accuracy of `predicted` against `realized`, paired by index. The arrays should have the same,
+    /// non-zero length (no check is made). The correlation is 0 when either side is constant, and the top
+    /// decile takes ⌈n/10⌉ rows, ties in prediction by index.
     public init(predicted p: [Double], realized r: [Double]) {
         let n = Double(p.count)
         meanAbsoluteError = zip(p, r).reduce(0) { $0 + abs($1.0 - $1.1) } / n

@@ -19,12 +19,15 @@ extension PredictionTarget {
 public struct FeatureOptions: Sendable, Hashable, Codable {
     /// Label horizon after the cutoff, in days.
     public var horizonDays: Int = 273
+    /// What the label says: churn (no purchase in the horizon) or purchase.
     public var target: PredictionTarget = .churn
     /// Trend window: purchases in the last `trendDays` against the `trendDays` before.
     public var trendDays: Int = 90
     /// Channel-mix columns for at most this many channels (the most used ones before the cutoff).
     public var maxChannels: Int = 5
 
+    /// Options; by default a 273-day churn horizon, 90-day trend windows and up to 5 channel columns.
+    /// ``CustomerFeatures/build(_:cutoff:dataEnd:options:)`` checks them.
     public init(horizonDays: Int = 273, target: PredictionTarget = .churn, trendDays: Int = 90, maxChannels: Int = 5) {
         self.horizonDays = horizonDays
         self.target = target
@@ -36,16 +39,21 @@ public struct FeatureOptions: Sendable, Hashable, Codable {
 /// Per-customer features at a cutoff date, computed only from rows on or before the cutoff, and the
 /// label from the rows in the horizon after it.
 public struct CustomerFeatureSet: Sendable {
+    /// The last day whose rows feed the features; labels come from the days after it.
     public var cutoff: CalendarDay
     /// The customers with a purchase on or before the cutoff, in order of first appearance in the log.
     public var customerIDs: [String]
+    /// One row per customer of ``customerIDs``, with the columns listed on ``CustomerFeatures``.
     public var features: FeatureTable
     /// nil when the log ends before cutoff + horizon (the outcome is not known yet).
     public var labels: [UInt8]?
     /// The buy-till-you-die summary at the cutoff, in days: repeat purchase days x, first → last purchase tₓ,
     /// first purchase → cutoff T (for model-score features).
     public var repeatPurchases: [Double]
+    /// BTYD recency tₓ in days: first purchase day to last purchase day (0 for one purchase day), not the
+    /// days since the last purchase (that is the `recency_days` column).
     public var recencySpan: [Double]
+    /// BTYD age T in days: first purchase day to the cutoff (the `tenure_days` column).
     public var age: [Double]
 }
 

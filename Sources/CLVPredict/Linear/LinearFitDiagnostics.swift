@@ -8,6 +8,7 @@ public struct LinearFitDiagnostics: Sendable, Hashable, Codable {
     /// Objective value at the solution.
     public var objective: Double
 
+    /// Diagnostics from known figures.
     public init(iterations: Int, gradientNorm: Double, objective: Double) {
         self.iterations = iterations
         self.gradientNorm = gradientNorm

@@ -37,6 +37,8 @@ public struct LinearSVM: BinaryClassifier, Hashable, Codable {
         /// Newton steps allowed.
         public var maxIterations: Int
 
+        /// Options; the defaults are C = 1, no class weights, standardized features, intercept scaling 1,
+        /// tolerance 1e-10 and 100 Newton steps. They are checked when the model is fitted.
         public init(C: Double = 1, classWeighting: ClassWeighting = .unweighted, standardize: Bool = true,
                     interceptScaling: Double = 1, tolerance: Double = 1e-10, maxIterations: Int = 100) {
             self.C = C
@@ -48,7 +50,9 @@ public struct LinearSVM: BinaryClassifier, Hashable, Codable {
         }
     }
 
+    /// ``formatName`` (checked when a saved model is read).
     public let format: String
+    /// ``formatVersion`` (checked when a saved model is read).
     public let version: Int
     /// The training columns, in order.
     public let featureNames: [String]
@@ -56,13 +60,16 @@ public struct LinearSVM: BinaryClassifier, Hashable, Codable {
     public let coefficients: [Double]
     /// b = interceptScaling × w_b.
     public let intercept: Double
+    /// The column scaling applied to features before ``coefficients``; nil when trained unstandardized.
     public let standardizer: Standardizer?
     /// The sigmoid from decision values to probabilities.
     public let calibration: PlattScaling
+    /// The options the model was trained with.
     public let options: Options
     /// How the fit ended (nil for a model built from known parameters).
     public let diagnostics: LinearFitDiagnostics?
 
+    /// `linear_svm` (the classifier kind is spelled `linear-svm`).
     public var name: String { "linear_svm" }
 
     /// A model from known parameters.

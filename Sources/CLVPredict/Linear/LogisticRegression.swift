@@ -28,6 +28,8 @@ public struct LogisticRegression: BinaryClassifier, Hashable, Codable {
         /// Newton steps allowed.
         public var maxIterations: Int
 
+        /// Options; the defaults are C = 1, no class weights, features as given, tolerance 1e-10 and 100
+        /// Newton steps. They are checked when the model is fitted.
         public init(C: Double = 1, classWeighting: ClassWeighting = .unweighted, standardize: Bool = false,
                     tolerance: Double = 1e-10, maxIterations: Int = 100) {
             self.C = C
@@ -38,7 +40,9 @@ public struct LogisticRegression: BinaryClassifier, Hashable, Codable {
         }
     }
 
+    /// ``formatName`` (checked when a saved model is read).
     public let format: String
+    /// ``formatVersion`` (checked when a saved model is read).
     public let version: Int
     /// The training columns, in order.
     public let featureNames: [String]
@@ -48,10 +52,12 @@ public struct LogisticRegression: BinaryClassifier, Hashable, Codable {
     public let intercept: Double
     /// The scaling applied to features before the linear function, if any.
     public let standardizer: Standardizer?
+    /// The options the model was trained with.
     public let options: Options
     /// How the fit ended (nil for a model built from known parameters).
     public let diagnostics: LinearFitDiagnostics?
 
+    /// `logistic`.
     public var name: String { "logistic" }
 
     /// A model from known parameters.

@@ -22,6 +22,7 @@ public struct PlattScaling: Sendable, Hashable, Codable {
     /// Offset.
     public let B: Double
 
+    /// A sigmoid with known A and B (not checked).
     public init(A: Double, B: Double) {
         self.A = A
         self.B = B

@@ -49,6 +49,9 @@ public struct MultilayerPerceptron: BinaryClassifier, Hashable, Codable {
         /// Class weights for imbalanced labels.
         public var classWeighting: ClassWeighting
 
+        /// Options; the defaults are scikit-learn's (α 1e-4, η 1e-3, batches of 200, 200 epochs, tolerance
+        /// 1e-4, patience 10, no early stopping, 10% validation), with one hidden layer of 32 units,
+        /// standardization on and seed 0. They are checked when the network is fitted.
         public init(hiddenLayers: [Int] = [32], alpha: Double = 1e-4, learningRate: Double = 1e-3, batchSize: Int = 200,
                     maxEpochs: Int = 200, tolerance: Double = 1e-4, patience: Int = 10, earlyStopping: Bool = false,
                     validationFraction: Double = 0.1, seed: UInt64 = 0, standardize: Bool = true,
@@ -70,12 +73,17 @@ public struct MultilayerPerceptron: BinaryClassifier, Hashable, Codable {
 
     /// One fully connected layer.
     public struct Layer: Sendable, Hashable, Codable {
+        /// Inputs to the layer (features, or units of the layer before).
         public let inputCount: Int
+        /// Units of the layer.
         public let outputCount: Int
         /// Row-major inputCount × outputCount: `weights[k * outputCount + j]` joins input k to unit j.
         public let weights: [Double]
+        /// One bias per unit.
         public let biases: [Double]
 
+        /// A layer from known weights and biases. Sizes are not checked here; the network's initializer
+        /// checks them.
         public init(inputCount: Int, outputCount: Int, weights: [Double], biases: [Double]) {
             self.inputCount = inputCount
             self.outputCount = outputCount
@@ -97,6 +105,7 @@ public struct MultilayerPerceptron: BinaryClassifier, Hashable, Codable {
         /// Stopped because the monitored loss stopped improving (not at `maxEpochs`).
         public var converged: Bool
 
+        /// A history from known figures (not checked).
         public init(epochs: Int, trainingLoss: [Double], validationLoss: [Double], keptEpoch: Int, converged: Bool) {
             self.epochs = epochs
             self.trainingLoss = trainingLoss
@@ -106,20 +115,26 @@ public struct MultilayerPerceptron: BinaryClassifier, Hashable, Codable {
         }
     }
 
+    /// ``formatName`` (checked when a saved model is read).
     public let format: String
+    /// ``formatVersion`` (checked when a saved model is read).
     public let version: Int
     /// The training columns, in order.
     public let featureNames: [String]
     /// The hidden layers, then the output layer (one unit, a logit).
     public let layers: [Layer]
+    /// The column scaling applied to features before the first layer; nil when trained unstandardized.
     public let standardizer: Standardizer?
+    /// The options the network was trained with.
     public let options: Options
+    /// How training went (by default zero epochs and empty losses for a network built from known layers).
     public let history: TrainingHistory
 
     let layout: NetworkLayout
     /// All layers' weights and biases in ``NetworkLayout`` order.
     let parameters: [Double]
 
+    /// `mlp`.
     public var name: String { "mlp" }
 
     /// A network from known layers.

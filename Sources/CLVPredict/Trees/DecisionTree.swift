@@ -18,6 +18,8 @@ public struct DecisionTree: BinaryClassifier {
         /// Class weighting for imbalanced labels.
         public var classWeights: TreeClassWeights
 
+        /// Options with the given limits (by default scikit-learn's: no depth limit) and class weighting
+        /// (by default none).
         public init(limits: TreeLimits = TreeLimits(), classWeights: TreeClassWeights = .none) {
             self.limits = limits
             self.classWeights = classWeights
@@ -37,6 +39,8 @@ public struct DecisionTree: BinaryClassifier {
         /// The nodes.
         public var tree: FittedTree
 
+        /// The saved form of a tree, stamped with the current ``DecisionTree/format`` and
+        /// ``DecisionTree/version``. Nothing is checked here; ``DecisionTree/init(parameters:)`` checks.
         public init(featureNames: [String], options: Options, tree: FittedTree) {
             self.format = DecisionTree.format
             self.version = DecisionTree.version
@@ -51,9 +55,11 @@ public struct DecisionTree: BinaryClassifier {
     /// Current `version` of the saved form.
     public static let version = 1
 
+    /// The saved form: feature names, options and nodes.
     public let parameters: Parameters
     private let scorer: TreeScorer
 
+    /// `tree`.
     public var name: String { "tree" }
 
     /// A tree from its saved form.

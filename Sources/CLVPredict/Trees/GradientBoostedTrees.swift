@@ -26,6 +26,8 @@ public struct GradientBoostedTrees: BinaryClassifier {
         /// Class weighting, applied as sample weights.
         public var classWeights: TreeClassWeights
 
+        /// Options; the defaults are scikit-learn's (100 stages, learning rate 0.1, depth 3, no class weights).
+        /// They are checked when the model is fitted.
         public init(stageCount: Int = 100, learningRate: Double = 0.1, limits: TreeLimits = TreeLimits(maxDepth: 3),
                     classWeights: TreeClassWeights = .none) {
             self.stageCount = stageCount
@@ -58,6 +60,8 @@ public struct GradientBoostedTrees: BinaryClassifier {
         /// One regression tree per stage; leaf values are the Newton steps γ, before the learning rate.
         public var trees: [FittedTree]
 
+        /// The saved form of a model, stamped with the current ``GradientBoostedTrees/format`` and
+        /// ``GradientBoostedTrees/version``. Nothing is checked here; ``GradientBoostedTrees/init(parameters:)`` checks.
         public init(featureNames: [String], options: Options, initialScore: Double, trees: [FittedTree]) {
             self.format = GradientBoostedTrees.format
             self.version = GradientBoostedTrees.version
@@ -73,9 +77,11 @@ public struct GradientBoostedTrees: BinaryClassifier {
     /// Current `version` of the saved form.
     public static let version = 1
 
+    /// The saved form: feature names, options, F₀ and the stage trees.
     public let parameters: Parameters
     private let scorer: TreeScorer
 
+    /// `gbt`.
     public var name: String { "gbt" }
 
     /// A model from its saved form.

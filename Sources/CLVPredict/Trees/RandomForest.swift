@@ -61,6 +61,8 @@ public struct RandomForest: BinaryClassifier {
         /// Seed of the per-tree random streams.
         public var seed: UInt64
 
+        /// Options; the defaults are scikit-learn's (100 trees, no depth limit, √f features per split,
+        /// bootstrap, no class weights), with seed 0. They are checked when the forest is fitted.
         public init(treeCount: Int = 100, limits: TreeLimits = TreeLimits(), maxFeatures: MaxFeatures = .sqrt,
                     bootstrap: Bool = true, classWeights: TreeClassWeights = .none, seed: UInt64 = 0) {
             self.treeCount = treeCount
@@ -87,6 +89,8 @@ public struct RandomForest: BinaryClassifier {
         /// Out-of-bag accuracy at threshold 0.5 (nil without bootstrap).
         public var outOfBagAccuracy: Double?
 
+        /// The saved form of a forest, stamped with the current ``RandomForest/format`` and
+        /// ``RandomForest/version``. Nothing is checked here; ``RandomForest/init(parameters:)`` checks.
         public init(featureNames: [String], options: Options, trees: [FittedTree], outOfBagAccuracy: Double?) {
             self.format = RandomForest.format
             self.version = RandomForest.version
@@ -102,12 +106,14 @@ public struct RandomForest: BinaryClassifier {
     /// Current `version` of the saved form.
     public static let version = 1
 
+    /// The saved form: feature names, options, trees and out-of-bag accuracy.
     public let parameters: Parameters
     /// For each training row, the mean prediction of the trees that did not see it (NaN if every
     /// tree saw it); only after ``fit(_:options:sampleWeights:)`` with bootstrap, nil when loaded.
     public let outOfBagProbabilities: [Double]?
     private let scorer: TreeScorer
 
+    /// `forest`.
     public var name: String { "forest" }
 
     /// A forest from its saved form.

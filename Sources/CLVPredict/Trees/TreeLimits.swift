@@ -11,6 +11,8 @@ public struct TreeLimits: Sendable, Hashable, Codable {
     /// by at least this much.
     public var minImpurityDecrease: Double
 
+    /// Limits with scikit-learn's defaults: no depth limit, 2 rows to split, 1 row per leaf, no impurity
+    /// floor. They are checked when a tree is grown.
     public init(maxDepth: Int? = nil, minSamplesSplit: Int = 2, minSamplesLeaf: Int = 1, minImpurityDecrease: Double = 0) {
         self.maxDepth = maxDepth
         self.minSamplesSplit = minSamplesSplit

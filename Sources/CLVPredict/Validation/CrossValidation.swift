@@ -33,12 +33,21 @@ public enum CrossValidation {
 /// How much a classifier relies on each feature: the drop in ROC-AUC when that feature's values are
 /// shuffled across rows (seeded; mean and standard deviation over `repeats` shuffles).
 public enum PermutationImportance {
+    /// The importance of one feature.
     public struct Entry: Sendable, Hashable, Codable {
+        /// The feature column's name.
         public var feature: String
+        /// Mean ROC-AUC lost when the column is shuffled (negative when shuffling helped).
         public var meanDrop: Double
+        /// Population standard deviation of the drops over the repeats.
         public var standardDeviation: Double
     }
 
+    /// One entry per feature column of `data`, largest mean drop first (ties by name). Each column is
+    /// shuffled `repeats` times, the other columns kept, and scored against the labels. The drops are NaN
+    /// when the labels hold one class (ROC-AUC is then NaN).
+    /// - Throws: ``PredictionError/invalidOption(_:)`` when `repeats` < 1; ``PredictionError`` when the
+    ///   classifier gives a non-finite probability.
     public static func compute(_ classifier: any BinaryClassifier, on data: LabeledData, repeats: Int = 5, seed: UInt64 = 1) throws -> [Entry] {
         guard repeats >= 1 else { throw PredictionError.invalidOption("permutation importance needs at least one repeat") }
         let base = try ClassificationMetrics.rocAUC(labels: data.labels, scores: classifier.probabilities(data.features))

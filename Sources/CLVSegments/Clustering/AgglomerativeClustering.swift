@@ -25,6 +25,7 @@ public struct AgglomerativeClustering: Sendable, Hashable {
     /// The linkage criterion.
     public var linkage: Linkage
 
+    /// A clustering with the given linkage (Ward by default).
     public init(linkage: Linkage = .ward) { self.linkage = linkage }
 
     /// Builds the full merge tree of the rows of `data`.

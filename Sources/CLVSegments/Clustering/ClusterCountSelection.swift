@@ -10,6 +10,7 @@ public struct ClusterCountSelection: Sendable, Hashable {
         /// Mean silhouette, exact or on the sample (see ``ClusterCountSelection/silhouetteSampleSize``).
         public let silhouette: Double
 
+        /// The outcome for `clusterCount` clusters.
         public init(clusterCount: Int, inertia: Double, silhouette: Double) {
             self.clusterCount = clusterCount
             self.inertia = inertia
@@ -25,6 +26,7 @@ public struct ClusterCountSelection: Sendable, Hashable {
     /// The k with the highest mean silhouette (the smaller k on a tie).
     public let recommendedClusterCount: Int
 
+    /// A selection from its candidates; ``recommendedClusterCount`` is derived from them (0 when there are none).
     public init(candidates: [Candidate], silhouetteSampleSize: Int) {
         self.candidates = candidates
         self.silhouetteSampleSize = silhouetteSampleSize

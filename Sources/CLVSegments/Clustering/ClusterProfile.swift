@@ -18,6 +18,7 @@ public struct ClusterProfile: Sendable, Hashable {
     /// Plain-language label from the medians relative to all customers, see ``automaticLabel(cluster:medians:means:overallMedians:overallMeans:roles:)``.
     public let label: BilingualText
 
+    /// A profile from figures already computed; nothing is checked.
     public init(cluster: Int, size: Int, customerShare: Double, totalValue: Double, valueShare: Double, means: [Double],
                 medians: [Double], label: BilingualText) {
         self.cluster = cluster

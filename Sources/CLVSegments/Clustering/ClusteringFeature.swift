@@ -12,6 +12,7 @@ public struct ClusteringFeature: Sendable, Hashable {
     /// Σ x² per column.
     public var squareSum: [Double]
 
+    /// A feature from its sums; `linearSum` and `squareSum` have one entry per column.
     public init(count: Double, linearSum: [Double], squareSum: [Double]) {
         self.count = count
         self.linearSum = linearSum

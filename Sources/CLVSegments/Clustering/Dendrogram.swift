@@ -12,6 +12,7 @@ public struct Dendrogram: Sendable, Hashable {
         /// Number of leaves under the new node.
         public let leafCount: Int
 
+        /// A merge of nodes `first` < `second` at `distance`, giving a node with `leafCount` leaves.
         public init(first: Int, second: Int, distance: Double, leafCount: Int) {
             self.first = first
             self.second = second
@@ -25,6 +26,7 @@ public struct Dendrogram: Sendable, Hashable {
     /// The `leafCount − 1` merges, by non-decreasing distance.
     public let merges: [Merge]
 
+    /// A tree from its merges, in the order described at ``merges`` (not checked).
     public init(leafCount: Int, merges: [Merge]) {
         self.leafCount = leafCount
         self.merges = merges

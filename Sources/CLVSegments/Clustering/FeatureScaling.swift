@@ -30,6 +30,7 @@ public struct FeatureScaling: Sendable, Hashable, Codable {
         /// Standard deviation of the (possibly log-transformed) column; 1 for a constant column.
         public var scale: Double
 
+        /// A fitted column transform from its parts; nothing is checked.
         public init(name: String, isLogTransformed: Bool, rawSkewness: Double, mean: Double, scale: Double) {
             self.name = name
             self.isLogTransformed = isLogTransformed
@@ -42,6 +43,7 @@ public struct FeatureScaling: Sendable, Hashable, Codable {
     /// One fitted transform per column, in column order.
     public var columns: [Column]
 
+    /// A transform from already fitted columns.
     public init(columns: [Column]) { self.columns = columns }
 
     /// Fits the transform to `data`.

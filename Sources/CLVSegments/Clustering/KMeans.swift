@@ -31,6 +31,8 @@ public struct KMeans: Sendable, Hashable {
     /// Checked before every Lloyd iteration of every restart; ``fit(_:)`` then throws `CancellationError`.
     public var cancellation: CancellationToken?
 
+    /// Settings for k clusters; the defaults follow scikit-learn (10 restarts, 300 iterations, tolerance
+    /// 1e-4). Values are checked by ``fit(_:)``.
     public init(clusterCount: Int, restarts: Int = 10, maxIterations: Int = 300, tolerance: Double = 1e-4, seed: UInt64 = 0,
                 sampleThreshold: Int = 200_000, sampleSize: Int = 50_000) {
         self.clusterCount = clusterCount

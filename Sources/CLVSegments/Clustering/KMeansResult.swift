@@ -18,6 +18,7 @@ public struct KMeansResult: Sendable, Hashable {
     /// the data were sampled); empty for a single run from given centres.
     public let restartInertias: [Double]
 
+    /// A result from its parts; nothing is checked.
     public init(centres: FeatureMatrix, labels: [Int], inertia: Double, iterations: Int, converged: Bool,
                 inertiaHistory: [Double], restartInertias: [Double] = []) {
         self.centres = centres

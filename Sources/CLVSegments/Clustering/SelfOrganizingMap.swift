@@ -69,6 +69,8 @@ public struct SelfOrganizingMap: Sendable, Hashable {
         /// The grid layout.
         public var topology: Topology
 
+        /// Settings; the defaults are MiniSom's (σ₀ = 1, η₀ = 0.5, asymptotic decay, Gaussian, rectangular).
+        /// The map's initializer checks them.
         public init(sigma: Double = 1, learningRate: Double = 0.5, learningRateDecay: LearningRateDecay = .asymptotic,
                     sigmaDecay: SigmaDecay = .asymptotic, neighborhood: Neighborhood = .gaussian, topology: Topology = .rectangular) {
             self.sigma = sigma

@@ -36,6 +36,8 @@ public struct TwoStepClustering: Sendable, Hashable {
     /// `CancellationError`.
     public var cancellation: CancellationToken?
 
+    /// Settings; by default up to 15 clusters chosen automatically from at most 1000 sub-clusters.
+    /// Values are checked by ``fit(_:)``.
     public init(maxClusterCount: Int = 15, clusterCount: Int? = nil, maxSubclusters: Int = 1000, initialThreshold: Double = 0) {
         self.maxClusterCount = maxClusterCount
         self.clusterCount = clusterCount
@@ -172,6 +174,7 @@ public struct TwoStepResult: Sendable, Hashable {
     /// The phase-1 (BIC) estimate of the number of clusters.
     public let firstEstimate: Int
 
+    /// A result from its parts; nothing is checked.
     public init(labels: [Int], centres: FeatureMatrix, subclusters: [ClusteringFeature], subclusterLabels: [Int], threshold: Double,
                 dendrogram: Dendrogram, informationCriteria: [Double], firstEstimate: Int) {
         self.labels = labels

@@ -35,6 +35,7 @@ public struct AHPPriorities: Sendable, Hashable {
 
     /// Criterion names, in matrix order.
     public let names: [String]
+    /// The method the weights were derived with.
     public let method: Method
     /// Weights summing to 1, in matrix order.
     public let weights: [Double]

@@ -17,13 +17,17 @@ public struct CompositeIndex: Sendable, Hashable {
 
     /// One entity's result.
     public struct Entry: Sendable, Hashable {
+        /// The entity's id.
         public let entity: String
+        /// The entity's score, 0…100.
         public let score: Double
+        /// The entity's competition rank (1 = best).
         public let rank: Int
         /// 100 · wⱼ x′ᵢⱼ per indicator, in table order.
         public let contributions: [Double]
     }
 
+    /// The table's indicators, in table order.
     public let indicators: [Indicator]
     /// Entity ids, in table order.
     public let entities: [String]

@@ -24,6 +24,7 @@ public struct EntropyWeights: Sendable, Hashable {
         case raw
     }
 
+    /// The values the proportions were taken of.
     public let basis: Basis
     /// Indicator names, in table order.
     public let indicatorNames: [String]

@@ -15,6 +15,7 @@ public struct Indicator: Sendable, Hashable, Codable {
     /// A weight set by the analyst, used by ``IndicatorWeighting/given``; any scale, normalised to sum 1.
     public var givenWeight: Double?
 
+    /// An indicator; by default larger is better and there is no given weight.
     public init(_ name: String, direction: IndicatorDirection = .benefit, givenWeight: Double? = nil) {
         self.name = name
         self.direction = direction

@@ -3,6 +3,7 @@
 /// The initializer checks the shape and that every value is finite, so the methods that take a table
 /// only have their own domain to check.
 public struct IndicatorTable: Sendable, Hashable {
+    /// The indicators, in column order; names are unique.
     public let indicators: [Indicator]
     /// Entity ids, in row order.
     public let entities: [String]
