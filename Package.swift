@@ -76,7 +76,7 @@ let package = Package(
             name: "CLVKitCLI",
             dependencies: ["CLVKit", "CLVExcel", "_CLVUtilities", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
-        .executableTarget(name: "CLVBenchmarks", dependencies: ["CLVCore", "CLVIngest", "CLVModels"], swiftSettings: strict),
+        .executableTarget(name: "CLVBenchmarks", dependencies: ["CLVCore", "CLVIngest", "CLVModels", "CLVSegments"], swiftSettings: strict),
         .target(name: "_CLVTestSupport", dependencies: ["CLVCore"], swiftSettings: strict),
 
         .testTarget(name: "CLVCoreTests", dependencies: ["CLVCore"], swiftSettings: strict),

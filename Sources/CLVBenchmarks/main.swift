@@ -7,9 +7,19 @@
 // FittedModel.score for one customer at a time (every customer of the log in turn, 1-year horizon with
 // CLV, as `clv predict` scores) against the batch scorer on the same customers, in the same run. Prints
 // one JSON object per model: median nanoseconds per customer of each, over 7 repetitions.
+//
+//     clv-bench kmeans FEATURES CENTRES MAX_ITER TOL RUNS
+//     clv-bench kmeans-default FEATURES K SEED RUNS
+//
+// `kmeans`: Lloyd's algorithm (`KMeans.lloyd`) from the given centres, as scikit-learn's
+// `KMeans(init=centres, n_init=1, algorithm="lloyd", max_iter=…, tol=…)`. `kmeans-default`: `KMeans(clusterCount: K)`
+// with the restarts `clv segment --method kmeans` uses (3 on a 50k sample above 200k rows, else 10). FEATURES and
+// CENTRES are little-endian: two Int64 (rows, columns), then the Float64 values row by row
+// (Scripts/bench/kmeans_benchmark.py writes them). Prints one JSON object: every run's seconds, iterations, inertia.
 import CLVCore
 import CLVIngest
 import CLVModels
+import CLVSegments
 import Foundation
 
 func now() -> Double {
@@ -21,8 +31,57 @@ func now() -> Double {
 func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+
+/// Reads a matrix written by kmeans_benchmark.py.
+func readMatrix(_ path: String) throws -> FeatureMatrix {
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    guard data.count >= 16 else { throw CocoaError(.fileReadCorruptFile) }
+    let header = data.prefix(16).withUnsafeBytes { (b: UnsafeRawBufferPointer) in
+        (Int(Int64(littleEndian: b.loadUnaligned(fromByteOffset: 0, as: Int64.self))),
+         Int(Int64(littleEndian: b.loadUnaligned(fromByteOffset: 8, as: Int64.self))))
+    }
+    let (rows, columns) = header
+    guard rows > 0, columns > 0, data.count == 16 + rows * columns * 8 else { throw CocoaError(.fileReadCorruptFile) }
+    let values = data.dropFirst(16).withUnsafeBytes { (b: UnsafeRawBufferPointer) in
+        (0..<(rows * columns)).map { Double(bitPattern: UInt64(littleEndian: b.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
+    }
+    return try FeatureMatrix(rowCount: rows, columnNames: (0..<columns).map { "x\($0)" }, values: values)
+}
+
+func printRuns(_ label: String, _ runs: [(seconds: Double, result: KMeansResult)]) {
+    let seconds = runs.map { String($0.seconds) }.joined(separator: ",")
+    let last = runs.last!.result
+    print("{\"run\":\"\(label)\",\"seconds\":[\(seconds)],\"iterations\":\(last.iterations),\"inertia\":\(last.inertia),"
+          + "\"sizes\":[\(last.clusterSizes.map(String.init).joined(separator: ","))]}")
+}
+
+if arguments.first == "kmeans", arguments.count == 6 {
+    let data = try readMatrix(arguments[1]), centres = try readMatrix(arguments[2])
+    let maxIterations = Int(arguments[3])!, tolerance = Double(arguments[4])!, runs = Int(arguments[5])!
+    var results: [(seconds: Double, result: KMeansResult)] = []
+    for _ in 0..<runs {
+        let start = now()
+        let r = try KMeans.lloyd(data, initialCentres: centres, maxIterations: maxIterations, tolerance: tolerance)
+        results.append((now() - start, r))
+    }
+    printRuns("lloyd", results)
+    exit(0)
+}
+if arguments.first == "kmeans-default", arguments.count == 5 {
+    let data = try readMatrix(arguments[1])
+    let k = Int(arguments[2])!, seed = UInt64(arguments[3])!, runs = Int(arguments[4])!
+    let kmeans = KMeans(clusterCount: k, restarts: data.rowCount > 200_000 ? 3 : 10, seed: seed)
+    var results: [(seconds: Double, result: KMeansResult)] = []
+    for _ in 0..<runs {
+        let start = now()
+        let r = try kmeans.fit(data)
+        results.append((now() - start, r))
+    }
+    printRuns("default", results)
+    exit(0)
+}
 guard arguments.first == "score" else {
-    FileHandle.standardError.write(Data("usage: clv-bench score [LOG]\n".utf8))
+    FileHandle.standardError.write(Data("usage: clv-bench score [LOG] | kmeans FEATURES CENTRES MAX_ITER TOL RUNS | kmeans-default FEATURES K SEED RUNS\n".utf8))
     exit(64)
 }
 let path = arguments.count > 1 ? arguments[1] : "Examples/transactions.csv"

@@ -24,8 +24,6 @@ extension KMeans {
         var drift = 0.0
         /// Whether the bounds have been set (by a first full step).
         var ready = false
-        /// Half the distance from each centre to its nearest other centre, for the current centres.
-        var halfGap: [Double] = []
 
         /// Margin for rounding in the bounds (relative).
         static let margin = 1e-10
@@ -60,15 +58,20 @@ extension KMeans {
         }
 
         /// The assignment step: the plain step's labels, sums, counts and inertia, in the same
-        /// chunks and the same order of addition.
+        /// chunks and the same order of addition, and how many labels changed.
         mutating func assign(_ x: UnsafeBufferPointer<Double>, columns p: Int, centres: [Double], clusterCount k: Int,
                              labels: inout [Int32]) -> AssignmentStep {
             let n = lowerPlusDrift.count
             let chunks = chunkCount(for: n)
-            let stride = k * p + k + 1
+            let stride = k * p + k + 2
             var partial = [Double](repeating: 0, count: chunks * stride)
-            let gaps = Self.halfGaps(centres, clusterCount: k, columns: p)
-            let useBounds = ready, drift = self.drift, margin = Self.margin
+            let margin = Self.margin
+            // Squares of the half gaps, shrunk by the margin: a row nearer its centre than this keeps it.
+            let gaps = Self.halfGaps(centres, clusterCount: k, columns: p).map { g in
+                let shrunk = g * (1 - margin) / (1 + margin)
+                return shrunk * shrunk
+            }
+            let useBounds = ready, drift = self.drift
             centres.withUnsafeBufferPointer { c in
                 gaps.withUnsafeBufferPointer { g in
                     labels.withUnsafeMutableBufferPointer { labelBuffer in
@@ -78,9 +81,12 @@ extension KMeans {
                                 let bound = DisjointWrites(boundBuffer)
                                 let source = x.baseAddress!, cb = c.baseAddress!, gb = g.baseAddress!
                                 let lb = UnsafePointer(labelBuffer.baseAddress!), bb = UnsafePointer(boundBuffer.baseAddress!)
-                                forEachChunk(count: n) { chunk, range in
+                                // The rows of one chunk; `p` is a parameter so that the call with p = 4 (the
+                                // features of `clv segment`) is specialised with the loops unrolled.
+                                @inline(__always)
+                                func rows(_ p: Int, _ chunk: Int, _ range: Range<Int>) {
                                     let sums = acc.pointer(at: chunk * stride), counts = sums + k * p
-                                    var inertia = 0.0
+                                    var inertia = 0.0, changed = 0
                                     // Kernel: wrapping index arithmetic, as in the plain step; every index is below n·p or k·p.
                                     for i in range {
                                         let row = source + i &* p
@@ -96,9 +102,12 @@ extension KMeans {
                                                 d += t * t
                                                 f &+= 1
                                             }
-                                            let u = d.squareRoot(), stored = bb[i]
-                                            let lower = stored - drift, slack = margin * (stored + drift + u)
-                                            if u + slack < lower || u * (1 + margin) < gb[label] * (1 - margin) {
+                                            // u = √d is skipped when u·(1 + m) + m·(stored + drift) < stored − drift, or
+                                            // u·(1 + m) < gap·(1 − m); both compare d with a square, so no root is taken.
+                                            let stored = bb[i]
+                                            let lower = (stored - drift - margin * (stored + drift)) / (1 + margin)
+                                            let threshold = Swift.max(lower > 0 ? lower * lower : 0, gb[label])
+                                            if d < threshold {
                                                 best = d
                                                 skipped = true
                                             }
@@ -126,7 +135,9 @@ extension KMeans {
                                                 j &+= 1
                                             }
                                             bound.write(second.squareRoot() + drift, at: i)
-                                            out.write(Int32(truncatingIfNeeded: label), at: i)
+                                            let new = Int32(truncatingIfNeeded: label)
+                                            if lb[i] != new { changed &+= 1 }
+                                            out.write(new, at: i)
                                         }
                                         inertia += best
                                         counts[label] += 1
@@ -135,6 +146,10 @@ extension KMeans {
                                         while f < p { s[f] += row[f]; f &+= 1 }
                                     }
                                     counts[k] = inertia
+                                    counts[k + 1] = Double(changed)
+                                }
+                                forEachChunk(count: n) { chunk, range in
+                                    if p == 4 { rows(4, chunk, range) } else { rows(p, chunk, range) }
                                 }
                             }
                         }
@@ -143,12 +158,15 @@ extension KMeans {
             }
             ready = true
             var step = AssignmentStep(sums: [Double](repeating: 0, count: k * p), counts: [Double](repeating: 0, count: k), inertia: 0)
+            var changed = 0
             for chunk in 0..<chunks {
                 let base = chunk * stride
                 for i in 0..<(k * p) { step.sums[i] += partial[base + i] }
                 for j in 0..<k { step.counts[j] += partial[base + k * p + j] }
                 step.inertia += partial[base + k * p + k]
+                changed += Int(partial[base + k * p + k + 1])
             }
+            step.changedLabels = changed
             return step
         }
     }

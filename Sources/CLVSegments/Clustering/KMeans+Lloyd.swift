@@ -67,7 +67,7 @@ extension KMeans {
                 for i in 0..<(k * p) { shift += (updated[i] - centres[i]) * (updated[i] - centres[i]) }
                 bounds?.centresMoved(from: centres, to: updated, clusterCount: k, columns: p)
                 centres = updated
-                if labels == previous {
+                if step.changedLabels.map({ $0 == 0 }) ?? (labels == previous) {
                     stable = true
                     converged = true
                     break
@@ -76,7 +76,7 @@ extension KMeans {
                     converged = true
                     break
                 }
-                previous = labels
+                if !bounded { previous = labels }
             }
             if !stable { _ = assignStep(x) }
         }
@@ -93,6 +93,9 @@ extension KMeans {
         var sums: [Double]
         var counts: [Double]
         var inertia: Double
+        /// How many rows changed label in this step (set by the bounded step, which counts them; the
+        /// plain step leaves it nil and the caller compares the labels).
+        var changedLabels: Int? = nil
     }
 
     /// Assigns each row to its nearest centre (first on ties) and accumulates the M-step sums, in
