@@ -143,8 +143,9 @@ public struct RecordScanner: ~Copyable {
     private let flags: UnsafeMutablePointer<UInt8>
     /// How many fields of a record are kept.
     public let keep: Int
-    /// Scratch space for unescaped quoted fields.
-    private let scratch: UnsafeMutableBufferPointer<UInt8>
+    /// Scratch space for unescaped quoted fields (behind a pointer, so that ``field(_:)`` can grow it for a
+    /// field longer than any before).
+    private let scratch: UnsafeMutablePointer<UnsafeMutableBufferPointer<UInt8>>
     /// Number of fields in the current record.
     public private(set) var fieldCount: Int = 0
     /// Line on which the current record starts.
@@ -175,13 +176,15 @@ public struct RecordScanner: ~Copyable {
         ends.initialize(repeating: 0, count: self.keep)
         flags = .allocate(capacity: self.keep)
         flags.initialize(repeating: 0, count: self.keep)
-        self.scratch = .allocate(capacity: 1 << 16)
+        scratch = .allocate(capacity: 1)
+        scratch.initialize(to: .allocate(capacity: 1 << 16))
     }
 
     deinit {
         starts.deallocate()
         ends.deallocate()
         flags.deallocate()
+        scratch.pointee.deallocate()
         scratch.deallocate()
     }
 
@@ -435,13 +438,19 @@ public struct RecordScanner: ~Copyable {
         if flags[index] & 2 == 0 {
             return UnsafeBufferPointer(start: base + s, count: e - s)
         }
+        // The unescaped text is never longer than the field.
+        if e - s > scratch.pointee.count {
+            scratch.pointee.deallocate()
+            scratch.pointee = .allocate(capacity: e - s)
+        }
+        let out = scratch.pointee
         var n = 0
         var i = s
-        while i < e, n < scratch.count {
-            scratch[n] = base[i]
+        while i < e {
+            out[n] = base[i]
             n += 1
             i += (base[i] == 0x22 && i + 1 < e && base[i + 1] == 0x22) ? 2 : 1
         }
-        return UnsafeBufferPointer(start: scratch.baseAddress, count: n)
+        return UnsafeBufferPointer(start: out.baseAddress, count: n)
     }
 }

@@ -592,7 +592,15 @@ final class Ingestor {
         }
         if c.checkDuplicates {
             if !fingerprints.insert(fingerprint(r)).inserted {
-                if counting { report.duplicateRows += 1; report.duplicateRowsDropped += 1 }
+                if counting {
+                    report.duplicateRows += 1
+                    report.duplicateRowsDropped += 1
+                    if options.duplicates == .error {
+                        recordProblem(DataProblem(kind: .duplicateRow, line: r.line, column: "", value: "",
+                                                  message: "the row repeats an earlier row in every column read (--duplicates error); "
+                                                      + "use --duplicates drop to drop repeats, or keep to count them"))
+                    }
+                }
                 return .excluded
             }
         }

@@ -198,6 +198,19 @@ struct CleaningTests {
         let (table, report) = try summarize(text, options)
         #expect(table.totalSpend == [15])
         #expect(report.duplicateRowsDropped == 1)
+        // --duplicates error: a data problem on the repeat's line (the whole read fails with --on-error stop).
+        options.duplicates = .error
+        do {
+            _ = try summarize(text, options)
+            Issue.record("a repeated row was accepted with duplicates = error")
+        } catch let IngestError.dataProblems(_, problems, total) {
+            #expect(total == 1)
+            #expect(problems.first?.kind == .duplicateRow && problems.first?.line == 4)
+        }
+        options.onError = .skip
+        let (skipped, skipReport) = try summarize(text, options)
+        #expect(skipped.totalSpend == [15])
+        #expect(skipReport.problemCount == 1 && skipReport.skipped["duplicate row"] == 1)
     }
 
     @Test("rows after the observation end are excluded; customers without purchases are not listed")

@@ -20,6 +20,13 @@ struct RecordScannerTests {
         #expect(try Self.records(text, .comma) == [["a", "b", "c"], ["x,1", "he said \"hi\"", "two\nlines"], ["last", "", ""]])
     }
 
+    @Test("a quoted field with doubled quotes longer than the 64 KiB scratch space is read whole")
+    func longEscapedField() throws {
+        let long = String(repeating: "x", count: 70_000)
+        let text = "id,v\n\"\(long)\"\"a\",1\n\"\(long)\"\"b\",2\n\"short \"\"q\"\"\",3\n"
+        #expect(try Self.records(text, .comma) == [["id", "v"], [long + "\"a", "1"], [long + "\"b", "2"], ["short \"q\"", "3"]])
+    }
+
     @Test("fields of any length, across and at the edges of the 64-byte blocks the scanner compares at once",
           arguments: [",", ";", "|", "\t"])
     func blockEdges(_ separator: String) throws {
