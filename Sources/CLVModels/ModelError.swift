@@ -35,6 +35,14 @@ public enum ModelError: CLVError {
 
 extension ModelError {
     /// Throws ``invalidParameter(model:name:value:requirement:)`` for the first value that is not finite and > 0.
+    /// Throws ``invalidParameter(model:name:value:requirement:)`` unless `values` has `count` elements.
+    static func requireParameterCount(_ values: [Double], _ count: Int, model: String) throws {
+        guard values.count == count else {
+            throw ModelError.invalidParameter(model: model, name: "parameter vector length", value: Double(values.count),
+                                              requirement: "exactly \(count)")
+        }
+    }
+
     static func requirePositive(_ values: [Double], names: [String], model: String) throws {
         for (name, v) in zip(names, values) where !(v.isFinite && v > 0) {
             throw ModelError.invalidParameter(model: model, name: name, value: v, requirement: "finite and > 0")

@@ -27,8 +27,13 @@ extension TransactionModel {
                                     age: [Double], monetaryValue: [Double]?, horizon: Double, spend: GammaGammaModel?,
                                     spendCovariance: [[Double]]?, timeUnit: TimeUnit,
                                     lifetimeValue options: LifetimeValueOptions) throws -> PredictionIntervals {
-        func logScaleFactor(_ theta: [Double], _ cov: [[Double]]) throws -> [[Double]] {
+        func logScaleFactor(_ theta: [Double], _ cov: [[Double]], of name: String) throws -> [[Double]] {
             let n = theta.count
+            guard cov.count == n, cov.allSatisfy({ $0.count == n && $0.allSatisfy(\.isFinite) }) else {
+                throw ModelError.unusableModel(model: name, reason: cov.isEmpty
+                    ? "there is no parameter covariance (the model file has none), so no intervals can be drawn; refit the model."
+                    : "the parameter covariance is not a finite \(n) × \(n) matrix, so no intervals can be drawn; refit the model.")
+            }
             let logCov = (0..<n).map { i in (0..<n).map { j in cov[i][j] / (theta[i] * theta[j]) } }
             guard let l = Minimizer.cholesky(logCov) else {
                 throw ModelError.unusableModel(model: Self.displayName, reason: "the parameter covariance is not positive definite, so no intervals can be drawn; refit, or use a penalizer.")
@@ -40,12 +45,19 @@ extension TransactionModel {
             return theta.indices.map { i in theta[i] * Foundation.exp((0...i).reduce(0.0) { $0 + l[i][$1] * z[$1] }) }
         }
         let theta = parameterVector
-        let l = try logScaleFactor(theta, covariance)
-        let spendL = try spend.map { s in try logScaleFactor(s.parameters.vector, spendCovariance ?? [[0]]) }
+        let l = try logScaleFactor(theta, covariance, of: Self.displayName)
+        let spendL = try spend.map { s in try logScaleFactor(s.parameters.vector, spendCovariance ?? [], of: GammaGammaModel.displayName) }
         var rng = Xoshiro256(seed: seed)
         var models: [any TransactionModel] = []
         var spends: [GammaGammaModel?] = []
+        // A draw outside the parameter space (or with q ≤ 1 for the spend) is drawn again; when nearly all
+        // are, the covariance is too wide for intervals to mean anything, and the call fails instead of looping.
+        var attempts = 0
         while models.count < draws {
+            attempts += 1
+            if attempts > 100 * draws + 1000 {
+                throw ModelError.unusableModel(model: Self.displayName, reason: "fewer than 1 in 100 parameter draws were valid (\(models.count) of \(attempts - 1)), so the covariance is too wide for intervals; refit with more data or a penalizer.")
+            }
             guard let m = try? Self(vector: draw(theta, l, &rng)) else { continue }
             var s: GammaGammaModel?
             if let spend, let spendL {

@@ -71,9 +71,12 @@ extension BGNBDModel: TransactionModel {
     public static var kind: TransactionModelKind { .bgnbd }
     /// [r, α, a, b].
     public var parameterVector: [Double] { parameters.vector }
-    /// The model of [r, α, a, b]; `v` must have (at least) four elements.
-    /// - Throws: ``ModelError/invalidParameter(model:name:value:requirement:)`` unless each is finite and > 0.
-    public init(vector v: [Double]) throws { try self.init(parameters: .init(r: v[0], alpha: v[1], a: v[2], b: v[3])) }
+    /// The model of [r, α, a, b]; `v` must have four elements.
+    /// - Throws: ``ModelError/invalidParameter(model:name:value:requirement:)`` unless there are four, each finite and > 0.
+    public init(vector v: [Double]) throws {
+        try ModelError.requireParameterCount(v, 4, model: Self.displayName)
+        try self.init(parameters: .init(r: v[0], alpha: v[1], a: v[2], b: v[3]))
+    }
     /// The fit of ``fit(_:options:)``, for code generic over the model.
     public static func fit(cells: RFMCells, options: FitOptions) throws -> (BGNBDModel, FitReport) { try fit(cells, options: options) }
 }
@@ -83,9 +86,12 @@ extension MBGNBDModel: TransactionModel {
     public static var kind: TransactionModelKind { .mbgnbd }
     /// [r, α, a, b].
     public var parameterVector: [Double] { parameters.vector }
-    /// The model of [r, α, a, b]; `v` must have (at least) four elements.
-    /// - Throws: ``ModelError/invalidParameter(model:name:value:requirement:)`` unless each is finite and > 0.
-    public init(vector v: [Double]) throws { try self.init(parameters: .init(r: v[0], alpha: v[1], a: v[2], b: v[3])) }
+    /// The model of [r, α, a, b]; `v` must have four elements.
+    /// - Throws: ``ModelError/invalidParameter(model:name:value:requirement:)`` unless there are four, each finite and > 0.
+    public init(vector v: [Double]) throws {
+        try ModelError.requireParameterCount(v, 4, model: Self.displayName)
+        try self.init(parameters: .init(r: v[0], alpha: v[1], a: v[2], b: v[3]))
+    }
     /// The fit of ``fit(_:options:)``, for code generic over the model.
     public static func fit(cells: RFMCells, options: FitOptions) throws -> (MBGNBDModel, FitReport) { try fit(cells, options: options) }
 }
@@ -95,9 +101,12 @@ extension ParetoNBDModel: TransactionModel {
     public static var kind: TransactionModelKind { .pnbd }
     /// [r, α, s, β].
     public var parameterVector: [Double] { parameters.vector }
-    /// The model of [r, α, s, β]; `v` must have (at least) four elements.
-    /// - Throws: ``ModelError/invalidParameter(model:name:value:requirement:)`` unless each is finite and > 0.
-    public init(vector v: [Double]) throws { try self.init(parameters: .init(r: v[0], alpha: v[1], s: v[2], beta: v[3])) }
+    /// The model of [r, α, s, β]; `v` must have four elements.
+    /// - Throws: ``ModelError/invalidParameter(model:name:value:requirement:)`` unless there are four, each finite and > 0.
+    public init(vector v: [Double]) throws {
+        try ModelError.requireParameterCount(v, 4, model: Self.displayName)
+        try self.init(parameters: .init(r: v[0], alpha: v[1], s: v[2], beta: v[3]))
+    }
     /// The fit of ``fit(_:options:)``, for code generic over the model.
     public static func fit(cells: RFMCells, options: FitOptions) throws -> (ParetoNBDModel, FitReport) { try fit(cells, options: options) }
 }

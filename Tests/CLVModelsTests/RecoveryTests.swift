@@ -105,4 +105,33 @@ struct PredictionIntervalTests {
         let tight = narrow.expectedTransactions.upper[i] - narrow.expectedTransactions.lower[i]
         #expect(tight < 0.7 * wide && tight > 0.3 * wide, "\(tight) vs \(wide)")
     }
+    @Test("a missing or misshapen covariance, or draws that are nearly all invalid, give an error, not a crash or an endless loop")
+    func unusableCovariance() throws {
+        let model = try BGNBDModel(parameters: .init(r: 0.25, alpha: 4.4, a: 0.8, b: 2.4))
+        func bands(_ covariance: [[Double]], spend: GammaGammaModel? = nil, spendCovariance: [[Double]]? = nil) throws {
+            _ = try model.predictionIntervals(covariance: covariance, draws: 50, seed: 1, frequency: [1, 0], recency: [10, 0],
+                                              age: [20, 20], monetaryValue: [30, 0], horizon: 52, spend: spend,
+                                              spendCovariance: spendCovariance, timeUnit: .week, lifetimeValue: LifetimeValueOptions())
+        }
+        let good = (0..<4).map { i in (0..<4).map { j in i == j ? 1e-4 : 0 } }
+        try bands(good)
+        for bad in [[], [[1e-4]], Array(good.prefix(3)), good.map { Array($0.prefix(3)) }, [[Double.nan, 0, 0, 0]] + good.dropFirst()] {
+            #expect(throws: ModelError.self) { try bands(bad) }
+        }
+        let spend = try GammaGammaModel(parameters: .init(p: 6, q: 3.8, gamma: 15))
+        #expect(throws: ModelError.self) { try bands(good, spend: spend, spendCovariance: nil) }
+        // q = 0.5 with a tiny spread: no draw has the q > 1 a mean spend needs.
+        let hopeless = try GammaGammaModel(parameters: .init(p: 6, q: 0.5, gamma: 15))
+        let tiny = (0..<3).map { i in (0..<3).map { j in i == j ? 1e-6 : 0 } }
+        #expect(throws: ModelError.self) { try bands(good, spend: hopeless, spendCovariance: tiny) }
+    }
+
+    @Test("a parameter vector of the wrong length is refused by every transaction model")
+    func vectorLength() throws {
+        for kind in TransactionModelKind.allCases {
+            #expect(throws: ModelError.self) { _ = try kind.modelType.init(vector: [1, 2, 3]) }
+            #expect(throws: ModelError.self) { _ = try kind.modelType.init(vector: [1, 2, 3, 4, 5]) }
+            _ = try kind.modelType.init(vector: [1, 2, 3, 4])
+        }
+    }
 }
