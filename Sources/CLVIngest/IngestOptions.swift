@@ -130,8 +130,6 @@ public struct IngestOptions: Sendable, Hashable {
     /// The 1-based line of the header, when rows above it (an ERP report's title) are to be skipped;
     /// nil detects such title rows (see ``TransactionLogReader``).
     public var headerRow: Int? = nil
-    /// Inputs at least this large are read by two threads (one per half, merged exactly); smaller
-    /// ones, and logs with an order column or a duplicate check, by one.
     /// Stops the read early (it then throws `CancellationError`); checked every 16 384 rows on every thread.
     public var cancellation: CancellationToken? = nil
     /// Threads the reader may use: 0 (the default) for every core, 1 for one.

@@ -249,9 +249,6 @@ enum Transcoder {
 
 /// A fast UTF-8 validator (ASCII runs are skipped eight bytes at a time).
 public enum UTF8Validation {
-    /// Offset of the first byte that does not belong to a valid UTF-8 sequence, or nil if all are valid.
-    /// Large inputs are checked in two halves at once (split before an ASCII byte, which always starts
-    /// a sequence).
     /// Inputs from this size up are checked in two halves at once.
     static let parallelSize = 4 << 20
 

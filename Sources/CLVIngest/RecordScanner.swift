@@ -135,7 +135,6 @@ public struct RecordScanner: ~Copyable {
     public private(set) var position: Int
     /// 1-based line number of the next record's first line.
     public private(set) var line: Int
-    /// Field slices of the current record (the first `keep`).
     /// Where the kept fields of the current record start and end, and their flags (1: quoted, 2: holds
     /// doubled quotes), in separate arrays: each is read back with loads of the size it was stored with.
     private let starts: UnsafeMutablePointer<Int>

@@ -121,8 +121,11 @@ public struct MembershipTiers: Sendable {
     /// The tier of every customer.
     public func assign(_ activity: TierActivity) throws -> Segmentation {
         let n = activity.spend.count
-        guard activity.orders.count == n, activity.inactiveDays.count == n else {
-            throw SegmentationError.columnLength(name: "tier activity", count: activity.orders.count, expected: n)
+        guard activity.orders.count == n else {
+            throw SegmentationError.columnLength(name: "tier activity orders", count: activity.orders.count, expected: n)
+        }
+        guard activity.inactiveDays.count == n else {
+            throw SegmentationError.columnLength(name: "tier activity inactive days", count: activity.inactiveDays.count, expected: n)
         }
         let assignment = (0..<n).map { i -> Int32 in
             let tier = rules.firstIndex { $0.admits(spend: activity.spend[i], orders: activity.orders[i],

@@ -25,12 +25,15 @@ public struct SimilarCustomerValue: Sendable {
     ///   - k: neighbours averaged per prediction, from 1 to the number of reference rows.
     ///   - maxReferences: above this many rows, a sample of this size (drawn with `seed`) is kept.
     /// - Throws: ``PredictionError/shape(_:)`` when `values` does not have one entry per row;
-    ///   ``PredictionError/invalidOption(_:)`` when `k` is out of range.
+    ///   ``PredictionError/invalidOption(_:)`` when `k` is out of range or above `maxReferences`.
     public init(reference: FeatureTable, values: [Double], k: Int = 10, maxReferences: Int = 10_000, seed: UInt64 = 1) throws {
         guard values.count == reference.rowCount else {
             throw PredictionError.shape("\(values.count) values for \(reference.rowCount) reference customers")
         }
         guard k >= 1, reference.rowCount >= k else { throw PredictionError.invalidOption("k must be between 1 and the number of references") }
+        guard maxReferences >= k else {
+            throw PredictionError.invalidOption("the reference sample (\(maxReferences)) must hold at least k = \(k) customers")
+        }
         var rows = Array(0..<reference.rowCount)
         if rows.count > maxReferences {
             var rng = Xoshiro256(seed: seed)

@@ -1,7 +1,8 @@
 /// When a tree stops splitting (scikit-learn's `max_depth`, `min_samples_split`, `min_samples_leaf`
 /// and `min_impurity_decrease`).
 public struct TreeLimits: Sendable, Hashable, Codable {
-    /// Deepest level a split may sit at (the root is level 0); nil grows until the other limits stop it.
+    /// Depth of the deepest nodes (the root is at depth 0), so the deepest split sits at `maxDepth − 1`, as
+    /// scikit-learn's `max_depth`; nil grows until the other limits stop it.
     public var maxDepth: Int?
     /// Fewest rows a node needs to be split (at least 2).
     public var minSamplesSplit: Int
