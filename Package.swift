@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "CLVHistory", dependencies: ["CLVCore"], swiftSettings: strict),
         .target(name: "CLVIngest", dependencies: ["CLVCore", "CLVHistory", "CLVIntrinsics", "_CLVUtilities"], swiftSettings: fast),
         .target(name: "CLVSimulation", dependencies: ["CLVCore", "CLVNumerics", "_CLVUtilities"], swiftSettings: checked),
-        .target(name: "CLVModels", dependencies: ["CLVCore", "CLVHistory", "CLVNumerics", "_CLVUtilities"], swiftSettings: checked),
+        .target(name: "CLVModels", dependencies: ["CLVCore", "CLVHistory", "CLVNumerics", "CLVSegments", "_CLVUtilities"], swiftSettings: checked),
         .target(name: "CLVSegments", dependencies: ["CLVCore", "CLVNumerics", "_CLVUtilities"], swiftSettings: checked),
         .target(name: "CLVPredict", dependencies: ["CLVCore", "CLVNumerics", "CLVModels", "_CLVUtilities"], swiftSettings: fast),
         .target(name: "CLVAnalysis", dependencies: ["CLVCore", "CLVIngest", "CLVModels", "CLVPredict", "CLVSegments", "CLVReport",

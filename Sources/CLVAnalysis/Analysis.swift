@@ -72,6 +72,8 @@ public struct AnalysisSegments: Sendable {
     public var all: [Segmentation]
     /// The segment tables of the report, in the same order.
     public var reportTables: [ReportData.SegmentTable]
+    /// The cut points of the RFM scores and segments, value matrix and ABC classes, frozen in model.json.
+    public var cutPoints: SegmentCutPoints
 }
 
 /// Everything `clv analyze` computes: the summary, the chosen and refitted model, the scores, segments,
@@ -324,6 +326,8 @@ public enum Analysis {
         }
         clock.lap("lifecycle stages")
         let segments = try standardSegments(all, clv: year.lifetimeValue, probabilityAlive: year.probabilityAlive, lifecycle: lifecycle)
+        // Frozen in model.json, so that `FittedModel.segments` places one customer as this population was placed.
+        modelFile.segmentCutPoints = segments.cutPoints
         clock.lap("segments")
         let headline = AnalysisSummary.Headline(all, year: year, month: month, quarter: quarter, clv: clv, hasValue: hasValue)
         clock.lap("headline")
@@ -350,8 +354,10 @@ public enum Analysis {
         -> AnalysisSegments {
         let metrics = try CustomerMetrics(summary: all, lifetimeValue: clv, probabilityAlive: probabilityAlive)
         let rfm = try RFMSegmentation.segment(metrics)
-        let matrix = try ValueMatrix.segment(metrics).segmentation
+        let (matrix, ordersReference, orderValueReference) = try ValueMatrix.segment(metrics)
         let abc = try ABCClassification.classify(value: metrics.value, ids: metrics.ids)
+        let cutPoints = try SegmentCutPoints(metrics: metrics, rfm: rfm, valueMatrix: (ordersReference, orderValueReference), abc: abc,
+                                             abcValue: metrics.value, abcValueName: clv != nil ? "clv" : "spend")
         let titled: [(String, String, Segmentation)] = [
             ("RFM segments", "RFM 客户分群", rfm.segmentation), ("Customer value matrix", "客户价值矩阵", matrix),
             ("ABC classification by \(clv != nil ? "CLV" : "spend")", "ABC 分类（按\(clv != nil ? "CLV" : "消费金额")）", abc),
@@ -365,7 +371,7 @@ public enum Analysis {
                                       actionChinese: $0.segment.action.chinese)
             })
         }
-        return AnalysisSegments(rfm: rfm, all: [rfm.segmentation, matrix, abc, lifecycle], reportTables: tables)
+        return AnalysisSegments(rfm: rfm, all: [rfm.segmentation, matrix, abc, lifecycle], reportTables: tables, cutPoints: cutPoints)
     }
 
     /// What the report shows: headline figures, the model evidence, the tracking curve of the calibration

@@ -1,6 +1,7 @@
 import CLVCore
 import CLVHistory
 import CLVNumerics
+import CLVSegments
 import Foundation
 
 /// How far ahead to score: an amount in a time unit (the model's when `unit` is nil), or the customer's
@@ -131,6 +132,9 @@ public struct FittedModel: Sendable {
     /// CLV cut points of the value deciles, highest first: element k is the lowest CLV of decile k + 1
     /// (nine values), frozen when the model was fitted or last refreshed.
     public private(set) var valueCutPoints: [Double]?
+    /// Cut points of the RFM scores and segments, value matrix and ABC classes of the fitted population,
+    /// frozen when the model was fitted or last refreshed (see ``segments(daysSinceLastPurchase:orders:spend:value:)``).
+    public private(set) var segmentCutPoints: SegmentCutPoints?
 
     /// The fitted model of a (validated) model file.
     /// - Throws: ``ModelError/unusableModel(model:reason:)`` when the file holds no transaction model.
@@ -147,6 +151,7 @@ public struct FittedModel: Sendable {
         self.periodFrequency = frequency
         self.file = file
         self.valueCutPoints = file.valueCutPoints
+        self.segmentCutPoints = file.segmentCutPoints
     }
 
     /// Decodes and validates a model file's JSON text.
@@ -156,6 +161,7 @@ public struct FittedModel: Sendable {
     public var modelFile: ModelFile {
         var f = file
         f.valueCutPoints = valueCutPoints
+        f.segmentCutPoints = segmentCutPoints
         return f
     }
 
@@ -285,6 +291,27 @@ public struct FittedModel: Sendable {
         return (1...9).map { k in sorted[min(n - 1, max(0, (k * n + 9) / 10 - 1))] }
     }
 
+    /// Freezes new segment cut points (a refit or re-analysis of the population).
+    public mutating func freezeSegmentCutPoints(_ cuts: SegmentCutPoints) { segmentCutPoints = cuts }
+
+    /// One customer's RFM scores and segment, value-matrix quadrant and ABC class by the frozen cut points
+    /// (nil without them): as the fitted population placed its members, except that a value tied with a
+    /// cut point takes the better score or class (see ``SegmentCutPoints``).
+    /// - Parameters:
+    ///   - daysSinceLastPurchase: days from the last purchase to the as-of date (RFM recency).
+    ///   - orders: purchase days (or orders) to date.
+    ///   - spend: net spend to date (RFM monetary).
+    ///   - value: what ABC ranks: the CLV when the cut points say `clv` (``CustomerScore/lifetimeValue``), else spend.
+    public func segments(daysSinceLastPurchase: Double, orders: Double, spend: Double, value: Double) -> CustomerSegments? {
+        guard let cuts = segmentCutPoints else { return nil }
+        let rfm = cuts.rfm.place(recencyDays: daysSinceLastPurchase, orders: orders, monetary: spend)
+        let matrix = cuts.valueMatrix.place(orders: orders, averageOrderValue: orders > 0 ? spend / orders : 0)
+        return CustomerSegments(recencyScore: rfm.recency, frequencyScore: rfm.frequency, monetaryScore: rfm.monetary,
+                                rfmSegment: RFMSegmentation.segments[rfm.segment].key,
+                                valueMatrixSegment: ValueMatrix.segments[matrix].key,
+                                abcClass: ABCClassification.segments[cuts.abc.place(value)].key)
+    }
+
     /// The decile of a CLV by the frozen cut points; nil without them.
     public func valueDecile(of value: Double) -> Int? {
         guard let cuts = valueCutPoints else { return nil }
@@ -322,4 +349,20 @@ private struct ScoringPlan {
         delta = Foundation.log(1 + options.annualDiscountRate) * unit.days / 365.2425
         (steps, rate) = lifetimeValueOptions.discountSteps(in: unit)
     }
+}
+
+/// One customer's place in the fitted population's segmentations (``FittedModel/segments(daysSinceLastPurchase:orders:spend:value:)``).
+public struct CustomerSegments: Sendable, Hashable, Codable {
+    /// RFM scores, 1 (worst) to the number of bins.
+    public var recencyScore: Int
+    /// See ``recencyScore``.
+    public var frequencyScore: Int
+    /// See ``recencyScore``.
+    public var monetaryScore: Int
+    /// The key of the RFM segment (``RFMSegmentation/segments``), e.g. `important_value`.
+    public var rfmSegment: String
+    /// The key of the value-matrix quadrant (``ValueMatrix/segments``).
+    public var valueMatrixSegment: String
+    /// A, B or C.
+    public var abcClass: String
 }

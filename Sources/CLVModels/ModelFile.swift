@@ -1,4 +1,5 @@
 import CLVCore
+import CLVSegments
 import Foundation
 import _CLVUtilities
 
@@ -192,6 +193,9 @@ public struct ModelFile: Codable, Sendable {
     /// The CLV cut points of the value deciles, highest first (nine values; see ``FittedModel/valueCutPoints``),
     /// frozen by `clv analyze` so that one customer can be scored alone. Absent in files of `clv fit`.
     public var valueCutPoints: [Double]?
+    /// The cut points of the RFM scores and segments, the value matrix and the ABC classes of the fitted
+    /// population (see ``SegmentCutPoints``), frozen by `clv analyze`. Absent in files of `clv fit`.
+    public var segmentCutPoints: SegmentCutPoints?
 
     /// A file of the current version for `fit`, whose fields are copied to the top level; `created` is
     /// written as ISO 8601. It has no value cut points until they are set.
@@ -260,6 +264,7 @@ public struct ModelFile: Codable, Sendable {
         guard parameters == fit.parameters else {
             throw ModelError.invalidModelFile("parameters differ from fit.parameters; the top level is a copy of fit, so edit both or neither.")
         }
+        if let problem = segmentCutPoints?.problem { throw ModelError.invalidModelFile(problem) }
         if let cuts = valueCutPoints {
             guard cuts.count == 9, cuts.allSatisfy(\.isFinite), zip(cuts, cuts.dropFirst()).allSatisfy({ $0 >= $1 }) else {
                 throw ModelError.invalidModelFile("value_cut_points must be nine finite values, highest first.")

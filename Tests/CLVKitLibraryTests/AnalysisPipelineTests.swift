@@ -74,6 +74,55 @@ struct AnalysisPipelineTests {
         #expect(events.fits == 2, "the refit and the lifecycle stages' MBG/NBD")
     }
 
+    @Test("the model file places each customer alone in the RFM segment, value-matrix quadrant and ABC class of the batch")
+    func frozenSegments() throws {
+        let source = TransactionLogSource(path: example, name: "transactions.csv", options: readOptions)
+        let result = try Analysis.run(source, options: AnalysisOptions(), created: "2030-01-01T00:00:00Z")
+        let clv = try #require(result.lifetimeValues)
+        let metrics = try CustomerMetrics(summary: result.summary, lifetimeValue: clv, probabilityAlive: result.year.probabilityAlive)
+        let fitted = try FittedModel(modelFileData: try result.modelFile.encoded())
+        let cuts = try #require(fitted.segmentCutPoints)
+        #expect(cuts.abc.value == "clv" && cuts.rfm.bins == 5)
+        let (rfm, matrix, abc) = (result.segments.all[0], result.segments.all[1], result.segments.all[2])
+        var tiedScores = 0
+        for i in 0..<metrics.count {
+            let one = try #require(fitted.segments(daysSinceLastPurchase: metrics.recencyDays[i], orders: metrics.orders[i],
+                                                   spend: metrics.spend[i], value: clv[i]))
+            // The references are the population's own numbers: the segments agree exactly.
+            #expect(one.rfmSegment == rfm.segment(of: i).key, "customer \(i)")
+            #expect(one.valueMatrixSegment == matrix.segment(of: i).key, "customer \(i)")
+            // Scores and classes agree, except that a value tied with a cut point takes the better one.
+            let batch = [Int(result.segments.rfm.recencyScore[i]), Int(result.segments.rfm.frequencyScore[i]),
+                         Int(result.segments.rfm.monetaryScore[i])]
+            let alone = [one.recencyScore, one.frequencyScore, one.monetaryScore]
+            let cutSets = [cuts.rfm.recencyDays, cuts.rfm.orders, cuts.rfm.monetary]
+            let figures = [metrics.recencyDays[i], metrics.orders[i], min(metrics.spend[i], cuts.rfm.monetaryCap ?? .infinity)]
+            for d in 0..<3 {
+                if cutSets[d].contains(figures[d]) {
+                    #expect(alone[d] >= batch[d])
+                    if alone[d] != batch[d] { tiedScores += 1 }
+                } else {
+                    #expect(alone[d] == batch[d], "customer \(i), dimension \(d)")
+                }
+            }
+            if clv[i] == cuts.abc.lowestA || clv[i] == cuts.abc.lowestB {
+                #expect(one.abcClass <= abc.segment(of: i).key)
+            } else {
+                #expect(one.abcClass == abc.segment(of: i).key, "customer \(i)")
+            }
+        }
+        // Orders are whole numbers, so NTILE splits many ties; some tied customers score better alone.
+        #expect(tiedScores > 0)
+
+        // Decoding validates the cut points.
+        var broken = result.modelFile
+        broken.segmentCutPoints?.rfm.orders.reverse()
+        #expect(throws: ModelError.self) { _ = try FittedModel(modelFileData: try broken.encoded()) }
+        broken = result.modelFile
+        broken.segmentCutPoints?.abc.value = "margin"
+        #expect(throws: ModelError.self) { _ = try FittedModel(modelFileData: try broken.encoded()) }
+    }
+
     @Test("analyze refuses bad options before it reads anything (a usage error)")
     func badOptions() throws {
         let events = Events()
