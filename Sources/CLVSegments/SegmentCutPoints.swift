@@ -36,9 +36,9 @@ public struct SegmentCutPoints: Sendable, Hashable, Codable {
         /// A customer's R, F and M scores and the index of its segment in ``RFMSegmentation/segments``.
         public func place(recencyDays days: Double, orders: Double, monetary: Double) -> (recency: Int, frequency: Int, monetary: Int, segment: Int) {
             let m = monetaryCap.map { Swift.min(monetary, $0) } ?? monetary
-            let r = 1 + recencyDays.filter { days <= $0 }.count
-            let f = 1 + self.orders.filter { orders >= $0 }.count
-            let s = 1 + self.monetary.filter { m >= $0 }.count
+            let r = 1 + recencyDays.count { days <= $0 }
+            let f = 1 + self.orders.count { orders >= $0 }
+            let s = 1 + self.monetary.count { m >= $0 }
             let recent: Bool, frequent: Bool, big: Bool
             switch basis {
             case .values:

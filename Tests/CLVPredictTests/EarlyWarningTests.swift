@@ -60,6 +60,14 @@ struct EarlyWarningTests {
         #expect(try one.predict(reference.rows([7, 123])) == [7, 123])
     }
 
+    @Test("a reference sample smaller than k is refused (the missing neighbours would repeat reference 0)")
+    func sampleSmallerThanK() throws {
+        let reference = try FeatureTable(names: ["x"], values: (0..<50).map(Double.init))
+        let target = (0..<50).map(Double.init)
+        #expect(throws: PredictionError.self) { _ = try SimilarCustomerValue(reference: reference, values: target, k: 5, maxReferences: 3) }
+        _ = try SimilarCustomerValue(reference: reference, values: target, k: 3, maxReferences: 3)
+    }
+
     @Test func valueAccuracyByHand() {
         let a = ValueAccuracy(predicted: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], realized: [0, 2, 3, 4, 5, 6, 7, 8, 9, 20])
         #expect(a.meanAbsoluteError == 1.1 && abs(a.rootMeanSquaredError - (101.0 / 10).squareRoot()) < 1e-12)

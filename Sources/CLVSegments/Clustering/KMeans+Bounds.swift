@@ -94,14 +94,7 @@ extension KMeans {
                                         var skipped = false
                                         if useBounds {
                                             label = Int(lb[i])
-                                            let centre = cb + label &* p
-                                            var d = 0.0
-                                            var f = 0
-                                            while f < p {
-                                                let t = row[f] - centre[f]
-                                                d += t * t
-                                                f &+= 1
-                                            }
+                                            let d = KMeans.squaredDistance(row, cb + label &* p, p)
                                             // u = √d is skipped when u·(1 + m) + m·(stored + drift) < stored − drift, or
                                             // u·(1 + m) < gap·(1 − m); both compare d with a square, so no root is taken.
                                             let stored = bb[i]
@@ -117,14 +110,7 @@ extension KMeans {
                                             label = 0
                                             var j = 0
                                             while j < k {
-                                                let centre = cb + j &* p
-                                                var d = 0.0
-                                                var f = 0
-                                                while f < p {
-                                                    let t = row[f] - centre[f]
-                                                    d += t * t
-                                                    f &+= 1
-                                                }
+                                                let d = KMeans.squaredDistance(row, cb + j &* p, p)
                                                 if d < best {
                                                     second = best
                                                     best = d

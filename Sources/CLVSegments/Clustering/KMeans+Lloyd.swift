@@ -120,14 +120,7 @@ extension KMeans {
                             var best = Double.infinity, label = 0
                             var j = 0
                             while j < k {
-                                let centre = cb + j &* p
-                                var d = 0.0
-                                var f = 0
-                                while f < p {
-                                    let t = row[f] - centre[f]
-                                    d += t * t
-                                    f &+= 1
-                                }
+                                let d = squaredDistance(row, cb + j &* p, p)
                                 if d < best {
                                     best = d
                                     label = j
@@ -154,6 +147,20 @@ extension KMeans {
             step.inertia += partial[base + k * p + k]
         }
         return step
+    }
+
+    /// Σ (a[f] − b[f])² over f = 0 … p − 1, added in that order: the one distance kernel of the plain and the
+    /// bounded assignment steps, so that both give the same bits.
+    @inline(__always)
+    static func squaredDistance(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ p: Int) -> Double {
+        var d = 0.0
+        var f = 0
+        while f < p {
+            let t = a[f] - b[f]
+            d += t * t
+            f &+= 1
+        }
+        return d
     }
 
     /// Gives each empty cluster the row farthest from its own centre, moving that row's
