@@ -208,8 +208,8 @@ public struct AnalysisResult: Sendable {
 /// `clv analyze` as a library call: from a transaction log to a chosen model, scored customers, segments
 /// and headline figures.
 ///
-/// The log is read in full and, with a holdout, once more for the calibration split with day-by-day
-/// tracking. BG/NBD, MBG/NBD and Pareto/NBD are fitted on the calibration data and the one with the lowest
+/// The log is read once, keeping its rows (``ResolvedLog``): the calibration split with day-by-day tracking
+/// and the lifecycle stages' earlier dates are folded from them, not read again. BG/NBD, MBG/NBD and Pareto/NBD are fitted on the calibration data and the one with the lowest
 /// mean absolute error of per-customer holdout purchases is chosen (by AIC without a holdout,
 /// ``ModelSelector``); it is refitted on all data with Gamma-Gamma (``SpendModelFit``), every customer is
 /// scored over 30, 90 and 365 days and the CLV horizon, ranked into value deciles (cut points frozen in
@@ -233,8 +233,9 @@ public enum Analysis {
         fitOptions.cancellation = options.cancellation
         let (freq, unit) = (options.frequency, options.timeUnit)
         // 1. All data.
-        let (all, quality) = try source.summarize(SummaryOptions(frequency: freq, timeUnit: unit, observationEnd: options.observationEnd),
-                                                  progress: progress)
+        // The rows are kept: the calibration split and the lifecycle stages' earlier dates are folded from them.
+        let (all, quality, rows) = try source.summarizeKeepingRows(
+            SummaryOptions(frequency: freq, timeUnit: unit, observationEnd: options.observationEnd), progress: progress)
         for line in quality.lines { progress?(.note(line)) }
         guard let first = quality.firstDate, let last = options.observationEnd ?? quality.lastDate else {
             throw IngestError.noTransactions(file: source.name, reason: "no dated rows")
@@ -253,7 +254,7 @@ public enum Analysis {
         if let split {
             var calibrationOptions = SummaryOptions(frequency: freq, timeUnit: unit, observationEnd: last, calibrationEnd: split)
             calibrationOptions.trackRepeatPurchases = true
-            let (cal, _) = try source.summarize(calibrationOptions, progress: progress)
+            let cal = try rows.summarize(calibrationOptions)
             calibration = cal
             calibrationCells = try RFMCells(frequency: cal.repeatPurchases.map(Double.init), recency: cal.recency, age: cal.age)
             holdout = ModelSelector.Holdout(frequency: cal.repeatPurchases, recency: cal.recency, age: cal.age,
@@ -311,8 +312,9 @@ public enum Analysis {
         // P(alive), trend and reactivation rules). The daily figures are those of `all` when it counts days.
         clock.lap("deciles")
         var lifecycleInputs = freq == .day
-            ? try SegmentInputs(source: source, table: all.inDays, report: quality, progress: progress)
-            : try SegmentInputs(source: source, observationEnd: options.observationEnd, progress: progress)
+            ? try SegmentInputs(source: source, table: all.inDays, report: quality, rows: rows, progress: progress)
+            : try SegmentInputs(source: source, table: rows.summarize(SummaryOptions(observationEnd: options.observationEnd)),
+                                report: quality, rows: rows, progress: progress)
         // The daily table has the same repeat purchases and mean spend, so the spend model fitted above is the one
         // `clv segment` fits, when it was fitted with the default options (no penalizer added).
         let sameSpendFit = freq == .day && outcome.options.penalizer == 0 && outcome.options.initialParameters == nil

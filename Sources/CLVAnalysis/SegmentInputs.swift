@@ -7,8 +7,9 @@ import CLVSegments
 /// and, on demand, the same customers' cumulative orders and spend at earlier dates (for windows, trends
 /// and tier moves) and model scores. `clv segment` and `clv analyze` both build on it.
 ///
-/// Summaries at earlier dates are read from the log once per date and kept (windows, trends and tier
-/// moves ask for the same dates more than once). A copy shares them.
+/// Summaries at earlier dates are folded from the rows of the one read (``rows``), without reading the
+/// file again, once per date, and kept (windows, trends and tier moves ask for the same dates more than
+/// once). Without rows they are read from the log. A copy shares them.
 public struct SegmentInputs {
     /// The log the figures come from.
     public let source: TransactionLogSource
@@ -16,6 +17,8 @@ public struct SegmentInputs {
     public let table: SummaryTable
     /// The data-quality report of the read of ``table``.
     public let report: IngestReport
+    /// The rows of that read, from which the summaries at earlier dates are folded (nil: they are read again).
+    public let rows: ResolvedLog?
     /// The end of observation: the as-of date of every figure.
     public let asOf: CalendarDay
     /// Recency, orders, spend, tenure; P(alive) and CLV after ``addModelScores(_:lifetimeValue:)``.
@@ -24,21 +27,28 @@ public struct SegmentInputs {
     public var spendModelNote: String?
     private let progress: PipelineProgress?
 
-    /// Reads the daily summary of `source` up to `observationEnd` (default: the last transaction date).
+    /// Reads the daily summary of `source` up to `observationEnd` (default: the last transaction date),
+    /// keeping the rows for the earlier dates.
     public init(source: TransactionLogSource, observationEnd: CalendarDay?, progress: PipelineProgress? = nil) throws {
-        let (table, report) = try SegmentInputs.read(source, end: observationEnd, progress: progress)
-        try self.init(source: source, table: table, report: report, progress: progress)
+        let (table, report, rows) = try source.summarizeKeepingRows(
+            SummaryOptions(frequency: .day, timeUnit: .day, observationEnd: observationEnd),
+            label: "reading \(source.name)\(observationEnd.map { " up to \($0)" } ?? "")", progress: progress)
+        try self.init(source: source, table: table, report: report, rows: rows, progress: progress)
     }
 
-    /// The figures of a daily summary of `source` already read (`table` counted in days, time unit day).
+    /// The figures of a daily summary of `source` already read (`table` counted in days, time unit day),
+    /// with the rows of that read (`rows`, read with `source`'s options) or without (earlier dates are
+    /// then read from the file).
     /// - Throws: ``ModelError/invalidData(_:)`` when `table` is not a daily summary in days.
-    public init(source: TransactionLogSource, table: SummaryTable, report: IngestReport, progress: PipelineProgress? = nil) throws {
+    public init(source: TransactionLogSource, table: SummaryTable, report: IngestReport, rows: ResolvedLog? = nil,
+                progress: PipelineProgress? = nil) throws {
         guard table.frequency == .day, table.timeUnit == .day else {
             throw ModelError.invalidData("segment inputs need a daily summary in days (got frequency \(table.frequency.rawValue), time unit \(table.timeUnit.rawValue)).")
         }
         self.source = source
         self.table = table
         self.report = report
+        self.rows = rows
         self.progress = progress
         asOf = table.observationEnd
         metrics = try CustomerMetrics(summary: table)
@@ -54,10 +64,11 @@ public struct SegmentInputs {
                              label: "reading \(source.name)\(end.map { " up to \($0)" } ?? "")", progress: progress)
     }
 
-    /// The daily summary of the log up to and including `day`, read on first use.
+    /// The daily summary of the log up to and including `day`, folded from ``rows`` (or read) on first use.
     public func snapshot(at day: CalendarDay) throws -> SummaryTable {
         if let t = snapshots.tables[day] { return t }
-        let (t, _) = try SegmentInputs.read(source, end: day, progress: progress)
+        let t = try rows.map { try $0.summarize(SummaryOptions(frequency: .day, timeUnit: .day, observationEnd: day)) }
+            ?? SegmentInputs.read(source, end: day, progress: progress).0
         snapshots.tables[day] = t
         return t
     }

@@ -53,6 +53,19 @@ public struct TransactionLogSource: Sendable {
         progress?(.read(label: label, report: report))
         return (table, presentReport(report))
     }
+
+    /// Summarises the log as ``summarize(_:label:progress:)`` does and keeps its rows in memory
+    /// (``ResolvedLog``, 24 bytes a row), so that summaries at other dates, splits and frequencies need no
+    /// second read of the file.
+    public func summarizeKeepingRows(_ summary: SummaryOptions, label: String? = nil, progress: PipelineProgress? = nil) throws
+        -> (SummaryTable, IngestReport, ResolvedLog) {
+        let label = label ?? "reading \(name)"
+        let (table, report, rows) = try TransactionLogReader.summarizeKeepingRows(
+            path: path, options: options, summary: summary,
+            progress: progress.map { report in { report(.reading(label: label, done: $0, total: $1)) } })
+        progress?(.read(label: label, report: report))
+        return (table, presentReport(report), rows)
+    }
 }
 
 /// Reports the time since the previous lap as ``PipelineEvent/timing(_:)``, when timings are asked for.

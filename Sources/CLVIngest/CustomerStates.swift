@@ -28,6 +28,23 @@ struct CustomerStates {
         quantities = features.quantity ? ZeroedBuffer(capacity: capacity) : nil
     }
 
+    /// Customers `range` as statistics of their own, sharing these buffers (never deallocated itself).
+    func view(_ range: Range<Int>) -> CustomerStates {
+        CustomerStates(viewing: self, range)
+    }
+
+    private init(viewing whole: CustomerStates, _ range: Range<Int>) {
+        precondition(range.upperBound <= whole.count)
+        features = whole.features
+        count = range.count
+        let lower = range.lowerBound
+        states = whole.states.suffix(from: lower)
+        holdout = whole.holdout?.suffix(from: lower)
+        returns = whole.returns?.suffix(from: lower)
+        channels = whole.channels?.suffix(from: lower)
+        quantities = whole.quantities?.suffix(from: lower)
+    }
+
     func deallocate() {
         states.deallocate()
         holdout?.deallocate()

@@ -175,6 +175,7 @@ extension Ingestor {
         let trackRepeats = summary.trackRepeatPurchases
         let cancellation = options.cancellation
         let table = customers
+        let log = rowLog
         defer {
             report.rowsRead += rowsRead
             report.rowsUsed += plainRows
@@ -265,6 +266,7 @@ extension Ingestor {
                 }
                 lowest = min(lowest, r.day)
                 highest = max(highest, r.day)
+                if let log { log.append(r) }
                 if isPlainPurchase(r) {
                     // What admit and apply do with such a row, without their general cases.
                     plainRows += 1

@@ -123,7 +123,7 @@ final class Ingestor {
     let amountParser: AmountParser
     private var customersTable = ByteKeyTable(capacity: 1024)
     var customers: ByteKeyTable { customersTable }
-    let orders = ByteKeyTable(capacity: 1 << 10)
+    private(set) var orders = ByteKeyTable(capacity: 1 << 10)
     private var channelsTable = ByteKeyTable(capacity: 16)
     var channels: ByteKeyTable { channelsTable }
     var states: CustomerStates
@@ -145,6 +145,13 @@ final class Ingestor {
     var purchaseDays: [SIMD2<Int32>] = []
     /// Customers of a later part that were seen only there (listed after this part's own).
     var laterPart: LaterPart?
+    /// The resolved rows, kept when ``TransactionLogReader/summarizeKeepingRows(_:options:summary:progress:)`` asks.
+    var rowLog: RowLog?
+    /// The rows of the later part of a split read, with their customers and channels renumbered into this read's.
+    var laterRowLog: RowLog?
+    /// In an ingestor that folds a read's rows again: that read's customer count and its later part, whose
+    /// customers have the numbers after it (listed in two parts as that read lists them).
+    var replayLayout: (ownCustomers: Int, later: LaterPart)?
 
     struct LaterPart {
         let worker: Ingestor
@@ -714,21 +721,56 @@ final class Ingestor {
         report.skipped[p.kind.rawValue, default: 0] += 1
     }
 
-    /// A worker for one part of the same input, sharing the resolved columns.
-    init(partOf parent: Ingestor, bytes: Int) throws {
+    /// A worker for one part of the same input, sharing the resolved columns; with `summary`, an ingestor
+    /// for other summary options (``init(replaying:summary:)``), whose report starts with the read's
+    /// input facts and no counts.
+    init(partOf parent: Ingestor, bytes: Int, summary other: SummaryOptions? = nil, customers: Int? = nil) throws {
         input = parent.input
         options = parent.options
-        summary = parent.summary
+        summary = other ?? parent.summary
         separator = parent.separator
         columns = parent.columns
-        hot = parent.hot
+        hot = other.map { HotConfig(columns: parent.columns, options: parent.options, summary: $0) } ?? parent.hot
         dataStart = parent.dataStart
         dataLine = parent.dataLine
         dataEnd = parent.dataEnd
         dateParser = try DateParser(format: options.dateFormat, timeZone: options.timeZone)
         amountParser = parent.amountParser
-        report = parent.report
-        states = CustomerStates(capacity: bytes / 5 + 16, features: parent.states.features)
+        if other == nil {
+            report = parent.report
+        } else {
+            let p = parent.report
+            report = IngestReport(file: p.file, encoding: p.encoding, separator: p.separator, bytes: p.bytes, columns: p.columns)
+            report.rowsRead = p.rowsRead
+            report.headerLine = p.headerLine
+            report.titleRows = p.titleRows
+            report.totalsRow = p.totalsRow
+            report.amountFormat = p.amountFormat
+            report.currency = p.currency
+            report.currencies = p.currencies
+        }
+        let features = other.map { Self.features(columns: parent.columns, options: parent.options, summary: $0) } ?? parent.states.features
+        states = CustomerStates(capacity: customers ?? (bytes / 5 + 16), features: features)
+        if parent.rowLog != nil, other == nil {
+            rowLog = RowLog(orders: columns.order >= 0, quantities: columns.quantity >= 0)
+        }
+    }
+
+    /// Shares the id, order and channel tables and the dates of a finished read (to fold its rows again).
+    func adoptTables(of parent: Ingestor) {
+        customersTable = parent.customers
+        channelsTable = parent.channels
+        orders = parent.orders
+        orderInfo = parent.orderInfo
+        minDay = parent.minDay
+        maxDay = parent.maxDay
+    }
+
+    /// Returns the statistics' memory once the table is built (the ingestor then only lends its tables).
+    func releaseStates() {
+        states.deallocate()
+        states = CustomerStates(capacity: 1, features: CustomerStates.Features())
+        laterPart?.worker.releaseStates()
     }
 
     /// Whether the first pass may run on several cores: the per-part statistics merge exactly unless
@@ -798,13 +840,14 @@ final class Ingestor {
         minDay = worker.minDay
         maxDay = worker.maxDay
         unorderedCustomers = worker.unorderedCustomers
+        if rowLog != nil { rowLog = worker.rowLog }
     }
 
     /// Folds the later part's customers `range` into this part's where they are the same customer (or flags
     /// them for the second pass); marks those seen only in the later part in `kept`. Returns how many of
     /// those are out of date order, and how many of this part's customers were newly flagged.
     private func absorb(_ range: Range<Int>, of later: Ingestor, kept: UnsafeMutableBufferPointer<Bool>,
-                        channelMap: [Int32]) -> (laterUnordered: Int, newlyUnordered: Int) {
+                        channelMap: [Int32], customerMap: UnsafeMutableBufferPointer<Int32>?) -> (laterUnordered: Int, newlyUnordered: Int) {
         var laterUnordered = 0, newlyUnordered = 0
         // The lookups land anywhere in this part's table: their slots are prefetched `ahead` keys early.
         let ahead = 16
@@ -824,6 +867,7 @@ final class Ingestor {
                     table.prefetch(hash: next)
                 }
                 if let index = table.find(ids[k], hash: h) {
+                    customerMap?[k] = Int32(truncatingIfNeeded: index)
                     if states.canAbsorb(index, later.states, k) {
                         states.absorb(index, later.states, k, channelMap: channelMap)
                     } else if !states[index].unordered {
@@ -851,15 +895,21 @@ final class Ingestor {
         // second pass is needed, which wants one table: then they are moved over.
         let n = later.states.count
         var kept = [Bool](repeating: false, count: n)
+        // With a row log, the later part's customers are renumbered into this part's: where they were found,
+        // or where they are appended.
+        var customerMap = [Int32](repeating: -1, count: rowLog == nil ? 0 : n)
         // Two halves of the later part's customers at once: each later customer is a different customer of
         // this part (or none), so the halves never touch the same state.
         let halves = ConcurrentResults<(laterUnordered: Int, newlyUnordered: Int)>(count: 2)
         kept.withUnsafeMutableBufferPointer { keptFlags in
-            let shared = UncheckedPair(self, (later, keptFlags, channelMap))
-            let middle = n / 2
-            DispatchQueue.concurrentPerform(iterations: 2) { half in
-                let range = half == 0 ? 0..<middle : middle..<n
-                halves.set(half, shared.a.absorb(range, of: shared.b.0, kept: shared.b.1, channelMap: shared.b.2))
+            customerMap.withUnsafeMutableBufferPointer { map in
+                let shared = UncheckedPair(self, (later, keptFlags, channelMap, map.count == 0 ? nil : map))
+                let middle = n / 2
+                DispatchQueue.concurrentPerform(iterations: 2) { half in
+                    let range = half == 0 ? 0..<middle : middle..<n
+                    halves.set(half, shared.a.absorb(range, of: shared.b.0, kept: shared.b.1, channelMap: shared.b.2,
+                                                     customerMap: shared.b.3))
+                }
             }
         }
         let laterUnordered = halves.get(0).laterUnordered + halves.get(1).laterUnordered
@@ -867,13 +917,23 @@ final class Ingestor {
         if ownUnordered + laterUnordered == 0 {
             laterPart = LaterPart(worker: later, kept: kept)
             unorderedCustomers = 0
+            // The later part's own customers are numbered after this part's, by their number there.
+            let own = states.count
+            if !customerMap.isEmpty { for k in 0..<n where kept[k] { customerMap[k] = Int32(truncatingIfNeeded: own + k) } }
         } else {
+            // One table, which the second pass needs.
             customers.reserve(kept.count)
             for k in later.states.indices where kept[k] {
                 _ = later.customers.withKey(k) { customers.intern($0) }
                 states.appendCopy(of: k, from: later.states, channelMap: channelMap)
+                if !customerMap.isEmpty { customerMap[k] = Int32(truncatingIfNeeded: states.count - 1) }
             }
             unorderedCustomers = ownUnordered + laterUnordered
+        }
+        if rowLog != nil, let laterLog = later.rowLog {
+            laterLog.renumber(customers: customerMap, channels: channelMap, lineOffset: lineOffset)
+            laterRowLog = laterLog
+            later.rowLog = nil
         }
         let r = later.report
         report.rowsRead += r.rowsRead
@@ -940,7 +1000,10 @@ final class Ingestor {
             throw IngestError.dataProblems(file: input.name, problems: report.problems, total: report.problemCount)
         }
         try checkCurrencies()
-        if unorderedCustomers > 0 { replayUnordered() }
+        if unorderedCustomers > 0 {
+            // The rows are in memory when they are kept: the second pass reads them, not the file.
+            if let logs = keptRows { replayUnordered(from: logs) } else { replayUnordered() }
+        }
         report.customersReordered = unorderedCustomers
         times.replayed = MonotonicClock.now()
         return times
@@ -1010,6 +1073,11 @@ final class Ingestor {
 
     /// The customers of this part, then those seen only in a later part (in the order they are listed).
     func tableParts() -> [TablePart] {
+        if let r = replayLayout {
+            return [TablePart(states: states.view(0..<r.ownCustomers), keys: customers, channels: channels, kept: nil),
+                    TablePart(states: states.view(r.ownCustomers..<states.count), keys: r.later.worker.customers,
+                              channels: channels, kept: r.later.kept)]
+        }
         var parts = [TablePart(states: states, keys: customers, channels: channels, kept: nil)]
         if let p = laterPart {
             parts.append(TablePart(states: p.worker.states, keys: p.worker.customers, channels: p.worker.channels, kept: p.kept))
@@ -1028,7 +1096,7 @@ final class Ingestor {
         if columns.order >= 0 { report.orders = orders.count }
     }
 
-    private func buildTable() throws -> SummaryTable {
+    func buildTable() throws -> SummaryTable {
         let frame = try summaryFrame()
         let shape = frame.shape
         var table = SummaryTable(frequency: shape.frequency, timeUnit: shape.unit, observationEnd: frame.observationEnd,

@@ -25,6 +25,16 @@ struct ZeroedBuffer<Element: BitwiseCopyable> {
         base = p.bindMemory(to: Element.self, capacity: self.capacity)
     }
 
+    private init(base: UnsafeMutablePointer<Element>, capacity: Int) {
+        self.base = base
+        self.capacity = capacity
+    }
+
+    /// The elements from `lower` on, sharing this reservation (not to be deallocated).
+    func suffix(from lower: Int) -> ZeroedBuffer {
+        ZeroedBuffer(base: base + lower, capacity: max(capacity - lower, 0))
+    }
+
     subscript(i: Int) -> Element {
         unsafeAddress { UnsafePointer(base + i) }
         nonmutating unsafeMutableAddress { base + i }
