@@ -218,6 +218,8 @@ public struct AnalysisResult: Sendable {
 public enum Analysis {
     /// The history, in days, from which the last third is held out automatically.
     public static let minimumSplitDays = 180
+    /// The trend window of the lifecycle stages, in days (`clv segment --method lifecycle`'s default).
+    public static let lifecycleTrendWindow = 90
 
     /// Runs the analysis of `source`.
     /// - Parameter created: the run's time stamp in the report (ISO 8601).
@@ -248,13 +250,31 @@ public enum Analysis {
             : "none: \(span) days of history is too short to hold out (needs \(minimumSplitDays))"
         let cells = try RFMCells(frequency: all.repeatPurchases.map(Double.init), recency: all.recency, age: all.age)
         clock.lap("full read and cells")
+        // The inputs of the lifecycle stages (below): daily figures, which are those of `all` when it counts days.
+        var lifecycleInputs = freq == .day
+            ? try SegmentInputs(source: source, table: all.inDays, report: quality, rows: rows, progress: progress)
+            : try SegmentInputs(source: source, table: rows.summarize(SummaryOptions(observationEnd: options.observationEnd)),
+                                report: quality, rows: rows, progress: progress)
+        // The calibration split and the lifecycle stages' earlier dates are folded from the rows, side by side.
+        var calibrationOptions: SummaryOptions?
+        if let split {
+            calibrationOptions = SummaryOptions(frequency: freq, timeUnit: unit, observationEnd: last, calibrationEnd: split)
+            calibrationOptions?.trackRepeatPurchases = true
+        }
+        let folded = ConcurrentResults<Result<SummaryTable?, any Error>>(count: 2)
+        let snapshotDays = lifecycleInputs.lifecycleSnapshotDays(trendWindow: lifecycleTrendWindow)
+        concurrently(2) { [lifecycleInputs] task in
+            if task == 0 {
+                folded.set(0, Result { try calibrationOptions.map { try rows.summarize($0) } })
+            } else {
+                folded.set(1, Result { try lifecycleInputs.prepareSnapshots(at: snapshotDays); return nil })
+            }
+        }
+        _ = try folded.take(1).get()
         var holdout: ModelSelector.Holdout?
         var calibrationCells = cells
         var calibration: SummaryTable?
-        if let split {
-            var calibrationOptions = SummaryOptions(frequency: freq, timeUnit: unit, observationEnd: last, calibrationEnd: split)
-            calibrationOptions.trackRepeatPurchases = true
-            let cal = try rows.summarize(calibrationOptions)
+        if let cal = try folded.take(0).get() {
             calibration = cal
             calibrationCells = try RFMCells(frequency: cal.repeatPurchases.map(Double.init), recency: cal.recency, age: cal.age)
             holdout = ModelSelector.Holdout(frequency: cal.repeatPurchases, recency: cal.recency, age: cal.age,
@@ -311,10 +331,6 @@ public enum Analysis {
         // Lifecycle stages exactly as `clv segment --method lifecycle` gives them (daily figures, MBG/NBD
         // P(alive), trend and reactivation rules). The daily figures are those of `all` when it counts days.
         clock.lap("deciles")
-        var lifecycleInputs = freq == .day
-            ? try SegmentInputs(source: source, table: all.inDays, report: quality, rows: rows, progress: progress)
-            : try SegmentInputs(source: source, table: rows.summarize(SummaryOptions(observationEnd: options.observationEnd)),
-                                report: quality, rows: rows, progress: progress)
         // The daily table has the same repeat purchases and mean spend, so the spend model fitted above is the one
         // `clv segment` fits, when it was fitted with the default options (no penalizer added).
         let sameSpendFit = freq == .day && outcome.options.penalizer == 0 && outcome.options.initialParameters == nil
@@ -322,7 +338,7 @@ public enum Analysis {
             horizonDays: options.horizon.days(modelUnit: .day), annualDiscountRate: options.annualDiscountRate, margin: options.margin),
             spendModel: sameSpendFit ? spendFitted : nil)
         clock.lap("lifecycle model scores")
-        let lifecycle = try lifecycleInputs.lifecycleStages(trendWindow: 90, options: LifecycleOptions()).segmentation
+        let lifecycle = try lifecycleInputs.lifecycleStages(trendWindow: lifecycleTrendWindow, options: LifecycleOptions()).segmentation
         guard lifecycleInputs.metrics.ids == all.customerIDs else {
             throw ModelError.invalidData("\(source.name): the customers of the daily re-read differ from the first read; was the file changed during the run?")
         }

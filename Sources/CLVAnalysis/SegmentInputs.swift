@@ -73,6 +73,18 @@ public struct SegmentInputs {
         return t
     }
 
+    /// The earlier dates whose summaries ``lifecycleStages(trendWindow:options:)`` uses: the starts of the
+    /// trend window and of the window before it, where they are within the log.
+    public func lifecycleSnapshotDays(trendWindow: Int) -> [CalendarDay] {
+        guard let first = report.firstDate else { return [] }
+        return [asOf.adding(days: -trendWindow), asOf.adding(days: -2 * trendWindow)].filter { $0 >= first && $0 < asOf }
+    }
+
+    /// Folds (or reads) and keeps the summaries at `days` that are not kept yet, so that later uses find them.
+    public func prepareSnapshots(at days: [CalendarDay]) throws {
+        for day in days { _ = try snapshot(at: day) }
+    }
+
     /// Cumulative orders and spend of this table's customers up to and including `day` (0 for customers
     /// who had not bought yet), and the summary at `day` (nil before the first purchase of the log).
     public func cumulative(at day: CalendarDay) throws -> (orders: [Double], spend: [Double], table: SummaryTable?) {

@@ -73,6 +73,55 @@ final class RowLog {
         let c = Int(rows[i].customer)
         return customerMap.map { Int($0[c]) } ?? c
     }
+
+    /// Calls `body` with views of the columns, for a loop over every row that touches no reference count.
+    func withColumns<R>(_ body: (RowColumns) throws -> R) rethrows -> R {
+        let none = [Int32](), noAmounts = [Double]()
+        return try rows.withUnsafeBufferPointer { rows in
+            try (orders ?? none).withUnsafeBufferPointer { orders in
+                try (quantities ?? noAmounts).withUnsafeBufferPointer { quantities in
+                    try (customerMap ?? none).withUnsafeBufferPointer { customerMap in
+                        try (channelMap ?? none).withUnsafeBufferPointer { channelMap in
+                            try body(RowColumns(rows: rows, orders: self.orders == nil ? nil : orders,
+                                                quantities: self.quantities == nil ? nil : quantities,
+                                                customerMap: self.customerMap == nil ? nil : customerMap,
+                                                channelMap: self.channelMap == nil ? nil : channelMap, lineOffset: lineOffset))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Views of a ``RowLog``'s columns (valid inside ``RowLog/withColumns(_:)``).
+struct RowColumns {
+    let rows: UnsafeBufferPointer<LoggedRow>
+    let orders: UnsafeBufferPointer<Int32>?
+    let quantities: UnsafeBufferPointer<Double>?
+    let customerMap: UnsafeBufferPointer<Int32>?
+    let channelMap: UnsafeBufferPointer<Int32>?
+    let lineOffset: Int
+
+    var count: Int { rows.count }
+
+    /// Row `i`'s customer, numbered as the whole read numbers it.
+    @inline(__always)
+    func customer(_ i: Int) -> Int {
+        let c = Int(rows[i].customer)
+        if let customerMap { return Int(customerMap[c]) }
+        return c
+    }
+
+    /// Row `i`, numbered as the whole read numbers it.
+    @inline(__always)
+    func row(_ i: Int) -> ParsedRow {
+        let r = rows[i]
+        var channel = r.channel
+        if let channelMap, channel >= 0 { channel = channelMap[Int(channel)] }
+        return ParsedRow(customer: customer(i), day: r.day, amount: r.amount, quantity: quantities?[i] ?? 0,
+                         channel: channel, order: orders?[i] ?? -1, line: Int(r.line) + lineOffset)
+    }
 }
 
 /// The resolved rows of one read of a transaction log, kept in memory, so that summaries at other ends
@@ -167,16 +216,19 @@ extension Ingestor {
         let trackRepeats = summary.trackRepeatPurchases
         let cancellation = options.cancellation
         let ahead = 8
+        if trackRepeats { purchaseDays.reserveCapacity(logs.reduce(0) { $0 + $1.count }) }
         for log in logs {
-            let count = log.count
-            for i in 0..<count {
-                if i & 0xFFFF == 0, let cancellation { try cancellation.check() }
-                // Rows of a log in date order land anywhere in the statistics: fetch them a few rows early.
-                if i + ahead < count { clv_prefetch(states.pointer(log.customer(i + ahead))) }
-                let r = log.row(i)
-                let kind = admit(r, counting: true)
-                if kind != .excluded { apply(r, kind, replay: false) }
-                if kind == .purchase, trackRepeats { purchaseDays.append(SIMD2(Int32(r.customer), r.day)) }
+            try log.withColumns { columns in
+                let count = columns.count
+                for i in 0..<count {
+                    if i & 0xFFFF == 0, let cancellation { try cancellation.check() }
+                    // Rows of a log in date order land anywhere in the statistics: fetch them a few rows early.
+                    if i + ahead < count { clv_prefetch(states.pointer(columns.customer(i + ahead))) }
+                    let r = columns.row(i)
+                    let kind = admit(r, counting: true)
+                    if kind != .excluded { apply(r, kind, replay: false) }
+                    if kind == .purchase, trackRepeats { purchaseDays.append(SIMD2(Int32(r.customer), r.day)) }
+                }
             }
         }
         if report.problemCount > 0, options.onError == .stop {

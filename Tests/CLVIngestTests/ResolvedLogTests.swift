@@ -105,6 +105,24 @@ struct ResolvedLogTests {
         }
     }
 
+    @Test("day-by-day repeat purchase counts do not depend on the order of the rows in the file")
+    func trackingIgnoresRowOrder() throws {
+        var counts: [[Int32]] = []
+        for order in ["customer", "date", "shuffled"] {
+            let input = try MappedInput.fromBytes(Array(RichLog(seed: 31, order: order).text.utf8), name: "log.csv")
+            var summary = SummaryOptions(calibrationEnd: CalendarDay(daysSinceEpoch: 19_850))
+            summary.trackRepeatPurchases = true
+            let options = IngestOptions(asOf: CalendarDay(iso: "2030-01-01")!)
+            let (table, _) = try TransactionLogReader.summarize(input, options: options, summary: summary)
+            let (_, _, rows) = try TransactionLogReader.summarizeKeepingRows(input, options: options)
+            #expect(try rows.summarize(summary).repeatPurchasesByDay == table.repeatPurchasesByDay)
+            counts.append(try #require(table.repeatPurchasesByDay))
+        }
+        #expect(counts[0].reduce(0, +) > 100)
+        #expect(counts[1] == counts[0])
+        #expect(counts[2] == counts[0])
+    }
+
     @Test("summaries taken on several threads at once are those taken one by one")
     func concurrentSummaries() throws {
         let log = MessyLog(seed: 9)
