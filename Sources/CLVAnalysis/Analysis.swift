@@ -248,13 +248,13 @@ public enum Analysis {
         let splitReason = options.calibrationEnd != nil ? "given with --calibration-end"
             : split != nil ? "automatic: the last third of \(span) days of history"
             : "none: \(span) days of history is too short to hold out (needs \(minimumSplitDays))"
-        let cells = try RFMCells(frequency: all.repeatPurchases.map(Double.init), recency: all.recency, age: all.age)
-        clock.lap("full read and cells")
+        clock.lap("full read")
         // The inputs of the lifecycle stages (below): daily figures, which are those of `all` when it counts days.
         var lifecycleInputs = freq == .day
             ? try SegmentInputs(source: source, table: all.inDays, report: quality, rows: rows, progress: progress)
             : try SegmentInputs(source: source, table: rows.summarize(SummaryOptions(observationEnd: options.observationEnd)),
                                 report: quality, rows: rows, progress: progress)
+        clock.lap("daily figures")
         // The calibration split and the lifecycle stages' earlier dates are folded from the rows, side by side.
         var calibrationOptions: SummaryOptions?
         if let split {
@@ -271,16 +271,35 @@ public enum Analysis {
             }
         }
         _ = try folded.take(1).get()
+        clock.lap("calibration split | earlier dates, folded from the rows")
+        let calibration = try folded.take(0).get()
+        // The cells of all data and of the calibration split, and the spend model's cells, side by side.
+        var cellsResult: Result<RFMCells, any Error>?
+        var calibrationResult: Result<(RFMCells, ModelSelector.Holdout)?, any Error>?
+        var spendCellsResult: Result<GammaGammaModel.SpendCells?, any Error>?
+        concurrently(3) { [calibration] task in
+            if task == 2 {
+                cellsResult = Result { try RFMCells(frequency: all.repeatPurchases.map(Double.init), recency: all.recency, age: all.age) }
+            } else if task == 0 {
+                calibrationResult = Result {
+                    try calibration.map { cal in
+                        (try RFMCells(frequency: cal.repeatPurchases.map(Double.init), recency: cal.recency, age: cal.age),
+                         ModelSelector.Holdout(frequency: cal.repeatPurchases, recency: cal.recency, age: cal.age,
+                                               holdoutFrequency: cal.holdoutFrequency!, length: cal.holdoutDuration!))
+                    }
+                }
+            } else {
+                spendCellsResult = Result {
+                    all.hasMonetary ? try GammaGammaModel.SpendCells(frequency: all.repeatPurchases.map(Double.init), meanValue: all.monetaryValue) : nil
+                }
+            }
+        }
+        let cells = try cellsResult!.get()
         var holdout: ModelSelector.Holdout?
         var calibrationCells = cells
-        var calibration: SummaryTable?
-        if let cal = try folded.take(0).get() {
-            calibration = cal
-            calibrationCells = try RFMCells(frequency: cal.repeatPurchases.map(Double.init), recency: cal.recency, age: cal.age)
-            holdout = ModelSelector.Holdout(frequency: cal.repeatPurchases, recency: cal.recency, age: cal.age,
-                                            holdoutFrequency: cal.holdoutFrequency!, length: cal.holdoutDuration!)
-        }
-        clock.lap("calibration read and cells")
+        if let (c, h) = try calibrationResult!.get() { (calibrationCells, holdout) = (c, h) }
+        let spendCells = try spendCellsResult!.get()
+        clock.lap("cells | calibration cells | spend cells")
         let outcome = try ModelSelector.choose(cells: calibrationCells, holdout: holdout, options: fitOptions)
         progress?(.note("model: \(outcome.kind.rawValue), \(outcome.selection.reason)"))
         clock.lap("candidate fits")
@@ -289,8 +308,7 @@ public enum Analysis {
         clock.lap("refit")
         progress?(.fitted(report))
         var spend: GammaGammaModel?, spendEntry: ModelFile.Entry?, spendFitted: SpendModelFit?
-        if all.hasMonetary {
-            let spendCells = try GammaGammaModel.SpendCells(frequency: all.repeatPurchases.map(Double.init), meanValue: all.monetaryValue)
+        if let spendCells {
             let spendFit = SpendModelFit(spendCells, options: outcome.options)
             spendFitted = spendFit
             spend = spendFit.model
@@ -315,54 +333,87 @@ public enum Analysis {
                         monetaryValue: withValue && all.hasMonetary ? all.monetaryValue : nil, horizon: days / unit.days,
                         spend: withValue ? spend : nil, timeUnit: unit, lifetimeValue: clvOptions, probabilityAlive: alive)
         }
-        // P(alive) does not depend on the horizon: computed once, for the year.
-        let year = score(days: 365, withValue: true)
-        let month = score(days: 30, withValue: false, alive: year.probabilityAlive)
-        let quarter = score(days: 90, withValue: false, alive: year.probabilityAlive)
-        clock.lap("scores")
-        let clv = year.lifetimeValue ?? [Double](repeating: 0, count: all.count)
-        guard clv.allSatisfy(\.isFinite), year.probabilityAlive.allSatisfy(\.isFinite) else {
-            throw ModelError.unusableModel(model: report.model, reason: "some predictions are not finite numbers; nothing was written.")
-        }
-        let hasValue = year.lifetimeValue != nil
-        let deciles = FittedModel.valueDeciles(clv)
-        // Frozen in model.json, so that `FittedModel.score` gives one customer the decile of this ranking.
-        if hasValue { modelFile.valueCutPoints = FittedModel.valueCutPoints(of: clv) }
-        // Lifecycle stages exactly as `clv segment --method lifecycle` gives them (daily figures, MBG/NBD
-        // P(alive), trend and reactivation rules). The daily figures are those of `all` when it counts days.
-        clock.lap("deciles")
+        // Two streams side by side, each mostly on one core: (a) the scores, value deciles and headline
+        // figures; (b) the lifecycle stages exactly as `clv segment --method lifecycle` gives them (daily
+        // figures, MBG/NBD P(alive), trend and reactivation rules). (b)'s events are passed on afterwards, on
+        // this thread, in their order.
         // The daily table has the same repeat purchases and mean spend, so the spend model fitted above is the one
         // `clv segment` fits, when it was fitted with the default options (no penalizer added).
         let sameSpendFit = freq == .day && outcome.options.penalizer == 0 && outcome.options.initialParameters == nil
-        try lifecycleInputs.addModelScores(.mbgnbd, lifetimeValue: LifetimeValueOptions(
-            horizonDays: options.horizon.days(modelUnit: .day), annualDiscountRate: options.annualDiscountRate, margin: options.margin),
-            spendModel: sameSpendFit ? spendFitted : nil)
-        clock.lap("lifecycle model scores")
-        let lifecycle = try lifecycleInputs.lifecycleStages(trendWindow: lifecycleTrendWindow, options: LifecycleOptions()).segmentation
+        let lifecycleValue = LifetimeValueOptions(horizonDays: options.horizon.days(modelUnit: .day),
+                                                  annualDiscountRate: options.annualDiscountRate, margin: options.margin)
+        let lifecycleEvents = Locked<[PipelineEvent]>([])
+        lifecycleInputs.progress = progress == nil ? nil : { event in lifecycleEvents.withLock { $0.append(event) } }
+        let sideBySide = ConcurrentResults<Result<Void, any Error>>(count: 2)
+        var year: CustomerScores?, month: CustomerScores?, quarter: CustomerScores?
+        var clv: [Double] = [], deciles: [Int] = [], valueCutPoints: [Double]?, headline: AnalysisSummary.Headline?
+        var lifecycle: Segmentation?
+        concurrently(2) { task in
+            if task == 0 {
+                sideBySide.set(0, Result {
+                    // P(alive) does not depend on the horizon: computed once, for the year.
+                    let y = score(days: 365, withValue: true)
+                    let m = score(days: 30, withValue: false, alive: y.probabilityAlive)
+                    let q = score(days: 90, withValue: false, alive: y.probabilityAlive)
+                    let values = y.lifetimeValue ?? [Double](repeating: 0, count: all.count)
+                    guard values.allSatisfy(\.isFinite), y.probabilityAlive.allSatisfy(\.isFinite) else {
+                        throw ModelError.unusableModel(model: report.model, reason: "some predictions are not finite numbers; nothing was written.")
+                    }
+                    (year, month, quarter, clv) = (y, m, q, values)
+                    deciles = FittedModel.valueDeciles(values)
+                    // Frozen in model.json, so that `FittedModel.score` gives one customer the decile of this ranking.
+                    if y.lifetimeValue != nil { valueCutPoints = FittedModel.valueCutPoints(of: values) }
+                    headline = AnalysisSummary.Headline(all, year: y, month: m, quarter: q, clv: values, hasValue: y.lifetimeValue != nil)
+                })
+            } else {
+                sideBySide.set(1, Result {
+                    try lifecycleInputs.addModelScores(.mbgnbd, lifetimeValue: lifecycleValue, spendModel: sameSpendFit ? spendFitted : nil)
+                    lifecycle = try lifecycleInputs.lifecycleStages(trendWindow: lifecycleTrendWindow, options: LifecycleOptions()).segmentation
+                })
+            }
+        }
+        for event in lifecycleEvents.withLock({ $0 }) { progress?(event) }
+        try sideBySide.take(0).get()
+        try sideBySide.take(1).get()
+        clock.lap("scores, deciles and headline | lifecycle model scores and stages")
         guard lifecycleInputs.metrics.ids == all.customerIDs else {
             throw ModelError.invalidData("\(source.name): the customers of the daily re-read differ from the first read; was the file changed during the run?")
         }
-        clock.lap("lifecycle stages")
-        let segments = try standardSegments(all, clv: year.lifetimeValue, probabilityAlive: year.probabilityAlive, lifecycle: lifecycle)
+        let (yearScores, monthScores, quarterScores) = (year!, month!, quarter!)
+        let hasValue = yearScores.lifetimeValue != nil
+        modelFile.valueCutPoints = valueCutPoints
+        // The segments and the report data, side by side again.
+        var segmentsResult: Result<AnalysisSegments, any Error>?
+        var reportResult: Result<ReportData, any Error>?
+        concurrently(2) { task in
+            if task == 0 {
+                segmentsResult = Result {
+                    try standardSegments(all, clv: yearScores.lifetimeValue, probabilityAlive: yearScores.probabilityAlive, lifecycle: lifecycle!)
+                }
+            } else {
+                reportResult = Result {
+                    var data = try Self.reportData(all: all, calibration: calibration, outcome: outcome, report: report, selection: selection,
+                                                   quality: quality, headline: headline!, year: yearScores, clv: clv,
+                                                   horizonDays: options.horizonDays, source: source.name, created: created, hasValue: hasValue)
+                    addModelViews(&data, model: model, spend: spend, table: all, timeUnit: unit)
+                    return data
+                }
+            }
+        }
+        let segments = try segmentsResult!.get()
+        var reportData = try reportResult!.get()
         // Frozen in model.json, so that `FittedModel.segments` places one customer as this population was placed.
         modelFile.segmentCutPoints = segments.cutPoints
-        clock.lap("segments")
-        let headline = AnalysisSummary.Headline(all, year: year, month: month, quarter: quarter, clv: clv, hasValue: hasValue)
-        clock.lap("headline")
-        var reportData = try Self.reportData(all: all, calibration: calibration, outcome: outcome, report: report, selection: selection,
-                                             quality: quality, headline: headline, year: year, clv: clv,
-                                             horizonDays: options.horizonDays, source: source.name, created: created, hasValue: hasValue)
-        addModelViews(&reportData, model: model, spend: spend, table: all, timeUnit: unit)
         reportData.segmentTables = segments.reportTables
         reportData.assumptions = .init(margin: options.margin, annualDiscountRate: options.annualDiscountRate, horizonAmount: options.horizon.amount,
                                        horizonUnit: (options.horizon.unit ?? unit).rawValue, horizonDays: options.horizonDays,
                                        currency: quality.currency)
         reportData.qualityLinesChinese = quality.chineseLines
-        clock.lap("report data")
+        clock.lap("segments | report data")
         return AnalysisResult(summary: all, quality: quality, firstDate: first, lastDate: last, calibrationEnd: split, splitReason: splitReason,
                               calibration: calibration, outcome: outcome, model: model, fit: report, spend: spend, modelFile: modelFile,
-                              month: month, quarter: quarter, year: year, lifetimeValues: year.lifetimeValue,
-                              valueDeciles: hasValue ? deciles : [], segments: segments, headline: headline, reportData: reportData,
+                              month: monthScores, quarter: quarterScores, year: yearScores, lifetimeValues: yearScores.lifetimeValue,
+                              valueDeciles: hasValue ? deciles : [], segments: segments, headline: headline!, reportData: reportData,
                               options: options, source: source.name)
     }
 

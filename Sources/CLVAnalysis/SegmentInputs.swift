@@ -25,7 +25,8 @@ public struct SegmentInputs {
     public var metrics: CustomerMetrics
     /// Why model scores have no CLV (see ``SpendModelFit``), after ``addModelScores(_:lifetimeValue:)``.
     public var spendModelNote: String?
-    private let progress: PipelineProgress?
+    /// Receives the events of the fits and (without ``rows``) reads that later calls make.
+    public var progress: PipelineProgress?
 
     /// Reads the daily summary of `source` up to `observationEnd` (default: the last transaction date),
     /// keeping the rows for the earlier dates.
