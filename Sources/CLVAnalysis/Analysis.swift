@@ -342,6 +342,11 @@ public enum Analysis {
         let sameSpendFit = freq == .day && outcome.options.penalizer == 0 && outcome.options.initialParameters == nil
         let lifecycleValue = LifetimeValueOptions(horizonDays: options.horizon.days(modelUnit: .day),
                                                   annualDiscountRate: options.annualDiscountRate, margin: options.margin)
+        // The MBG/NBD fit of the lifecycle stages works in weeks from the daily figures: when those are this
+        // run's figures to the bit, it reuses their cells.
+        let daily = lifecycleInputs.table, weeks = TimeUnit.week.days
+        let weeklyCells = unit == .week && daily.repeatPurchases == all.repeatPurchases
+            && daily.recency.map({ $0 / weeks }) == all.recency && daily.age.map({ $0 / weeks }) == all.age ? cells : nil
         let lifecycleEvents = Locked<[PipelineEvent]>([])
         lifecycleInputs.progress = progress == nil ? nil : { event in lifecycleEvents.withLock { $0.append(event) } }
         let sideBySide = ConcurrentResults<Result<Void, any Error>>(count: 2)
@@ -367,7 +372,8 @@ public enum Analysis {
                 })
             } else {
                 sideBySide.set(1, Result {
-                    try lifecycleInputs.addModelScores(.mbgnbd, lifetimeValue: lifecycleValue, spendModel: sameSpendFit ? spendFitted : nil)
+                    try lifecycleInputs.addModelScores(.mbgnbd, lifetimeValue: lifecycleValue, spendModel: sameSpendFit ? spendFitted : nil,
+                                                       weeklyCells: weeklyCells)
                     lifecycle = try lifecycleInputs.lifecycleStages(trendWindow: lifecycleTrendWindow, options: LifecycleOptions()).segmentation
                 })
             }

@@ -112,12 +112,14 @@ public struct SegmentInputs {
     /// and CLV over `lifetimeValue`'s horizon to the metrics.
     /// - Parameter spendModel: Gamma-Gamma already fitted with default options on these customers' repeat
     ///   purchases and mean spend (as `clv analyze` has it); nil fits it here.
+    /// - Parameter weeklyCells: the cells of these customers' repeat purchases, recency and T in weeks, already
+    ///   built (as `clv analyze` has them); nil builds them here.
     /// - Throws: what the fit throws, and ``ModelError/unusableModel(model:reason:)`` for predictions that are not finite.
     public mutating func addModelScores(_ kind: TransactionModelKind, lifetimeValue: LifetimeValueOptions,
-                                        spendModel: SpendModelFit? = nil) throws {
+                                        spendModel: SpendModelFit? = nil, weeklyCells: RFMCells? = nil) throws {
         let weeks = TimeUnit.week
         let recency = table.recency.map { $0 / weeks.days }, age = table.age.map { $0 / weeks.days }
-        let cells = try RFMCells(frequency: table.repeatPurchases.map(Double.init), recency: recency, age: age)
+        let cells = try weeklyCells ?? RFMCells(frequency: table.repeatPurchases.map(Double.init), recency: recency, age: age)
         let (model, report) = try kind.modelType.fit(cells: cells, options: FitOptions())
         progress?(.fitted(report))
         var spend: GammaGammaModel?

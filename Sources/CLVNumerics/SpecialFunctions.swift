@@ -118,7 +118,10 @@ public enum SpecialFunctions {
         var sum = T(1)
         var n = 0.0
         while n < 20_000 {
-            term = term * (a + n) * (b + n) / ((c + n) * (n + 1)) * z
+            // The ratio of successive terms does not depend on the term, so only one product per step is on
+            // the chain from term to term (the ratios of later steps are computed meanwhile).
+            let ratio = (a + n) * (b + n) / ((c + n) * (n + 1)) * z
+            term = term * ratio
             sum = sum + term
             n += 1
             if abs(term.value) <= 1e-17 * abs(sum.value) { return sum }
