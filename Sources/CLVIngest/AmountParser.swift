@@ -214,14 +214,15 @@ public struct AmountParser: Sendable {
         var digits = w, n = count, fraction = 0
         if zero != 0 {
             let at = zero.trailingZeroBitCount >> 3
-            guard at > 0, at < count - 1 else { return nil } // a digit on each side
+            guard at > 0, at < count &- 1 else { return nil } // a digit on each side
             let before: UInt64 = (1 &<< UInt64(at << 3)) &- 1
             digits = (w & before) | (w >> 8 & ~before)
-            n = count - 1
-            fraction = count - 1 - at
+            n = count &- 1
+            fraction = count &- 1 &- at
         }
-        // Right-align the n digits behind leading '0's, check them, and convert all eight at once.
-        let shift = UInt64((8 - n) << 3)
+        // Right-align the n digits behind leading '0's, check them, and convert all eight at once. (count is
+        // 1...8 and at < count: the small sums above and here wrap, unchecked, without ever overflowing.)
+        let shift = UInt64((8 &- n) << 3)
         let text = digits &<< shift | (0x3030_3030_3030_3030 & ((1 &<< shift) &- 1))
         let d = text ^ 0x3030_3030_3030_3030
         guard (d &+ 0x7676_7676_7676_7676 | d) & 0x8080_8080_8080_8080 == 0 else { return nil }

@@ -127,32 +127,34 @@ public final class DateParser {
             x = (w & 0x00FF_FF00_FFFF_FFFF | 0x3000_0030_0000_0000) ^ 0x3030_3030_3030_3030
             let d0 = UInt32(b[8] &- 0x30), d1 = UInt32(b[9] &- 0x30)
             guard d0 <= 9, d1 <= 9 else { return nil }
-            day = d0 * 10 + d1
+            day = d0 &* 10 &+ d1
             x = (x & 0x0000_0000_FFFF_FFFF) | (x >> 8 & 0x0000_FFFF_0000_0000) // month digits into bytes 4 and 5
         } else if text.count == 8 {
             x = raw.loadUnaligned(as: UInt64.self) ^ 0x3030_3030_3030_3030
             let d0 = UInt32(truncatingIfNeeded: x >> 48 & 0xFF), d1 = UInt32(truncatingIfNeeded: x >> 56)
             guard d0 <= 9, d1 <= 9 else { return nil }
-            day = d0 * 10 + d1
+            day = d0 &* 10 &+ d1
             x &= 0x0000_FFFF_FFFF_FFFF
         } else {
             return nil
         }
         // Every byte a digit: adding 0x76 sets the top bit of any byte above 9 (and bytes already ≥ 0x80 have it).
         guard (x &+ 0x7676_7676_7676_7676 | x) & 0x8080_8080_8080_8080 == 0 else { return nil }
-        let year = UInt32(truncatingIfNeeded: x & 0xFF) * 1000 + UInt32(truncatingIfNeeded: x >> 8 & 0xFF) * 100
-            + UInt32(truncatingIfNeeded: x >> 16 & 0xFF) * 10 + UInt32(truncatingIfNeeded: x >> 24 & 0xFF)
-        let month = UInt32(truncatingIfNeeded: x >> 32 & 0xFF) * 10 + UInt32(truncatingIfNeeded: x >> 40 & 0xFF)
+        let year = UInt32(truncatingIfNeeded: x & 0xFF) &* 1000 &+ UInt32(truncatingIfNeeded: x >> 8 & 0xFF) &* 100
+            &+ UInt32(truncatingIfNeeded: x >> 16 & 0xFF) &* 10 &+ UInt32(truncatingIfNeeded: x >> 24 & 0xFF)
+        let month = UInt32(truncatingIfNeeded: x >> 32 & 0xFF) &* 10 &+ UInt32(truncatingIfNeeded: x >> 40 & 0xFF)
         guard year >= 1, month >= 1, month <= 12, day >= 1,
               day <= 28 || day <= CalendarDay.daysInMonth(year: Int(year), month: Int(month)) else { return nil }
         // H. Hinnant's days_from_civil in unsigned arithmetic (year ≥ 1), so divisions become multiplications.
-        let y = month <= 2 ? year - 1 : year
+        // Every value here is bounded by the digits checked above (year 1...9999, month 1...12, day 1...31), so
+        // the arithmetic cannot overflow and is written wrapping, which the compiler does not check.
+        let y = month <= 2 ? year &- 1 : year
         let era = y / 400
-        let yoe = y - era * 400
-        let mp = month > 2 ? month - 3 : month + 9
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return Int32(Int(era) * 146_097 + Int(doe) - 719_468)
+        let yoe = y &- era &* 400
+        let mp = month > 2 ? month &- 3 : month &+ 9
+        let doy = (153 &* mp &+ 2) / 5 &+ day &- 1
+        let doe = yoe &* 365 &+ yoe / 4 &- yoe / 100 &+ doy
+        return Int32(truncatingIfNeeded: Int(era) &* 146_097 &+ Int(doe) &- 719_468)
     }
 
     /// Parses a `String` (convenience for options and tests).

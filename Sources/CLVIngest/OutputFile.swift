@@ -414,10 +414,12 @@ public enum TemporaryFiles {
 /// Appends numbers and text to a byte buffer quickly (no `String` per value).
 public struct ByteWriter {
     /// The buffer, owned by reference so that appends need no copy-on-write check.
+    /// Its properties are exempt from dynamic exclusivity checks (`@exclusivity(unchecked)`): a writer is filled
+    /// by one thread, and no append calls out while it changes them.
     final class Storage {
-        var base: UnsafeMutablePointer<UInt8>
-        var count = 0
-        var capacity: Int
+        @exclusivity(unchecked) var base: UnsafeMutablePointer<UInt8>
+        @exclusivity(unchecked) var count = 0
+        @exclusivity(unchecked) var capacity: Int
         init(capacity: Int) {
             self.capacity = max(capacity, 64)
             base = .allocate(capacity: self.capacity)
@@ -529,7 +531,8 @@ public struct ByteWriter {
     //
     // The `put` functions write at `out`, which the caller has made room at, and return the number of
     // bytes written. A line writer reserves room once and calls them in a row, with no capacity check
-    // or count update per value.
+    // or count update per value. They are the formatting kernels of every table: their offsets and digit
+    // counts are bounded by the 40 bytes a value may take, so they add with wrapping (unchecked) arithmetic.
 
     /// A whole number in decimal (room for 24 bytes).
     @inline(__always)
@@ -539,16 +542,16 @@ public struct ByteWriter {
             let w = eightDigits(UInt32(truncatingIfNeeded: value))
             let lead = value == 0 ? 7 : (w ^ 0x3030_3030_3030_3030).trailingZeroBitCount >> 3
             UnsafeMutableRawPointer(out).storeBytes(of: w &>> UInt64(lead << 3), as: UInt64.self)
-            return 8 - lead
+            return 8 &- lead
         }
         var width = 1
         var t = value
-        while t >= 10 { t /= 10; width += 1 }
+        while t >= 10 { t /= 10; width &+= 1 }
         var v = value
         var p = out + width
         repeat {
             p -= 1
-            p.pointee = UInt8(v % 10) + 0x30
+            p.pointee = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
             v /= 10
         } while v > 0
         return width
@@ -570,16 +573,16 @@ public struct ByteWriter {
         if a < 1e15, Double(Int64(value)) == value {
             var k = 0
             if value < 0 || (value == 0 && value.sign == .minus) { out[0] = 0x2D; k = 1 }
-            k += put(UInt(Int64(value).magnitude), at: out + k)
+            k &+= put(UInt(Int64(value).magnitude), at: out + k)
             out[k] = 0x2E
-            out[k + 1] = 0x30
-            return k + 2
+            out[k &+ 1] = 0x30
+            return k &+ 2
         }
         // From 1e12 up, 12 significant digits would cut into the whole part: the shortest exact form then.
         guard a >= 1e-7, a < 1e12 else { return nil }
         if value < 0 {
             out[0] = 0x2D
-            return 1 + putTwelveDigits(a, at: out + 1)
+            return 1 &+ putTwelveDigits(a, at: out + 1)
         }
         return putTwelveDigits(a, at: out)
     }
@@ -592,26 +595,26 @@ public struct ByteWriter {
         var e = 0
         if a >= 1 {
             var whole = Int64(a) // signed conversions are single instructions; a < 1e12
-            while whole >= 10 { whole /= 10; e += 1 }
+            while whole >= 10 { whole /= 10; e &+= 1 }
         } else {
             e = -1
-            while a * PowersOfTen.exact(-e) < 1 { e -= 1 }
+            while a * PowersOfTen.exact(0 &- e) < 1 { e &-= 1 }
         }
-        let decimals = 11 - e
+        let decimals = 11 &- e
         // n = a · 10^decimals rounded half away from zero (x − trunc(x) is exact).
         let x = a * PowersOfTen.exact(decimals)
         var n = Int64(x)
-        if x - Double(n) >= 0.5 { n += 1 }
+        if x - Double(n) >= 0.5 { n &+= 1 }
         // n has 12 or 13 digits: the 16 digits of n with leading zeros, as two words of eight ASCII digits.
         let high = eightDigits(UInt32(truncatingIfNeeded: n / 100_000_000))
         let low = eightDigits(UInt32(truncatingIfNeeded: n % 100_000_000))
         let leadingZeros = (high ^ 0x3030_3030_3030_3030).trailingZeroBitCount >> 3 // high ≥ 1000
-        let length = 16 - leadingZeros
+        let length = 16 &- leadingZeros
         let lowDigits = low ^ 0x3030_3030_3030_3030
-        let trailingZeros = lowDigits == 0 ? 8 + ((high ^ 0x3030_3030_3030_3030).leadingZeroBitCount >> 3)
+        let trailingZeros = lowDigits == 0 ? 8 &+ ((high ^ 0x3030_3030_3030_3030).leadingZeroBitCount >> 3)
                                            : lowDigits.leadingZeroBitCount >> 3
-        let integerDigits = length - decimals
-        let end = max(length - trailingZeros, integerDigits, 0)
+        let integerDigits = length &- decimals
+        let end = max(length &- trailingZeros, integerDigits, 0)
         // The 16 digit bytes as one 128-bit value (first digit in the lowest byte), shifted so that the
         // first significant digit comes first, with '0's shifted in: everything stays in registers.
         let shift = leadingZeros << 3
@@ -627,13 +630,13 @@ public struct ByteWriter {
             let point: UInt128 = UInt128(0x2E) &<< cut
             let text: UInt128 = whole | point | (digits ^ whole) << 8
             o.storeBytes(of: text, as: UInt128.self)
-            return integerDigits + 1 + max(end - integerDigits, 1) // at least one digit: "7.0"
+            return integerDigits &+ 1 &+ max(end &- integerDigits, 1) // at least one digit: "7.0"
         } else {
             // "0." then -integerDigits zeros (at most 6), then the digits.
             o.storeBytes(of: 0x3030_3030_3030_2E30 as UInt64, as: UInt64.self)
-            let start = 2 - integerDigits
+            let start = 2 &- integerDigits
             o.storeBytes(of: digits, toByteOffset: start, as: UInt128.self)
-            return start + end
+            return start &+ end
         }
     }
 

@@ -221,19 +221,19 @@ public struct RecordScanner: ~Copyable {
             let q = nextSeparatorOrLineFeed(base, n, sep, from: p)
             guard q < n, base[q] != 0x22 else { return nil } // the last record without a line feed; a quote
             ends[i] = q
-            i += 1
+            i &+= 1
             if base[q] == 0x0A {
                 guard i == k else { return nil }
                 break
             }
             guard i < k else { return nil }
-            p = q + 1
+            p = q &+ 1
         }
-        let lineFeed = ends[k - 1]
-        if base[lineFeed - 1] == 0x0D { ends[k - 1] = lineFeed - 1 }
+        let lineFeed = ends[k &- 1]
+        if base[lineFeed &- 1] == 0x0D { ends[k &- 1] = lineFeed &- 1 }
         recordLine = line
-        line += 1
-        position = lineFeed + 1
+        line &+= 1
+        position = lineFeed &+ 1
         fieldCount = k
         quoteProblem = false
         return start
@@ -324,9 +324,9 @@ public struct RecordScanner: ~Copyable {
         if offset < 0 || offset >= 64 { loadBlock(base, n, sep, at: p); offset = 0 }
         while true {
             let remaining = blockMask &>> UInt64(offset)
-            if remaining != 0 { return blockStart + offset + remaining.trailingZeroBitCount }
-            if blockStart + 64 >= n { return n }
-            loadBlock(base, n, sep, at: blockStart + 64)
+            if remaining != 0 { return blockStart &+ offset &+ remaining.trailingZeroBitCount }
+            if blockStart &+ 64 >= n { return n }
+            loadBlock(base, n, sep, at: blockStart &+ 64)
             offset = 0
         }
     }
@@ -335,7 +335,7 @@ public struct RecordScanner: ~Copyable {
     @inline(__always)
     private mutating func loadBlock(_ base: UnsafePointer<UInt8>, _ n: Int, _ sep: UInt8, at start: Int) {
         blockStart = start
-        if start + 64 <= n {
+        if start &+ 64 <= n {
             blockMask = clv_match64_3(base + start, sep, 0x0A, 0x22)
         } else {
             var mask: UInt64 = 0

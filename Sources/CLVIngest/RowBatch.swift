@@ -154,14 +154,17 @@ extension Ingestor {
         // Plain records (see RecordScanner.nextPlain): their field ends, and whether they are worth trying.
         var plainScan = quick.rows
         if case .whitespace = separator { plainScan = false }
+        // Counters of rows, bounded by the input's bytes, add wrapping (unchecked): they cannot overflow.
         var plainHits = 0, plainMisses = 0
+        let plainFields = quick.maxIndex + 1
         let ends = UnsafeMutablePointer<Int>.allocate(capacity: quick.maxIndex + 1)
         defer { ends.deallocate() }
         let base = input.bytes.baseAddress!
         /// Field `i` of the plain record that starts at `first`.
         @inline(__always) func plainField(_ i: Int, _ first: Int) -> UnsafeBufferPointer<UInt8> {
-            let from = i == 0 ? first : ends[i - 1] + 1
-            return UnsafeBufferPointer(start: base + from, count: ends[i] - from)
+            // Offsets within the input, which nextPlain found in order: no overflow is possible.
+            let from = i == 0 ? first : ends[i &- 1] &+ 1
+            return UnsafeBufferPointer(start: base + from, count: ends[i] &- from)
         }
         /// Reads the plain record at `first` as the common row; false when a field is not in the common form.
         @inline(__always) func plainRow(_ first: Int, line: Int, into row: UnsafeMutablePointer<PendingRow>) -> Bool {
@@ -171,7 +174,6 @@ extension Ingestor {
             return commonRow(customer: customer, date: plainField(quick.date, first),
                              amount: quick.amount < 0 ? nil : plainField(quick.amount, first), line: line, into: row)
         }
-        @inline(__always) func period(_ day: Int32) -> Int32 { frequency.period(of: CalendarDay(daysSinceEpoch: day)) }
         let trackRepeats = summary.trackRepeatPurchases
         let cancellation = options.cancellation
         let table = customers
@@ -191,10 +193,10 @@ extension Ingestor {
                 var parsed = false
                 // A plain record (exactly the fields needed, no quotes) is split and read without storing its
                 // field bounds; if any of its fields is not in the common form, it is read again in full.
-                if plainScan, let first = scanner.nextPlain(fields: quick.maxIndex + 1, ends: ends) {
+                if plainScan, let first = scanner.nextPlain(fields: plainFields, ends: ends) {
                     parsed = plainRow(first, line: scanner.recordLine, into: row)
                     if parsed {
-                        plainHits += 1
+                        plainHits &+= 1
                     } else {
                         scanner.rewind(to: first, line: scanner.recordLine)
                         plainMisses += 1
@@ -209,8 +211,8 @@ extension Ingestor {
                     guard scanner.next() else { more = false; break }
                     if scanner.isEmptyRecord { continue }
                 }
-                rowsRead += 1
-                sinceProgress += 1
+                rowsRead &+= 1
+                sinceProgress &+= 1
                 if sinceProgress == 16384 {
                     sinceProgress = 0
                     if let progress { progress(min(total, (scanner.position - start) * progressScale + dataStart), total) }
@@ -243,42 +245,53 @@ extension Ingestor {
                     batch.append(problem: p)
                 }
             }
-            // Fold the batch in, in input order.
-            for i in 0..<batch.count {
-                let pending = batch.rows + i
-                if pending.pointee.problem >= 0 {
-                    recordProblem(batch.problems[pending.pointee.problem])
-                    continue
-                }
-                let r: ParsedRow
-                if customerIdOnly {
-                    // Only a customer id to look up: no order or channel that could conflict.
-                    let p = pending.pointee
-                    let customer = p.sameCustomer ? previousCustomer : resolveCustomer(pending)
-                    r = ParsedRow(customer: customer, day: p.day, amount: p.amount, quantity: p.quantity,
-                                  channel: -1, order: -1, line: p.line)
-                } else {
-                    guard let resolved = resolve(pending) else {
-                        if let p = lastProblem { recordProblem(p) }
-                        continue
-                    }
-                    r = resolved
-                }
-                lowest = min(lowest, r.day)
-                highest = max(highest, r.day)
-                if let log { log.append(r) }
-                if isPlainPurchase(r) {
-                    // What admit and apply do with such a row, without their general cases.
-                    plainRows += 1
-                    if noteSeen(r) { addPurchase(r, period: period(r.day)) }
-                    if trackRepeats { purchaseDays.append(SIMD2(Int32(r.customer), r.day)) }
-                    continue
-                }
-                let kind = admit(r, counting: true)
-                if kind != .excluded { apply(r, kind, replay: false) }
-                if kind == .purchase, trackRepeats { purchaseDays.append(SIMD2(Int32(r.customer), r.day)) }
-            }
+            // Fold the batch in, in input order (in a function of its own: the parsing loop above stays small
+            // enough for the compiler to inline the scanner's plain-record step into it).
+            foldBatch(batch, customerIdOnly: customerIdOnly, trackRepeats: trackRepeats, frequency: frequency, log: log,
+                      lowest: &lowest, highest: &highest, plainRows: &plainRows)
         }
         return (scanner.line, scanner.sawLineBreakInQuotes)
+    }
+
+    /// Folds the rows of a parsed batch into their customers' states, in input order; the lowest and highest day
+    /// and the count of plain purchases are updated in place.
+    @inline(never)
+    func foldBatch(_ batch: RowBatch, customerIdOnly: Bool, trackRepeats: Bool, frequency: PeriodFrequency, log: RowLog?,
+                   lowest: inout Int32, highest: inout Int32, plainRows: inout Int) {
+        @inline(__always) func period(_ day: Int32) -> Int32 { frequency.period(of: CalendarDay(daysSinceEpoch: day)) }
+        for i in 0..<batch.count {
+            let pending = batch.rows + i
+            if pending.pointee.problem >= 0 {
+                recordProblem(batch.problems[pending.pointee.problem])
+                continue
+            }
+            let r: ParsedRow
+            if customerIdOnly {
+                // Only a customer id to look up: no order or channel that could conflict.
+                let p = pending.pointee
+                let customer = p.sameCustomer ? previousCustomer : resolveCustomer(pending)
+                r = ParsedRow(customer: customer, day: p.day, amount: p.amount, quantity: p.quantity,
+                              channel: -1, order: -1, line: p.line)
+            } else {
+                guard let resolved = resolve(pending) else {
+                    if let p = lastProblem { recordProblem(p) }
+                    continue
+                }
+                r = resolved
+            }
+            lowest = min(lowest, r.day)
+            highest = max(highest, r.day)
+            if let log { log.append(r) }
+            if isPlainPurchase(r) {
+                // What admit and apply do with such a row, without their general cases.
+                plainRows &+= 1
+                if noteSeen(r) { addPurchase(r, period: period(r.day)) }
+                if trackRepeats { purchaseDays.append(SIMD2(Int32(r.customer), r.day)) }
+                continue
+            }
+            let kind = admit(r, counting: true)
+            if kind != .excluded { apply(r, kind, replay: false) }
+            if kind == .purchase, trackRepeats { purchaseDays.append(SIMD2(Int32(r.customer), r.day)) }
+        }
     }
 }

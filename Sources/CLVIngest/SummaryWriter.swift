@@ -130,22 +130,22 @@ public enum SummaryWriter {
         @inline(__always) func number(_ v: Double) -> Bool {
             out[k] = 0x2C
             guard let n = ByteWriter.put(v, at: out + k + 1) else { return false }
-            k += n + 1
+            k &+= n &+ 1
             return true
         }
         @inline(__always) func day(_ d: CalendarDay) -> Bool {
             out[k] = 0x2C
             guard dates.put(d, at: out + k + 1) else { return false }
-            k += 11
+            k &+= 11
             return true
         }
         guard number(Double(r.repeatPurchases)), number(r.recency), number(r.age), number(r.monetaryValue),
               day(r.firstPurchase), day(r.lastPurchase) else { return false }
         out[k] = 0x2C
-        k += 1 + ByteWriter.put(UInt(r.orders), at: out + k + 1)
+        k &+= 1 &+ ByteWriter.put(UInt(r.orders), at: out + k + 1)
         guard number(r.totalSpend), number(r.orders > 0 ? r.totalSpend / Double(r.orders) : 0) else { return false }
         out[k] = 0x0A
-        w.storage.count += k + 1
+        w.storage.count &+= k &+ 1 // k is below the 1,536 bytes reserved
         return true
     }
 

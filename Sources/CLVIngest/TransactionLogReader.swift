@@ -106,6 +106,9 @@ struct OrderInfo {
     var firstPurchaseLine: Int = -1
 }
 
+/// The properties that every row reads or changes are exempt from the runtime's dynamic exclusivity checks
+/// (`@exclusivity(unchecked)`, measured with ByteKeyTable's in BENCHMARKS.md, "checked-builds"): an ingestor is
+/// driven by one thread, and no row step calls out while it holds one of them. Bounds and overflow stay checked.
 final class Ingestor {
     let input: MappedInput
     let options: IngestOptions
@@ -122,15 +125,15 @@ final class Ingestor {
 
     let dateParser: DateParser
     let amountParser: AmountParser
-    private var customersTable = ByteKeyTable(capacity: 1024)
+    @exclusivity(unchecked) private var customersTable = ByteKeyTable(capacity: 1024)
     var customers: ByteKeyTable { customersTable }
-    private(set) var orders = ByteKeyTable(capacity: 1 << 10)
-    private var channelsTable = ByteKeyTable(capacity: 16)
+    @exclusivity(unchecked) private(set) var orders = ByteKeyTable(capacity: 1 << 10)
+    @exclusivity(unchecked) private var channelsTable = ByteKeyTable(capacity: 16)
     var channels: ByteKeyTable { channelsTable }
-    var states: CustomerStates
-    var orderInfo: [OrderInfo] = []
-    var fingerprints = Set<UInt64>()
-    var previousCustomer = -1
+    @exclusivity(unchecked) var states: CustomerStates
+    @exclusivity(unchecked) var orderInfo: [OrderInfo] = []
+    @exclusivity(unchecked) var fingerprints = Set<UInt64>()
+    @exclusivity(unchecked) var previousCustomer = -1
     /// One past the last input byte (the row parser reads words that must end before it).
     var inputEnd: UnsafePointer<UInt8> { input.bytes.baseAddress! + input.bytes.count }
     /// Unescaped ids of the row being parsed outside a batch (``parseRow(_:)``), and the row.
@@ -138,16 +141,16 @@ final class Ingestor {
     var scratchRow = PendingRow(day: 0, amount: 0, quantity: 0, line: 0, customer: UnsafeBufferPointer(start: nil, count: 0))
 
     var report: IngestReport
-    var minDay = Int32.max
-    var maxDay = Int32.min
+    @exclusivity(unchecked) var minDay = Int32.max
+    @exclusivity(unchecked) var maxDay = Int32.min
     var unorderedCustomers = 0
     var mergeSeconds = 0.0
     /// (customer, day) of every admitted purchase row, with ``SummaryOptions/trackRepeatPurchases``.
-    var purchaseDays: [SIMD2<Int32>] = []
+    @exclusivity(unchecked) var purchaseDays: [SIMD2<Int32>] = []
     /// Customers of a later part that were seen only there (listed after this part's own).
     var laterPart: LaterPart?
     /// The resolved rows, kept when ``TransactionLogReader/summarizeKeepingRows(_:options:summary:progress:)`` asks.
-    var rowLog: RowLog?
+    @exclusivity(unchecked) var rowLog: RowLog?
     /// The rows of the later part of a split read, with their customers and channels renumbered into this read's.
     var laterRowLog: RowLog?
     /// In an ingestor that folds a read's rows again: that read's customer count and its later part, whose
