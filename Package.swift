@@ -9,6 +9,7 @@
 //   CLVIntrinsics  C header of CPU hints Swift cannot spell (cache prefetch); no code of its own
 //   CLVHistory     CustomerHistory (apply, merge, summary at any as-of date), CustomerBook; exact in any order
 //   CLVIngest      transaction-log reading (CSV/TSV/whitespace, UTF-8/GBK), cleaning, RFM summaries
+//   CLVIO          writing results: atomic output files, byte formatting, SHA-256, the summary table writers
 //   CLVSimulation  seeded synthetic transaction logs (BG/NBD + Gamma-Gamma)
 //   CLVModels      buy-till-you-die models (BG/NBD, …), Gamma-Gamma spend, fitting, predictions
 //   CLVSegments    segmentation: RFM scores and segments, value matrix, ABC, tiers, lifecycle stages,
@@ -59,17 +60,18 @@ let package = Package(
         .target(name: "CLVIntrinsics"),
         .target(name: "CLVHistory", dependencies: ["CLVCore"], swiftSettings: strict),
         .target(name: "CLVIngest", dependencies: ["CLVCore", "CLVHistory", "CLVIntrinsics", "_CLVUtilities"], swiftSettings: checked),
+        .target(name: "CLVIO", dependencies: ["CLVCore", "CLVIngest", "CLVIntrinsics", "_CLVUtilities"], swiftSettings: checked),
         .target(name: "CLVSimulation", dependencies: ["CLVCore", "CLVNumerics", "_CLVUtilities"], swiftSettings: checked),
         .target(name: "CLVModels", dependencies: ["CLVCore", "CLVHistory", "CLVNumerics", "CLVSegments", "_CLVUtilities"], swiftSettings: checked),
         .target(name: "CLVSegments", dependencies: ["CLVCore", "CLVNumerics", "_CLVUtilities"], swiftSettings: checked),
         .target(name: "CLVPredict", dependencies: ["CLVCore", "CLVNumerics", "CLVModels", "_CLVUtilities"], swiftSettings: checked),
-        .target(name: "CLVAnalysis", dependencies: ["CLVCore", "CLVIngest", "CLVModels", "CLVPredict", "CLVSegments", "CLVReport",
+        .target(name: "CLVAnalysis", dependencies: ["CLVCore", "CLVIngest", "CLVIO", "CLVModels", "CLVPredict", "CLVSegments", "CLVReport",
                                                     "_CLVUtilities"],
                 swiftSettings: strict),
         .target(name: "CLVReport", swiftSettings: strict),
-        .target(name: "CLVExcel", dependencies: ["CLVCore", "CLVIngest", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+        .target(name: "CLVExcel", dependencies: ["CLVCore", "CLVIngest", "CLVIO", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 swiftSettings: strict),
-        .target(name: "CLVKit", dependencies: ["CLVCore", "CLVNumerics", "CLVHistory", "CLVIngest", "CLVAnalysis", "CLVSimulation", "CLVModels", "CLVSegments",
+        .target(name: "CLVKit", dependencies: ["CLVCore", "CLVNumerics", "CLVHistory", "CLVIngest", "CLVIO", "CLVAnalysis", "CLVSimulation", "CLVModels", "CLVSegments",
                                                "CLVPredict", "CLVReport"],
                 swiftSettings: strict),
         .executableTarget(
@@ -77,12 +79,13 @@ let package = Package(
             dependencies: ["CLVKit", "CLVExcel", "_CLVUtilities", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
         .executableTarget(name: "CLVBenchmarks", dependencies: ["CLVCore", "CLVIngest", "CLVModels", "CLVSegments"], swiftSettings: strict),
-        .target(name: "_CLVTestSupport", dependencies: ["CLVCore"], swiftSettings: strict),
+        .target(name: "_CLVTestSupport", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: strict),
 
         .testTarget(name: "CLVCoreTests", dependencies: ["CLVCore"], swiftSettings: strict),
         .testTarget(name: "CLVHistoryTests", dependencies: ["CLVHistory", "_CLVTestSupport"], swiftSettings: strict),
-        .testTarget(name: "CLVIngestTests", dependencies: ["CLVIngest", "CLVHistory", "CLVNumerics", "_CLVTestSupport"],
+        .testTarget(name: "CLVIngestTests", dependencies: ["CLVIngest", "CLVIO", "CLVHistory", "CLVNumerics", "_CLVTestSupport"],
                     resources: [.copy("Golden"), .copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "CLVIOTests", dependencies: ["CLVIO", "CLVIngest", "CLVCore", "CLVNumerics", "_CLVTestSupport"], swiftSettings: strict),
         .testTarget(name: "CLVNumericsTests", dependencies: ["CLVNumerics", "_CLVTestSupport"], swiftSettings: strict),
         .testTarget(name: "CLVModelsTests", dependencies: ["CLVModels", "CLVSimulation", "CLVIngest", "_CLVTestSupport"],
                     resources: [.copy("Golden")], swiftSettings: strict),

@@ -1,5 +1,6 @@
 import CLVCore
 import CLVIngest
+import CLVIO
 import CLVModels
 import CLVReport
 import CLVSegments

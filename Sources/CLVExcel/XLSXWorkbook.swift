@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CLVIngest
+import CLVIO
 import Foundation
 #if canImport(FoundationXML)
 internal import FoundationXML

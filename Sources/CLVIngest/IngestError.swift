@@ -100,7 +100,6 @@ public enum IngestError: CLVError {
     case invalidOption(String)
     case dataProblems(file: String, problems: [DataProblem], total: Int)
     case noTransactions(file: String, reason: String)
-    case writeFailed(path: String, reason: String)
     /// The amount column names several currencies and no `--currency` says which to keep.
     case mixedCurrencies(file: String, sightings: [CurrencySighting])
     /// The input is not text: a workbook, an archive, a PDF, a program … (named by its magic bytes).
@@ -139,8 +138,6 @@ public enum IngestError: CLVError {
             return lines.joined(separator: "\n")
         case .noTransactions(let file, let reason):
             return "\(file): no usable transactions: \(reason)."
-        case .writeFailed(let path, let reason):
-            return "\(path): cannot write: \(reason)."
         case .mixedCurrencies(let file, let sightings):
             let list = sightings.map { "\($0.code) (\($0.count) value\($0.count == 1 ? "" : "s"), first on line \($0.line): \"\(DataProblem.capped($0.value, limit: 40))\")" }
             let codes = sightings.map(\.code)
@@ -159,12 +156,10 @@ public enum IngestError: CLVError {
 }
 
 extension IngestError {
-    /// Missing or unreadable files are ``ErrorCategory/inputUnavailable``, failed writes
-    /// ``ErrorCategory/outputFailed``, bad options ``ErrorCategory/usage``, the rest ``ErrorCategory/invalidData``.
+    /// Missing or unreadable files are ``ErrorCategory/inputUnavailable``, bad options ``ErrorCategory/usage``, the rest ``ErrorCategory/invalidData``.
     public var category: ErrorCategory {
         switch self {
         case .fileNotFound, .unreadable: return .inputUnavailable
-        case .writeFailed: return .outputFailed
         case .invalidOption, .unknownEncoding: return .usage
         default: return .invalidData
         }

@@ -1,9 +1,9 @@
 /// Exact powers of ten for the number parsers and writers.
-enum PowersOfTen {
+package enum PowersOfTen {
     /// 10^k for k in 0...22 (all exactly representable doubles); a switch, so the hot paths read no
     /// lazily initialised global table. Values of k above 22 give 1e22.
     @inline(__always)
-    static func exact(_ k: Int) -> Double {
+    package static func exact(_ k: Int) -> Double {
         switch k {
         case 0: return 1
         case 1: return 1e1

@@ -109,7 +109,7 @@ struct OrderInfo {
 /// The properties that every row reads or changes are exempt from the runtime's dynamic exclusivity checks
 /// (`@exclusivity(unchecked)`, measured with ByteKeyTable's in BENCHMARKS.md, "checked-builds"): an ingestor is
 /// driven by one thread, and no row step calls out while it holds one of them. Bounds and overflow stay checked.
-final class Ingestor {
+package final class Ingestor {
     let input: MappedInput
     let options: IngestOptions
     let summary: SummaryOptions
@@ -164,7 +164,7 @@ final class Ingestor {
 
     deinit { states.deallocate() }
 
-    init(input: MappedInput, options: IngestOptions, summary: SummaryOptions) throws {
+    package init(input: MappedInput, options: IngestOptions, summary: SummaryOptions) throws {
         self.input = input
         self.options = options
         self.summary = summary
@@ -972,7 +972,7 @@ final class Ingestor {
     }
 
     /// Times of the phases, for ``IngestOptions/recordTimings``.
-    struct PhaseTimes {
+    package struct PhaseTimes: Sendable {
         var scanned = 0.0, replayed = 0.0
     }
 
@@ -1180,8 +1180,8 @@ extension Ingestor {
 }
 
 /// Seconds from a monotonic clock.
-enum MonotonicClock {
-    static func now() -> Double {
+package enum MonotonicClock {
+    package static func now() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
@@ -1279,12 +1279,14 @@ struct TablePart {
 }
 
 /// Per-customer counts that go into the report.
-struct SummaryCounts {
+package struct SummaryCounts: Sendable {
     var returnsNetted = 0, unmatchedReturns = 0, holdoutRows = 0, withoutPurchases = 0, repeatCustomers = 0
     /// Customers listed in the summary.
     var listed = 0
 
-    static func += (a: inout SummaryCounts, b: SummaryCounts) {
+    package init() {}
+
+    package static func += (a: inout SummaryCounts, b: SummaryCounts) {
         a.returnsNetted += b.returnsNetted; a.unmatchedReturns += b.unmatchedReturns; a.holdoutRows += b.holdoutRows
         a.withoutPurchases += b.withoutPurchases; a.repeatCustomers += b.repeatCustomers; a.listed += b.listed
     }

@@ -3,6 +3,7 @@
 @_exported import CLVCore
 @_exported import CLVHistory
 @_exported import CLVIngest
+@_exported import CLVIO
 @_exported import CLVModels
 @_exported import CLVNumerics
 @_exported import CLVPredict

@@ -1,3 +1,4 @@
+import CLVIO
 #if canImport(Glibc)
 import Glibc
 #endif

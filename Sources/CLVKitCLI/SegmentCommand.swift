@@ -1,3 +1,4 @@
+import CLVIO
 import ArgumentParser
 import CLVKit
 import Foundation

@@ -1,3 +1,4 @@
+import CLVIO
 import ArgumentParser
 import Foundation
 import CLVKit

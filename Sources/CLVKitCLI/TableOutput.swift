@@ -1,3 +1,4 @@
+import CLVIO
 import CLVKit
 
 /// One field of an output row (the library's ``TableCell``).

@@ -1,14 +1,16 @@
 import CLVCore
 import CLVIngest
+import CLVIO
 import Foundation
 import Testing
+import _CLVTestSupport
 
 /// Summaries folded from the rows of one read (``ResolvedLog``) against reading the file again.
 @Suite("Summaries from the rows of one read equal a fresh read of the file")
 struct ResolvedLogTests {
     /// The table as CSV bytes (every column), with the per-day tracking counts appended.
     static func bytes(_ table: SummaryTable) throws -> [UInt8] {
-        let path = SummaryStreamingTests.temporaryPath("resolved")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("clvkit-\(UUID().uuidString)-resolved").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let out = try OutputFile(path: path)
         try SummaryWriter.write(table, format: .csv, to: out)

@@ -60,24 +60,16 @@ struct LogisticObjective: Sendable {
             var row = [Double](repeating: 1, count: d)
             var loss = 0.0
             x.withUnsafeBufferPointer { x in
-                gradient.withUnsafeMutableBufferPointer { g in
-                    hessian.withUnsafeMutableBufferPointer { h in
-                        row.withUnsafeMutableBufferPointer { a in
-                            for i in range {
-                                var z = theta[p]
-                                for j in 0..<p {
-                                    a[j] = x[i * p + j]
-                                    z += theta[j] * a[j]
-                                }
-                                let s = weights[i], y = Double(labels[i])
-                                let prob = Self.sigmoid(z)
-                                loss += s * (Self.softplus(z) - y * z)
-                                let residual = s * (prob - y)
-                                let curvature = s * prob * (1 - prob)
-                                for j in 0..<d {
-                                    g[j] += residual * a[j]
-                                    let hj = curvature * a[j]
-                                    for k in j..<d { h[j * d + k] += hj * a[k] }
+                theta.withUnsafeBufferPointer { theta in
+                    weights.withUnsafeBufferPointer { weights in
+                        labels.withUnsafeBufferPointer { labels in
+                            gradient.withUnsafeMutableBufferPointer { g in
+                                hessian.withUnsafeMutableBufferPointer { h in
+                                    row.withUnsafeMutableBufferPointer { a in
+                                        loss = Self.accumulateSecondOrder(rows: range, columns: p, x: x, theta: theta,
+                                                                          weights: weights, labels: labels,
+                                                                          row: a, gradient: g, hessian: h)
+                                    }
                                 }
                             }
                         }
@@ -105,5 +97,40 @@ struct LogisticObjective: Sendable {
             hessian[j * d + j] += 1
         }
         return (0.5 * penalty + C * loss, gradient, hessian)
+    }
+
+    /// Kernel: the loss of `rows` and their sums into the gradient and the upper triangle of the Hessian
+    /// (dimension `columns + 1`, the intercept last; `row` holds the current row with a trailing 1). Unsafe
+    /// buffers and wrapping index arithmetic: every index is below `rows.upperBound * columns` or `d * d`, which
+    /// the caller's allocations guarantee. Checked, this loop cost 1.27× the instructions of churn training
+    /// (logistic, 20k customers; BENCHMARKS.md "checked-builds").
+    @inline(__always)
+    static func accumulateSecondOrder(rows: Range<Int>, columns p: Int, x: UnsafeBufferPointer<Double>,
+                                      theta: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>,
+                                      labels: UnsafeBufferPointer<UInt8>, row a: UnsafeMutableBufferPointer<Double>,
+                                      gradient g: UnsafeMutableBufferPointer<Double>,
+                                      hessian h: UnsafeMutableBufferPointer<Double>) -> Double {
+        let d = p &+ 1
+        var loss = 0.0
+        for i in rows {
+            let base = i &* p
+            var z = theta[p]
+            for j in 0..<p {
+                a[j] = x[base &+ j]
+                z += theta[j] * a[j]
+            }
+            let s = weights[i], y = Double(labels[i])
+            let prob = sigmoid(z)
+            loss += s * (softplus(z) - y * z)
+            let residual = s * (prob - y)
+            let curvature = s * prob * (1 - prob)
+            for j in 0..<d {
+                g[j] += residual * a[j]
+                let hj = curvature * a[j]
+                let rowStart = j &* d
+                for k in j..<d { h[rowStart &+ k] += hj * a[k] }
+            }
+        }
+        return loss
     }
 }

@@ -49,8 +49,8 @@ final class NetworkWorkspace {
             let w = parameters + layout.weightOffsets[l], b = parameters + layout.biasOffsets[l]
             let out = outputs[l]
             for i in 0..<rows {
-                let o = out + i * fanOut
-                DenseKernels.affine(source + i * fanIn, m: fanIn, weights: w, bias: b, n: fanOut, into: o)
+                let o = out + i &* fanOut
+                DenseKernels.affine(source + i &* fanIn, m: fanIn, weights: w, bias: b, n: fanOut, into: o)
                 if l < last { for j in 0..<fanOut { o[j] = max(o[j], 0) } }
             }
             source = UnsafePointer(out)
@@ -80,21 +80,21 @@ final class NetworkWorkspace {
             let gw = gradient + layout.weightOffsets[l], gb = gradient + layout.biasOffsets[l]
             let source = l == 0 ? UnsafePointer(input) : UnsafePointer(outputs[l - 1])
             let delta = deltas[l]
-            for k in 0..<(fanIn * fanOut) { squares += w[k] * w[k] }
+            for k in 0..<(fanIn &* fanOut) { squares += w[k] * w[k] }
             DenseKernels.weightGradient(source, m: fanIn, deltas: delta, n: fanOut, rows: rows, weights: w, decay: decay,
                                         into: gw)
             for j in 0..<fanOut { gb[j] = 0 }
             for i in 0..<rows {
-                let d = delta + i * fanOut
+                let d = delta + i &* fanOut
                 for j in 0..<fanOut { gb[j] += d[j] }
             }
             guard l > 0 else { continue }
             // δ of the layer below: (δ Wᵀ) ⊙ ReLU′, and ReLU′ = 1 exactly where the output is > 0.
             let below = deltas[l - 1]
             for i in 0..<rows {
-                let a = source + i * fanIn, d = delta + i * fanOut, e = below + i * fanIn
+                let a = source + i &* fanIn, d = delta + i &* fanOut, e = below + i &* fanIn
                 for k in 0..<fanIn {
-                    let wk = w + k * fanOut
+                    let wk = w + k &* fanOut
                     var sum = 0.0
                     for j in 0..<fanOut { sum += d[j] * wk[j] }
                     e[k] = a[k] > 0 ? sum : 0

@@ -78,8 +78,8 @@ final class TreeWorkspace: @unchecked Sendable {
                 let destination = left != 0 ? l : r
                 toRows[destination] = row
                 toValues[destination] = value
-                l += left
-                r += 1 - left
+                l &+= left
+                r &+= 1 &- left
             }
         }
         if parallel && features > 1 {

@@ -1,4 +1,5 @@
 import CLVIngest
+import CLVIO
 import CLVNumerics
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+import CLVIngest
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import CLVIngest
+@testable import CLVIO
 import _CLVTestSupport
 
 @Suite("SHA-256 of the run manifest")

@@ -1,3 +1,4 @@
+import CLVIngest
 import CLVIntrinsics
 #if canImport(Glibc)
 import Glibc
@@ -37,7 +38,7 @@ public final class OutputFile {
 
     /// Opens the destination; nothing is visible at `path` until ``commit()``.
     /// - Parameter digest: compute the SHA-256 of the contents as they are written (``sha256``).
-    /// - Throws: ``IngestError/writeFailed(path:reason:)`` when the directory is not writable.
+    /// - Throws: ``OutputError/writeFailed(path:reason:)`` when the directory is not writable.
     public init(path: String?, digest: Bool = false) throws {
         self.digest = digest ? SHA256() : nil
         // Devices, pipes and other special files (/dev/null, a FIFO) are written in place: renaming a
@@ -45,9 +46,9 @@ public final class OutputFile {
         if let path, path != "-" {
             var st = stat()
             if stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
-                guard (st.st_mode & S_IFMT) != S_IFDIR else { throw IngestError.writeFailed(path: path, reason: "it is a directory") }
+                guard (st.st_mode & S_IFMT) != S_IFDIR else { throw OutputError.writeFailed(path: path, reason: "it is a directory") }
                 let fd = Glibc.open(path, O_WRONLY | O_TRUNC)
-                guard fd >= 0 else { throw IngestError.writeFailed(path: path, reason: Self.reason(errno, path: path)) }
+                guard fd >= 0 else { throw OutputError.writeFailed(path: path, reason: Self.reason(errno, path: path)) }
                 self.path = path
                 self.fd = fd
                 temporaryPath = nil
@@ -61,7 +62,7 @@ public final class OutputFile {
             let directory = url.deletingLastPathComponent().path
             TemporaryFiles.removeStale(of: url.lastPathComponent, in: directory)
             let (fd, temporary, slot) = TemporaryFiles.create("\(directory)/.\(url.lastPathComponent).tmp-\(getpid())-XXXXXX")
-            guard fd >= 0 else { throw IngestError.writeFailed(path: path, reason: Self.reason(errno, path: path)) }
+            guard fd >= 0 else { throw OutputError.writeFailed(path: path, reason: Self.reason(errno, path: path)) }
             fchmod(fd, 0o644)
             self.fd = fd
             self.slot = slot
@@ -93,14 +94,14 @@ public final class OutputFile {
 
     /// Checks, before any work, that `path` can be written: its directory exists and accepts a new
     /// file (a probe file is created and removed). Standard output (`-`, nil) always can.
-    /// - Throws: ``IngestError/writeFailed(path:reason:)`` naming the reason.
+    /// - Throws: ``OutputError/writeFailed(path:reason:)`` naming the reason.
     public static func checkWritable(path: String?) throws {
         guard let path, path != "-" else { return }
         var st = stat()
         if stat(path, &st) == 0 {
-            if (st.st_mode & S_IFMT) == S_IFDIR { throw IngestError.writeFailed(path: path, reason: "it is a directory") }
+            if (st.st_mode & S_IFMT) == S_IFDIR { throw OutputError.writeFailed(path: path, reason: "it is a directory") }
             if (st.st_mode & S_IFMT) != S_IFREG {
-                guard access(path, W_OK) == 0 else { throw IngestError.writeFailed(path: path, reason: reason(errno, path: path)) }
+                guard access(path, W_OK) == 0 else { throw OutputError.writeFailed(path: path, reason: reason(errno, path: path)) }
                 return
             }
         }
@@ -109,7 +110,7 @@ public final class OutputFile {
     }
 
     /// Creates `directory` and its parents where missing and checks that it accepts new files.
-    /// - Throws: ``IngestError/writeFailed(path:reason:)``: a part of the path is a file, permission, read-only file system.
+    /// - Throws: ``OutputError/writeFailed(path:reason:)``: a part of the path is a file, permission, read-only file system.
     public static func prepareDirectory(_ directory: String) throws {
         var prefix = directory.hasPrefix("/") ? "/" : ""
         for part in directory.split(separator: "/", omittingEmptySubsequences: true) {
@@ -117,13 +118,13 @@ public final class OutputFile {
             var st = stat()
             if stat(prefix, &st) == 0 {
                 guard (st.st_mode & S_IFMT) == S_IFDIR else {
-                    throw IngestError.writeFailed(path: directory, reason: "\(prefix) is a file, not a directory")
+                    throw OutputError.writeFailed(path: directory, reason: "\(prefix) is a file, not a directory")
                 }
                 continue
             }
             if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
                 let code = errno
-                throw IngestError.writeFailed(path: directory, reason: code == ENOTDIR ? "\(prefix) is under a file, not a directory"
+                throw OutputError.writeFailed(path: directory, reason: code == ENOTDIR ? "\(prefix) is under a file, not a directory"
                                                                                         : "cannot create the directory \(prefix): \(reason(code, path: prefix))")
             }
         }
@@ -132,7 +133,7 @@ public final class OutputFile {
 
     /// Checks, without creating anything, that `directory` could be created (where missing) and written:
     /// no part of the path is a file, and the deepest existing directory accepts new files.
-    /// - Throws: ``IngestError/writeFailed(path:reason:)`` naming the reason.
+    /// - Throws: ``OutputError/writeFailed(path:reason:)`` naming the reason.
     public static func checkDirectory(_ directory: String) throws {
         var prefix = directory.hasPrefix("/") ? "/" : ""
         var deepest = directory.hasPrefix("/") ? "/" : "."
@@ -141,12 +142,12 @@ public final class OutputFile {
             var st = stat()
             guard stat(prefix, &st) == 0 else {
                 let code = errno
-                if code == ENOTDIR { throw IngestError.writeFailed(path: directory, reason: "\(prefix) is under a file, not a directory") }
+                if code == ENOTDIR { throw OutputError.writeFailed(path: directory, reason: "\(prefix) is under a file, not a directory") }
                 if code == ENOENT { break }
-                throw IngestError.writeFailed(path: directory, reason: reason(code, path: prefix))
+                throw OutputError.writeFailed(path: directory, reason: reason(code, path: prefix))
             }
             guard (st.st_mode & S_IFMT) == S_IFDIR else {
-                throw IngestError.writeFailed(path: directory, reason: "\(prefix) is a file, not a directory")
+                throw OutputError.writeFailed(path: directory, reason: "\(prefix) is a file, not a directory")
             }
             deepest = prefix
         }
@@ -157,14 +158,14 @@ public final class OutputFile {
         var st = stat()
         guard stat(directory, &st) == 0 else {
             let code = errno
-            throw IngestError.writeFailed(path: path, reason: code == ENOENT ? "the directory \(directory) does not exist"
+            throw OutputError.writeFailed(path: path, reason: code == ENOENT ? "the directory \(directory) does not exist"
                                                                              : code == ENOTDIR ? "\(directory) is under a file, not a directory"
                                                                              : reason(code, path: path))
         }
-        guard (st.st_mode & S_IFMT) == S_IFDIR else { throw IngestError.writeFailed(path: path, reason: "\(directory) is a file, not a directory") }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else { throw OutputError.writeFailed(path: path, reason: "\(directory) is a file, not a directory") }
         var probe = Array("\(directory)/.clv-write-check-XXXXXX".utf8CString)
         let fd = probe.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw IngestError.writeFailed(path: path, reason: reason(errno, path: path)) }
+        guard fd >= 0 else { throw OutputError.writeFailed(path: path, reason: reason(errno, path: path)) }
         close(fd)
         probe.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
     }
@@ -207,7 +208,7 @@ public final class OutputFile {
             if n < 0 {
                 if errno == EINTR { continue }
                 if errno == EPIPE, path == nil { readerClosed = true; return }
-                throw IngestError.writeFailed(path: path ?? "<stdout>", reason: Self.reason(errno, path: path ?? "."))
+                throw OutputError.writeFailed(path: path ?? "<stdout>", reason: Self.reason(errno, path: path ?? "."))
             }
             done += n
         }
@@ -231,7 +232,7 @@ public final class OutputFile {
             sealed = true
             if path != nil, fd >= 0 {
                 guard close(fd) == 0 else {
-                    throw IngestError.writeFailed(path: path!, reason: Self.reason(errno, path: path!))
+                    throw OutputError.writeFailed(path: path!, reason: Self.reason(errno, path: path!))
                 }
                 fd = -1
             }
@@ -251,7 +252,7 @@ public final class OutputFile {
         guard rename(temporaryPath, path) == 0 else {
             let reason = Self.reason(errno, path: path)
             abandon()
-            throw IngestError.writeFailed(path: path, reason: reason)
+            throw OutputError.writeFailed(path: path, reason: reason)
         }
         if let slot { TemporaryFiles.release(slot) }
         self.slot = nil

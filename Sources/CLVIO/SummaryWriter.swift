@@ -1,3 +1,4 @@
+import CLVIngest
 import CLVCore
 import Foundation
 import _CLVUtilities
