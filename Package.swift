@@ -29,11 +29,12 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
-// Release builds of CLVIngest and CLVPredict still drop overflow, precondition and exclusivity checks, because a
-// measurement says it pays there (valgrind instruction counts, checked ÷ unchecked, 2026-12-03): ingest 1.23
-// (`clv summary`, 100k customers), churn training 1.18 (logistic), 1.19 (forest), 1.28 (MLP). Every other module
-// is checked in release too; there it cost at most 1.03 (BG/NBD fit), 1.002 (Pareto/NBD), 1.007 (RFM + value
-// matrix + ABC) and 1.034 (K-Means, whose distance kernels use wrapping index arithmetic). See BENCHMARKS.md.
+// Every module keeps overflow traps, preconditions and exclusivity checks in release. The few loops where a
+// measurement said the checks cost (valgrind instruction counts, checked ÷ unchecked) opt out in code, as named
+// kernels: ingest's per-row state is `@exclusivity(unchecked)` and its scanning and formatting kernels use
+// wrapping arithmetic; the churn learners' inner loops (logistic second order, dense layers, tree split scan) and
+// the K-Means distances read unsafe buffers with wrapping index arithmetic. What is left costs 1.01–1.10 (ingest
+// 1.033); see BENCHMARKS.md "checked-builds". `fast` is only for that A/B.
 let fast: [SwiftSetting] = strict + [
     .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
@@ -68,7 +69,7 @@ let package = Package(
         .target(name: "CLVAnalysis", dependencies: ["CLVCore", "CLVIngest", "CLVIO", "CLVModels", "CLVPredict", "CLVSegments", "CLVReport",
                                                     "_CLVUtilities"],
                 swiftSettings: strict),
-        .target(name: "CLVReport", swiftSettings: strict),
+        .target(name: "CLVReport", dependencies: ["CLVCore"], swiftSettings: strict),
         .target(name: "CLVExcel", dependencies: ["CLVCore", "CLVIngest", "CLVIO", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 swiftSettings: strict),
         .target(name: "CLVKit", dependencies: ["CLVCore", "CLVNumerics", "CLVHistory", "CLVIngest", "CLVIO", "CLVAnalysis", "CLVSimulation", "CLVModels", "CLVSegments",
@@ -93,7 +94,7 @@ let package = Package(
                     resources: [.copy("Golden")], swiftSettings: strict),
         .testTarget(name: "CLVPredictTests", dependencies: ["CLVPredict", "CLVModels", "CLVNumerics", "_CLVTestSupport"],
                     resources: [.copy("Golden")], swiftSettings: strict),
-        .testTarget(name: "CLVReportTests", dependencies: ["CLVReport", "_CLVTestSupport"], swiftSettings: strict),
+        .testTarget(name: "CLVReportTests", dependencies: ["CLVReport", "CLVCore", "_CLVTestSupport"], swiftSettings: strict),
         .testTarget(name: "CLVSimulationTests", dependencies: ["CLVSimulation", "CLVIngest", "_CLVTestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "CLVExcelTests", dependencies: ["CLVExcel", "_CLVTestSupport",

@@ -239,7 +239,7 @@ public enum Analysis {
         // The rows are kept: the calibration split and the lifecycle stages' earlier dates are folded from them.
         let (all, quality, rows) = try source.summarizeKeepingRows(
             SummaryOptions(frequency: freq, timeUnit: unit, observationEnd: options.observationEnd), progress: progress)
-        for line in quality.lines { progress?(.note(line)) }
+        for line in quality.lines(.en) { progress?(.note(line)) }
         guard let first = quality.firstDate, let last = options.observationEnd ?? quality.lastDate else {
             throw IngestError.noTransactions(file: source.name, reason: "no dated rows")
         }
@@ -415,7 +415,7 @@ public enum Analysis {
         reportData.assumptions = .init(margin: options.margin, annualDiscountRate: options.annualDiscountRate, horizonAmount: options.horizon.amount,
                                        horizonUnit: (options.horizon.unit ?? unit).rawValue, horizonDays: options.horizonDays,
                                        currency: quality.currency)
-        reportData.qualityLinesChinese = quality.chineseLines
+        reportData.qualityLinesChinese = quality.lines(.zh)
         clock.lap("segments | report data")
         return AnalysisResult(summary: all, quality: quality, firstDate: first, lastDate: last, calibrationEnd: split, splitReason: splitReason,
                               calibration: calibration, outcome: outcome, model: model, fit: report, spend: spend, modelFile: modelFile,
@@ -485,7 +485,7 @@ public enum Analysis {
             ReportData.TopCustomer(id: all.customerIDs[$0], clv: clv[$0], pAlive: year.probabilityAlive[$0], expected: year.expectedTransactions[$0])
         }
         return ReportData(
-            source: source, created: created, headline: figures, qualityLines: quality.lines, modelName: report.model,
+            source: source, created: created, headline: figures, qualityLines: quality.lines(.en), modelName: report.model,
             selectionReason: selection.reason,
             candidates: selection.candidates.map { .init(name: $0.model, logLikelihood: $0.logLikelihood, aic: $0.aic, holdoutMeanAbsoluteError: $0.holdoutMeanAbsoluteError) },
             parameters: report.parameters.map { .init(name: $0.name, value: $0.value, lower: $0.lower95, upper: $0.upper95) },

@@ -4,7 +4,7 @@ import Foundation
 /// One problem found in one row of a transaction log: where it is, what was there and what is wrong.
 public struct DataProblem: Sendable, Hashable, Codable, CustomStringConvertible {
     /// What kind of problem; `--on-error skip` reports skipped rows per kind.
-    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+    public enum Kind: String, Localized, Sendable, Hashable, Codable, CaseIterable {
         case missingCustomer = "missing customer id"
         case missingDate = "missing date"
         case badDate = "unparsable date"
@@ -19,8 +19,10 @@ public struct DataProblem: Sendable, Hashable, Codable, CustomStringConvertible 
         case duplicateRow = "duplicate row"
         case conflictingOrder = "conflicting order id"
 
-        /// The kind in Chinese (for the Chinese report).
-        public var chineseName: String {
+        /// The kind's name: its raw value in English.
+        public func text(_ language: Language) -> String { language == .zh ? chineseName : rawValue }
+
+        private var chineseName: String {
             switch self {
             case .missingCustomer: "缺少客户 ID"
             case .missingDate: "缺少日期"

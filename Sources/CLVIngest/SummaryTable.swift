@@ -174,8 +174,10 @@ public struct IngestReport: Sendable, Codable, Hashable {
     /// Rows skipped for any data problem.
     public var rowsSkipped: Int { skipped.values.reduce(0, +) }
 
-    /// A short human-readable account, one fact per line.
-    public var lines: [String] {
+    /// A short human-readable account in `language`, one fact per line: the data-quality lines.
+    public func lines(_ language: Language) -> [String] { language == .zh ? chineseLines : englishLines }
+
+    private var englishLines: [String] {
         var out: [String] = []
         func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
         out.append("read \(count(rowsRead, "row")) from \(file) (\(encoding), \(separator)-separated); used \(rowsUsed)")
@@ -230,8 +232,7 @@ public struct IngestReport: Sendable, Codable, Hashable {
         return out
     }
 
-    /// ``lines`` in Chinese, for the Chinese report.
-    public var chineseLines: [String] {
+    private var chineseLines: [String] {
         var out: [String] = []
         let encodingName = encoding.replacingOccurrences(of: " with BOM", with: "，含 BOM")
         let separatorName: String = switch separator {
@@ -247,7 +248,7 @@ public struct IngestReport: Sendable, Codable, Hashable {
         out.append("\(customers) 位客户，其中 \(repeatCustomers) 位有重复购买")
         if rowsSkipped > 0 {
             let why = skipped.sorted { $0.value > $1.value }
-                .map { "\(DataProblem.Kind(rawValue: $0.key)?.chineseName ?? $0.key) \($0.value) 行" }.joined(separator: "，")
+                .map { "\(DataProblem.Kind(rawValue: $0.key)?.text(.zh) ?? $0.key) \($0.value) 行" }.joined(separator: "，")
             out.append("跳过 \(rowsSkipped) 行：\(why)")
         }
         if returnRows > 0 {

@@ -1,3 +1,4 @@
+import CLVCore
 import CLVIO
 import ArgumentParser
 import CLVKit
@@ -42,7 +43,7 @@ extension CLV {
         @Option(name: .shortAndLong, help: "Output directory (created if needed).")
         var output: String = "clv-output"
         @Option(help: "Report language: en or zh.")
-        var lang: ReportLanguage = .en
+        var lang: Language = .en
         @Flag(name: .shortAndLong, help: "No progress or notes on stderr.")
         var quiet = false
         @Option(help: "Format of the per-customer file: csv (customers.csv) or xlsx (customers.xlsx, an Excel workbook).")

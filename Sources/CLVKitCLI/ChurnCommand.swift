@@ -1,3 +1,4 @@
+import CLVCore
 import CLVIO
 import ArgumentParser
 import CLVKit
@@ -77,7 +78,7 @@ extension CLV.Churn {
         @Option(help: "Also write an HTML page with ROC, gains and calibration charts.")
         var report: String?
         @Option(help: "Language of the HTML page: en or zh.")
-        var lang: ReportLanguage = .en
+        var lang: Language = .en
         @Flag(name: .shortAndLong, help: "No progress or notes on stderr.")
         var quiet = false
 
@@ -94,7 +95,7 @@ extension CLV.Churn {
             try withExitCodes {
                 try checkOutputs(output, report)
                 let (rows, ingest) = try readRows(input, quiet: quiet)
-                for line in ingest.lines { note(line) }
+                for line in ingest.lines(.en) { note(line) }
                 let dataEnd = ingest.lastDate!
                 let h = churn.horizonDays
                 guard cutoff.adding(days: h) <= dataEnd else {

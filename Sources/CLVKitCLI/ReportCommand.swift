@@ -1,3 +1,4 @@
+import CLVCore
 import CLVIO
 import ArgumentParser
 import CLVKit
@@ -19,7 +20,7 @@ extension CLV {
         @Argument(help: "An output directory of clv analyze.")
         var directory: String
         @Option(help: "Report language: en or zh.")
-        var lang: ReportLanguage = .en
+        var lang: Language = .en
         @Option(name: .shortAndLong, help: "Where to write the page.")
         var output: String?
 

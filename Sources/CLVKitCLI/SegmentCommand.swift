@@ -1,3 +1,4 @@
+import CLVCore
 import CLVIO
 import ArgumentParser
 import CLVKit
@@ -110,7 +111,7 @@ extension CLV {
         @Option(help: "Method, or several separated by commas: \(SegmentMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
         var method: MethodList = MethodList(argument: "rfm")!
         @Option(help: "Language of segment names and actions: en or zh.")
-        var lang: ReportLanguage = .en
+        var lang: Language = .en
         @Option(help: "Segment as of this date (YYYY-MM-DD); later rows are ignored. Default: the last transaction date.")
         var observationEnd: CalendarDay?
         @Option(help: "Value that abc and the segment table use: spend (net spend to date) or clv (fits a model).")
@@ -262,7 +263,7 @@ extension CLV {
                 // (InputOptions.readablePath()).
                 let console = PipelineConsole(quiet: output.quiet)
                 var data = try SegmentInputs(source: try input.logSource(), observationEnd: observationEnd, progress: console.progress)
-                for line in data.report.lines { note(line) }
+                for line in data.report.lines(.en) { note(line) }
                 if let kind = modelKind {
                     try data.addModelScores(kind, lifetimeValue: valueOptions.lifetimeValue(horizonDays: horizon.days(modelUnit: .day)))
                     note("model: \(kind.rawValue) fitted for P(alive)\(data.metrics.lifetimeValue != nil ? " and CLV" : "")")
@@ -279,10 +280,9 @@ extension CLV {
                 if ProcessInfo.processInfo.environment["CLVKIT_TIMING"] != nil {
                     printError("timing: segment \(ProgressLine.now() - started) s for \(data.metrics.count) customers (\(method.methods.map(\.rawValue).joined(separator: ",")))")
                 }
-                let chinese = lang == .zh
                 let single = results.count == 1
                 if summary {
-                    try writeSummary(results, data.metrics, to: output.output, chinese: chinese)
+                    try writeSummary(results, data.metrics, to: output.output, language: lang)
                 } else {
                     var columns = ["customer_id"]
                     for r in results {
@@ -296,12 +296,12 @@ extension CLV {
                         var fields: [Field] = [.text(data.metrics.ids[i])]
                         for r in results {
                             let s = r.segmentation.segment(of: i)
-                            fields += [.text(s.name.text(chinese: chinese)), .text(s.key)] + r.fields(i) + [.text(s.action.text(chinese: chinese))]
+                            fields += [.text(s.name.text(lang)), .text(s.key)] + r.fields(i) + [.text(s.action.text(lang))]
                         }
                         try table.row(fields)
                     }
                     try table.finish()
-                    if let summaryFile { try writeSummary(results, data.metrics, to: summaryFile, chinese: chinese) }
+                    if let summaryFile { try writeSummary(results, data.metrics, to: summaryFile, language: lang) }
                 }
                 for line in results.flatMap(\.notes) { note(line) }
             }
@@ -316,7 +316,7 @@ extension CLV {
             return options
         }
 
-        func writeSummary(_ results: [SegmentRunResult], _ metrics: CustomerMetrics, to path: String?, chinese: Bool) throws {
+        func writeSummary(_ results: [SegmentRunResult], _ metrics: CustomerMetrics, to path: String?, language: Language) throws {
             var table = TableOutput(
                 columns: ["method", "segment_key", "segment", "customers", "customer_share", "value", "value_share",
                           "mean_recency_days", "median_recency_days", "mean_orders", "median_orders", "mean_spend",
@@ -324,12 +324,12 @@ extension CLV {
                 format: output.format, file: try output.open(path))
             for result in results {
                 for r in SegmentSummary.rows(result.segmentation, metrics: metrics) {
-                    try table.row([.text(result.method.rawValue), .text(r.segment.key), .text(r.segment.name.text(chinese: chinese)), .integer(r.customers),
+                    try table.row([.text(result.method.rawValue), .text(r.segment.key), .text(r.segment.name.text(lang)), .integer(r.customers),
                                    .number(r.customerShare), .number(r.value), .number(r.valueShare),
                                    .number(r.meanRecencyDays), .number(r.medianRecencyDays), .number(r.meanOrders),
                                    .number(r.medianOrders), .number(r.meanSpend), .number(r.medianSpend), .number(r.meanOrderValue),
                                    r.meanLifetimeValue.map(Field.number) ?? .missing, r.meanProbabilityAlive.map(Field.number) ?? .missing,
-                                   .text(r.segment.rule.text(chinese: chinese)), .text(r.segment.action.text(chinese: chinese))])
+                                   .text(r.segment.rule.text(lang)), .text(r.segment.action.text(lang))])
                 }
             }
             try table.finish()

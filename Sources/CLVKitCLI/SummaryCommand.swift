@@ -68,7 +68,7 @@ extension CLV {
                     try file.commit()
                 }
                 if !output.quiet {
-                    for line in report.lines { printError("clv: \(line)") }
+                    for line in report.lines(.en) { printError("clv: \(line)") }
                 }
             }
         }

@@ -1,3 +1,4 @@
+import CLVCore
 import CLVIO
 #if canImport(Glibc)
 import Glibc
@@ -17,7 +18,7 @@ extension DuplicatePolicy: ExpressibleByArgument {}
 extension ErrorPolicy: ExpressibleByArgument {}
 extension TableFormat: ExpressibleByArgument {}
 extension TransactionLogGenerator.RowOrder: ExpressibleByArgument {}
-extension ReportLanguage: ExpressibleByArgument {}
+extension Language: ExpressibleByArgument {}
 
 /// Writes a line to standard error.
 func printError(_ text: String) {

@@ -1,3 +1,4 @@
+import CLVCore
 import Foundation
 
 /// The `clv churn evaluate --report` page: a comparison table and the ROC, cumulative-gains and
@@ -28,7 +29,7 @@ public enum ChurnReportPage {
     static let columns = ["roc_auc", "pr_auc", "precision", "recall", "f1", "accuracy", "brier"]
 
     /// Column headings of the metric keys, in English and Chinese.
-    static func metricName(_ key: String, _ language: ReportLanguage) -> String {
+    static func metricName(_ key: String, _ language: Language) -> String {
         let names: [String: (String, String)] = [
             "roc_auc": ("ROC AUC", "ROC AUC"), "pr_auc": ("PR AUC", "PR AUC"), "precision": ("Precision", "精确率"),
             "recall": ("Recall", "召回率"), "f1": ("F1", "F1"), "accuracy": ("Accuracy", "准确率"), "brier": ("Brier score", "Brier 分数"),
@@ -38,7 +39,7 @@ public enum ChurnReportPage {
     }
 
     /// Display names of the classifier keys of the CLI and of the P(alive) baseline.
-    static func displayName(_ key: String, _ language: ReportLanguage) -> String {
+    static func displayName(_ key: String, _ language: Language) -> String {
         let names: [String: (String, String)] = [
             "logistic": ("Logistic regression", "逻辑回归"), "linear-svm": ("Linear SVM", "线性 SVM"), "mlp": ("Neural network (MLP)", "神经网络（MLP）"),
             "tree": ("Decision tree", "决策树"), "forest": ("Random forest", "随机森林"), "gbt": ("Gradient boosting", "梯度提升树"),
@@ -49,7 +50,7 @@ public enum ChurnReportPage {
     }
 
     /// The page: the metrics table, then the ROC, gains and reliability charts.
-    public static func render(models: [Model], subtitle: String, language: ReportLanguage) -> String {
+    public static func render(models: [Model], subtitle: String, language: Language) -> String {
         let zh = language == .zh
         func e(_ s: String) -> String { SVGChart.escape(s) }
         func n(_ v: Double?) -> String { v.map { $0.isFinite ? String(format: "%.4f", $0) : "–" } ?? "–" }

@@ -1,3 +1,4 @@
+import CLVCore
 import Foundation
 
 /// Everything the report shows, as plain values.
@@ -32,7 +33,7 @@ public struct ReportData: Sendable, Codable {
         }
         /// The value as the page shows it in `language`. A figure saved without a kind (by an older
         /// clv) is read by its label: money and counts are numbers written with "%.2f" and "%.0f".
-        public func text(_ language: ReportLanguage, currency: String?) -> String {
+        public func text(_ language: Language, currency: String?) -> String {
             let inferred: Kind? = kind ?? {
                 switch label {
                 case .totalCLV, .meanCLV, .medianCLV, .historicalRevenue: return .money
@@ -72,7 +73,7 @@ public struct ReportData: Sendable, Codable {
         }
 
         /// The horizon with its unit: "1 year (365 days)", "1年（365天）".
-        public func horizonText(_ language: ReportLanguage) -> String {
+        public func horizonText(_ language: Language) -> String {
             // Whole days from ten days on (a year is 365.2425 days: "365 days").
             let amount = ReportFormat.trimmed(horizonAmount)
             let days = horizonDays >= 10 ? String(Int(horizonDays.rounded())) : ReportFormat.trimmed(horizonDays)
@@ -89,7 +90,7 @@ public struct ReportData: Sendable, Codable {
         }
 
         /// The sentence under the headline that says what CLV means here.
-        public func sentence(_ language: ReportLanguage) -> String {
+        public func sentence(_ language: Language) -> String {
             let margin = ReportFormat.trimmed(100 * self.margin) + "%", rate = ReportFormat.trimmed(100 * annualDiscountRate) + "%"
             let horizon = horizonText(language)
             let c = currency?.trimmingCharacters(in: .whitespaces)
@@ -282,7 +283,7 @@ public enum HTMLReport {
 
     /// A table header text. A short Chinese header (up to six characters, a word or two) does not break;
     /// a longer one breaks before a bracket when it can.
-    static func header(_ text: String, _ lang: ReportLanguage) -> String {
+    static func header(_ text: String, _ lang: Language) -> String {
         let escaped = SVGChart.escape(text)
         guard lang == .zh else { return escaped }
         if text.count <= 6 { return "<span class=\"name\">\(escaped)</span>" }
@@ -290,7 +291,7 @@ public enum HTMLReport {
     }
 
     /// The page.
-    public static func render(_ d: ReportData, language lang: ReportLanguage) -> String {
+    public static func render(_ d: ReportData, language lang: Language) -> String {
         func t(_ k: ReportText) -> String { SVGChart.escape(lang.text(k)) }
         func e(_ s: String) -> String { SVGChart.escape(s) }
         func n(_ v: Double, _ digits: Int = 2) -> String { v.isFinite ? String(format: "%.\(digits)f", v) : "–" }
@@ -351,7 +352,7 @@ public enum HTMLReport {
     }
 
     /// The segments section: per method a table of segments with share bars (inline SVG), profile and action.
-    public static func segments(_ d: ReportData, _ lang: ReportLanguage) -> String {
+    public static func segments(_ d: ReportData, _ lang: Language) -> String {
         guard !d.segmentTables.isEmpty else { return "" }
         func t(_ k: ReportText) -> String { SVGChart.escape(lang.text(k)) }
         func e(_ s: String) -> String { SVGChart.escape(s) }
@@ -380,7 +381,7 @@ public enum HTMLReport {
     }
 
     /// The charts as SVG text (exposed for tests).
-    public static func charts(_ d: ReportData, _ lang: ReportLanguage) -> [String] {
+    public static func charts(_ d: ReportData, _ lang: Language) -> [String] {
         var out: [String] = []
         if !d.trackingActual.isEmpty {
             let step = max(1, d.trackingActual.count / 200)

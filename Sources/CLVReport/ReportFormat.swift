@@ -1,3 +1,4 @@
+import CLVCore
 import Foundation
 
 /// Number, money, date and model-name text of the report, in English or Chinese.
@@ -26,7 +27,7 @@ public enum ReportFormat {
 
     /// A plain amount (no currency): grouped with two decimals in English; in Chinese from 10⁴ on in
     /// 万 and from 10⁸ on in 亿 with up to two decimals (21.07万, 3.5亿).
-    public static func amount(_ v: Double, language: ReportLanguage) -> String {
+    public static func amount(_ v: Double, language: Language) -> String {
         guard v.isFinite else { return "–" }
         guard language == .zh else { return grouped(v) }
         let a = abs(v)
@@ -40,7 +41,7 @@ public enum ReportFormat {
     /// Money: the amount with its currency. A symbol (¥, US$, €) goes before the number, a code (USD,
     /// RMB) after it; in Chinese, renminbi (CNY, RMB, 人民币, 元, ￥) is written 元 after the number.
     /// Without a currency, the bare amount.
-    public static func money(_ v: Double, currency: String?, language: ReportLanguage) -> String {
+    public static func money(_ v: Double, currency: String?, language: Language) -> String {
         let number = amount(v, language: language)
         guard let c = currency?.trimmingCharacters(in: .whitespaces), !c.isEmpty, v.isFinite else { return number }
         if language == .zh, isRenminbi(c) { return number + "元" }
@@ -73,7 +74,7 @@ public enum ReportFormat {
     /// A calendar date `yyyy-mm-dd` (optionally followed by an ISO 8601 time, `THH:MM:SSZ`): in English
     /// "1 January 2024" (with ", 17:06 UTC" for a time), in Chinese "2024年1月1日" (with " 17:06（UTC）").
     /// Text that is no such date is returned unchanged.
-    public static func date(_ text: String, language: ReportLanguage) -> String {
+    public static func date(_ text: String, language: Language) -> String {
         let chars = Array(text.utf8)
         guard chars.count >= 10, let (y, m, d) = parseDate(chars, at: 0) else { return text }
         var time = ""
@@ -88,7 +89,7 @@ public enum ReportFormat {
     }
 
     /// Every `yyyy-mm-dd` in `text` written as a Chinese date (2024年1月1日); English text is unchanged.
-    public static func datesInText(_ text: String, language: ReportLanguage) -> String {
+    public static func datesInText(_ text: String, language: Language) -> String {
         guard language == .zh else { return text }
         let bytes = Array(text.utf8)
         guard bytes.count >= 10 else { return text }
@@ -140,7 +141,7 @@ public enum ReportFormat {
 
     /// The reason `clv analyze` gives for its model choice, with model names spelled out, in `language`.
     /// The Chinese text translates the phrases the model selector writes; numbers are kept.
-    public static func selectionReason(_ reason: String, language: ReportLanguage) -> String {
+    public static func selectionReason(_ reason: String, language: Language) -> String {
         var text = spellOutModelNames(reason)
         guard language == .zh else { return text }
         let phrases: [(String, String)] = [

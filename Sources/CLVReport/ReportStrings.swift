@@ -1,13 +1,12 @@
-/// Report languages.
-public enum ReportLanguage: String, Sendable, CaseIterable, Codable {
-    case en, zh
+import CLVCore
 
-    /// The text of `key` in this language.
-    public func text(_ key: ReportText) -> String { self == .zh ? key.chinese : key.english }
+extension Language {
+    /// The report label `key` in this language.
+    public func text(_ key: ReportText) -> String { key.text(self) }
 }
 
 /// Every label of the report, in English and Simplified Chinese.
-public enum ReportText: String, Sendable, CaseIterable, Codable {
+public enum ReportText: String, Localized, Sendable, CaseIterable, Codable {
     case title, headline, customers, repeatCustomers, expectedActive, expectedPurchases365, historicalRevenue
     case totalCLV, meanCLV, medianCLV, top20CLVShare, top20RevenueShare, horizon, days
     case dataQuality, model, chosenModel, modelComparison, parameters, logLikelihood, aic, holdoutMeanAbsoluteError
@@ -17,6 +16,9 @@ public enum ReportText: String, Sendable, CaseIterable, Codable {
     case topCustomers, customerID, clv, pAlive, expected365, generatedBy
     case heatExpected, heatAlive, recencyX, frequencyY, spendFit, spendX, density, observed, gammaGammaFit
     case segments, segmentsIntro, segment, customerShareColumn, valueShareColumn, meanRecencyDays, meanOrders, meanSpend, action
+
+    /// The label in `language`: ``chinese`` or ``english``.
+    public func text(_ language: Language) -> String { language == .zh ? chinese : english }
 
     /// The label in English.
     public var english: String {

@@ -1,3 +1,4 @@
+import CLVCore
 import CLVNumerics
 /// What the ABC cut points are shares of.
 public enum ABCBasis: String, Sendable, Hashable, CaseIterable, Codable {

@@ -1,3 +1,4 @@
+import CLVCore
 /// Account grades from a composite index score (B2B): the ABC rule applied to the score.
 public enum IndexGrades {
     /// Key, growth and standard accounts, in that order (ABC's A, B and C).

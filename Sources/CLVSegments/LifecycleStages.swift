@@ -1,3 +1,4 @@
+import CLVCore
 /// Thresholds of the lifecycle rules (see ``LifecycleStages``).
 public struct LifecycleOptions: Sendable, Hashable, Codable {
     /// First purchase at most this many days ago: new.

@@ -1,3 +1,4 @@
+import CLVCore
 import Foundation
 
 /// One membership tier and the rule that grants it.

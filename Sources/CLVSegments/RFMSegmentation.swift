@@ -1,3 +1,4 @@
+import CLVCore
 /// How R, F and M are turned into scores.
 public enum RFMBinning: Sendable, Hashable {
     /// Quantile buckets 1…bins with SQL `NTILE` semantics (equal values may be split, ties ordered by id).

@@ -1,3 +1,4 @@
+import CLVCore
 /// One segment of a segmentation: a stable key, a name and a recommended action in both languages.
 public struct SegmentDefinition: Sendable, Hashable, Codable {
     /// Stable machine key, e.g. `important_value`.

@@ -1,3 +1,4 @@
+import CLVCore
 /// The customer value matrix: purchase frequency × average order value, split at the mean (or
 /// median) of each, into four quadrants.
 ///

@@ -192,7 +192,7 @@ struct DocumentationTests {
 
 @Suite("Library hygiene")
 struct LibraryHygieneTests {
-    static let libraryModules = ["CLVCore", "CLVHistory", "CLVAnalysis", "CLVIngest", "CLVNumerics", "CLVModels", "CLVSegments", "CLVPredict",
+    static let libraryModules = ["CLVCore", "CLVHistory", "CLVAnalysis", "CLVIngest", "CLVIO", "CLVNumerics", "CLVModels", "CLVSegments", "CLVPredict",
                                  "CLVReport", "CLVExcel", "CLVSimulation", "_CLVUtilities"]
 
     @Test("no library module reads environment variables or writes to stdout/stderr (the CLI does, and passes options)")

@@ -55,7 +55,7 @@ struct GroupingRuleTests {
         let (table, report) = try summarize(text, options)
         #expect(table.totalSpend == [19.75])
         #expect(report.amountFormat == AmountFormat(decimalMark: ",", groupingSeparator: ".", valuesWithGrouping: 0))
-        #expect(report.lines.contains { $0.contains("decimal comma") })
+        #expect(report.lines(.en).contains { $0.contains("decimal comma") })
     }
 
     @Test("a quoted \"10,5\" in a comma file is refused; \"1,234.50\" is read and counted in the report")
@@ -64,7 +64,7 @@ struct GroupingRuleTests {
         let (table, report) = try summarize("customer_id,date,amount\nA,2024-01-01,\"1,234.50\"\nA,2024-01-02,3\n")
         #expect(table.totalSpend == [1237.5])
         #expect(report.amountFormat.valuesWithGrouping == 1)
-        #expect(report.lines.contains("amounts read with a decimal point; 1 value had a thousands separator ','"))
+        #expect(report.lines(.en).contains("amounts read with a decimal point; 1 value had a thousands separator ','"))
         let json = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
         #expect(json.contains("\"amountFormat\""))
     }
@@ -92,7 +92,7 @@ struct CurrencyTests {
         #expect(table.totalSpend == [12, 15])
         #expect(report.rowsInOtherCurrencies == 1)
         #expect(report.currency == "CNY")
-        #expect(report.lines.contains { $0.hasPrefix("currency CNY") && $0.contains("dropped 1 row in USD") })
+        #expect(report.lines(.en).contains { $0.hasPrefix("currency CNY") && $0.contains("dropped 1 row in USD") })
     }
 
     @Test("one currency is recorded; the parallel reader sees the same as the sequential one")
@@ -133,9 +133,9 @@ struct ReportLayoutTests {
         #expect(report.headerLine == 3)
         #expect(report.titleRows == ["订单明细报表", "导出时间：2024-07-01 10:00"])
         #expect(report.totalsRow == TotalsRow(line: 7, text: "合计", linesBelow: 1))
-        #expect(report.lines.contains { $0.hasPrefix("skipped 2 title rows above the header on line 3") })
-        #expect(report.lines.contains("skipped the totals row on line 7 (\"合计\") and 1 line below it"))
-        #expect(report.chineseLines.contains { $0.contains("合计行") })
+        #expect(report.lines(.en).contains { $0.hasPrefix("skipped 2 title rows above the header on line 3") })
+        #expect(report.lines(.en).contains("skipped the totals row on line 7 (\"合计\") and 1 line below it"))
+        #expect(report.lines(.zh).contains { $0.contains("合计行") })
     }
 
     @Test("title rows without separators do not confuse separator detection", arguments: ["\t", ";", "|"])

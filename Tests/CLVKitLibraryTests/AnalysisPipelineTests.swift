@@ -69,7 +69,7 @@ struct AnalysisPipelineTests {
 
         // What the caller was told: the data-quality lines and the model as notes; the reads; the fits.
         #expect(events.notes.contains { $0.hasPrefix("model: \(result.outcome.kind.rawValue), ") })
-        #expect(events.notes.starts(with: result.quality.lines))
+        #expect(events.notes.starts(with: result.quality.lines(.en)))
         #expect(events.reads.count == 1, "one read: the calibration split and the earlier dates are folded from its rows: \(events.reads)")
         #expect(events.fits == 2, "the refit and the lifecycle stages' MBG/NBD")
     }

@@ -1,3 +1,4 @@
+import CLVCore
 @testable import CLVReport
 import Foundation
 import Testing
@@ -81,8 +82,8 @@ struct ReportHonestyTests {
         #expect(ReportFormat.datesInText("日期 2024-01-01 至 2025-06-30", language: .zh) == "日期 2024年1月1日 至 2025年6月30日")
     }
 
-    @Test("the headline states margin, discount rate, horizon with its unit and currency", arguments: ReportLanguage.allCases)
-    func headlineAssumptions(_ lang: ReportLanguage) {
+    @Test("the headline states margin, discount rate, horizon with its unit and currency", arguments: Language.allCases)
+    func headlineAssumptions(_ lang: Language) {
         let html = HTMLReport.render(SampleReport.data(), language: lang)
         if lang == .en {
             #expect(html.contains("in the next 1 year (365 days): a margin of 30% of spend, discounted at 10% a year; amounts in ¥."))
@@ -96,8 +97,8 @@ struct ReportHonestyTests {
         #expect(HTMLReport.render(unknown, language: lang).contains(lang == .en ? "the data do not name one" : "数据未注明币种"))
     }
 
-    @Test("every SVG has a viewBox, and the segment bars sit on 100% tracks", arguments: ReportLanguage.allCases)
-    func viewBoxes(_ lang: ReportLanguage) {
+    @Test("every SVG has a viewBox, and the segment bars sit on 100% tracks", arguments: Language.allCases)
+    func viewBoxes(_ lang: Language) {
         let pages = [HTMLReport.render(SampleReport.data(), language: lang),
                      ChurnReportPage.render(models: SampleReport.churnModels(), subtitle: "orders.csv · cutoff 2024-09-30", language: lang)]
         for html in pages {
@@ -111,8 +112,8 @@ struct ReportHonestyTests {
         #expect(html.contains("<rect class=\"bar\" data-value=\"0.808\" x=\"2\" y=\"10\" width=\"96.96\""))
     }
 
-    @Test("the churn page's metric columns are spelled out, not code keys", arguments: ReportLanguage.allCases)
-    func churnMetricNames(_ lang: ReportLanguage) {
+    @Test("the churn page's metric columns are spelled out, not code keys", arguments: Language.allCases)
+    func churnMetricNames(_ lang: Language) {
         let html = ChurnReportPage.render(models: SampleReport.churnModels(), subtitle: "orders.csv · cutoff 2024-09-30", language: lang)
         for key in ["roc_auc", "pr_auc", "brier"] { #expect(!html.contains(">\(key)<") && !html.contains("data-label=\"\(key)\""), "\(key)") }
         #expect(html.contains("<th>ROC AUC</th>"))
@@ -135,8 +136,8 @@ struct ReportHonestyTests {
         #expect(english.contains("(BG/NBD 0.4763, MBG/NBD 0.4643)") && english.contains("2 December 2026"))
     }
 
-    @Test("names do not wrap; the font stack finds the CJK fonts of Linux, macOS and Windows", arguments: ReportLanguage.allCases)
-    func namesAndFonts(_ lang: ReportLanguage) {
+    @Test("names do not wrap; the font stack finds the CJK fonts of Linux, macOS and Windows", arguments: Language.allCases)
+    func namesAndFonts(_ lang: Language) {
         let html = HTMLReport.render(SampleReport.data(), language: lang)
         #expect(html.contains(".name,.num{white-space:nowrap;word-break:keep-all}"))
         #expect(html.contains("<td class=\"name\">\(lang == .zh ? "重要价值客户" : "Important value")</td>"))
@@ -146,8 +147,8 @@ struct ReportHonestyTests {
         }
     }
 
-    @Test("the CLV distribution is a histogram of bars on a logarithmic count axis", arguments: ReportLanguage.allCases)
-    func clvHistogram(_ lang: ReportLanguage) throws {
+    @Test("the CLV distribution is a histogram of bars on a logarithmic count axis", arguments: Language.allCases)
+    func clvHistogram(_ lang: Language) throws {
         let chart = try #require(HTMLReport.charts(SampleReport.data(), lang).first { $0.contains(lang.text(.clvDistribution)) })
         #expect(chart.contains("data-y-scale=\"log\""))
         #expect(chart.components(separatedBy: "class=\"series bar\"").count - 1 >= 20)
@@ -191,7 +192,7 @@ struct ReportLayoutTests {
     func layoutHolds() throws {
         let dir = try TestData.temporaryDirectory()
         var pages: [URL] = []
-        for lang in ReportLanguage.allCases {
+        for lang in Language.allCases {
             let report = dir.appendingPathComponent("report-\(lang.rawValue).html")
             try HTMLReport.render(SampleReport.data(), language: lang).write(to: report, atomically: true, encoding: .utf8)
             let churn = dir.appendingPathComponent("churn-\(lang.rawValue).html")

@@ -1,3 +1,4 @@
+import CLVCore
 import CLVReport
 import Foundation
 #if canImport(FoundationXML)
@@ -56,8 +57,8 @@ struct ReportTests {
         buckets: [.init(frequency: 0, customers: 2, actual: 0.5, predicted: 0.4)], lifetimeValues: [1, 2, 9.5],
         topCustomers: [.init(id: "会员<1>", clv: 9.5, pAlive: 0.9, expected: 1.2)])
 
-    @Test("the page holds every section and chart, escapes ids, and the charts are well-formed", arguments: ReportLanguage.allCases)
-    func page(_ lang: ReportLanguage) {
+    @Test("the page holds every section and chart, escapes ids, and the charts are well-formed", arguments: Language.allCases)
+    func page(_ lang: Language) {
         let html = HTMLReport.render(Self.data, language: lang)
         for key in [ReportText.title, .headline, .dataQuality, .model, .topCustomers] { #expect(html.contains(lang.text(key))) }
         #expect(html.contains("会员&lt;1&gt;"))

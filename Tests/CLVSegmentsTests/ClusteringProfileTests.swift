@@ -1,3 +1,4 @@
+import CLVCore
 import CLVSegments
 import Testing
 import _CLVTestSupport

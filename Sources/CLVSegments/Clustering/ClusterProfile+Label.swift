@@ -1,3 +1,4 @@
+import CLVCore
 extension ClusterProfile {
     /// What a profiled feature measures; it decides the word the automatic label uses.
     public enum Role: String, Sendable, Hashable, Codable, CaseIterable {

@@ -1,3 +1,4 @@
+import CLVCore
 /// A cluster described in original units: size, share of customers and of value, and the mean and
 /// median of each feature, with a short plain-language label.
 public struct ClusterProfile: Sendable, Hashable {
