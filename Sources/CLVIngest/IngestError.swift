@@ -19,7 +19,7 @@ public struct DataProblem: Sendable, Hashable, Codable, CustomStringConvertible 
         case duplicateRow = "duplicate row"
         case conflictingOrder = "conflicting order id"
 
-        /// The kind's name: its raw value in English.
+        /// The kind's name in `language`; in English, its raw value.
         public func text(_ language: Language) -> String { language == .zh ? chineseName : rawValue }
 
         private var chineseName: String {
