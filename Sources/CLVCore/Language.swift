@@ -1,4 +1,3 @@
-import CLVCore
 /// The languages of CLVKit's reports, tables, segment names and data-quality lines: English and
 /// Simplified Chinese (`--lang en|zh`).
 public enum Language: String, Sendable, CaseIterable, Codable {
