@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "CLVModels", dependencies: ["CLVCore", "CLVHistory", "CLVNumerics", "CLVSegments", "_CLVUtilities"], swiftSettings: checked),
         .target(name: "CLVSegments", dependencies: ["CLVCore", "CLVNumerics", "_CLVUtilities"], swiftSettings: checked),
         .target(name: "CLVPredict", dependencies: ["CLVCore", "CLVNumerics", "CLVModels", "_CLVUtilities"], swiftSettings: checked),
-        .target(name: "CLVAnalysis", dependencies: ["CLVCore", "CLVIngest", "CLVIO", "CLVModels", "CLVPredict", "CLVSegments", "CLVReport",
+        .target(name: "CLVAnalysis", dependencies: ["CLVCore", "CLVIngest", "CLVIO", "CLVModels", "CLVNumerics", "CLVPredict", "CLVSegments", "CLVReport",
                                                     "_CLVUtilities"],
                 swiftSettings: strict),
         .target(name: "CLVReport", dependencies: ["CLVCore"], swiftSettings: strict),

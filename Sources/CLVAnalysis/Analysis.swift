@@ -2,6 +2,7 @@ import CLVCore
 import CLVIngest
 import CLVIO
 import CLVModels
+import CLVNumerics
 import CLVReport
 import CLVSegments
 import Foundation
@@ -134,6 +135,9 @@ public struct AnalysisResult: Sendable {
         let count = summary.count
         let dates = DateTexts(from: summary.firstPurchase.map(\.daysSinceEpoch).min() ?? 0,
                               through: summary.lastPurchase.map(\.daysSinceEpoch).max() ?? 0)
+        // The segment columns' keys as bytes, once, so that a line copies bytes instead of segment definitions.
+        let segmentKeys: [[[UInt8]]] = segments.all.map { $0.segments.map { Array($0.key.utf8) } }
+        let assignments = segments.all.map(\.assignment)
         // Group g is formatted on all cores while group g − 1 is written (and hashed, for the run manifest).
         let block = 16_384, group = 8
         let groups = (count + block * group - 1) / (block * group)
@@ -153,7 +157,7 @@ public struct AnalysisResult: Sendable {
                 let k = j - 1
                 let lo = start + k * block, hi = min(count, lo + block)
                 var w = ByteWriter(capacity: (hi - lo) * 256)
-                for i in lo..<hi { appendCustomer(i, to: &w, dates: dates) }
+                for i in lo..<hi { appendCustomer(i, to: &w, dates: dates, segmentKeys: segmentKeys, assignments: assignments) }
                 results.set(k, w)
             }
             if let error = failure.withLock({ $0 }) { throw error }
@@ -161,8 +165,8 @@ public struct AnalysisResult: Sendable {
         }
     }
 
-    /// One line of customers.csv.
-    private func appendCustomer(_ i: Int, to w: inout ByteWriter, dates: DateTexts) {
+    /// One line of customers.csv; the segment columns are `segmentKeys[k][assignments[k][i]]`.
+    private func appendCustomer(_ i: Int, to w: inout ByteWriter, dates: DateTexts, segmentKeys: [[[UInt8]]], assignments: [[Int32]]) {
         let all = summary
         let money = all.hasMonetary
         w.appendCSVField(all.customerIDs[i])
@@ -181,11 +185,13 @@ public struct AnalysisResult: Sendable {
         w.append(byte: 0x2C); if let s = year.expectedSpend?[i] { w.append(s) }
         w.append(byte: 0x2C); if let clv = lifetimeValues { w.append(clv[i]) }
         w.append(byte: 0x2C); if lifetimeValues != nil { w.append(valueDeciles[i]) }
-        let rfm = segments.rfm
-        w.append(byte: 0x2C); w.append(Int(rfm.recencyScore[i]))
-        w.append(byte: 0x2C); w.append(Int(rfm.frequencyScore[i]))
-        w.append(byte: 0x2C); w.append(Int(rfm.monetaryScore[i]))
-        for seg in segments.all { w.append(byte: 0x2C); w.append(seg.segment(of: i).key) }
+        w.append(byte: 0x2C); w.append(Int(segments.rfm.recencyScore[i]))
+        w.append(byte: 0x2C); w.append(Int(segments.rfm.frequencyScore[i]))
+        w.append(byte: 0x2C); w.append(Int(segments.rfm.monetaryScore[i]))
+        for k in assignments.indices {
+            w.append(byte: 0x2C)
+            segmentKeys[k][Int(assignments[k][i])].withUnsafeBufferPointer { w.append(bytes: $0) }
+        }
         w.append(byte: 0x0A)
     }
 
@@ -529,7 +535,7 @@ public enum Analysis {
         var pairs: [(x: Double, m: Double)] = []
         for i in 0..<t.count where t.repeatPurchases[i] > 0 && t.monetaryValue[i] > 0 { pairs.append((Double(t.repeatPurchases[i]), t.monetaryValue[i])) }
         guard pairs.count > 10 else { return }
-        let sorted = pairs.map(\.m).sorted()
+        let sorted = StableOrder.sorted(pairs.map(\.m))
         let cap = sorted[Int(Double(sorted.count - 1) * 0.99)]
         let bins = 40
         let width = cap / Double(bins)
@@ -621,13 +627,13 @@ public struct AnalysisSummary: Encodable, Sendable {
         /// The figures of `t` and its scores. The top-20% shares are those of the highest fifth (at least one customer).
         init(_ t: SummaryTable, year: CustomerScores, month: CustomerScores, quarter: CustomerScores, clv: [Double], hasValue: Bool) {
             func topShare(_ v: [Double]) -> Double {
-                let sorted = v.sorted(by: >)
+                let sorted = StableOrder.sorted(v, descending: true)
                 let total = sorted.reduce(0, +)
                 guard total > 0 else { return 0 }
                 return sorted.prefix(max(1, sorted.count / 5)).reduce(0, +) / total
             }
             let totalCLV = hasValue ? clv.reduce(0, +) : 0
-            let sortedCLV = clv.sorted()
+            let sortedCLV = StableOrder.sorted(clv)
             // The top fifth's share from the ascending sort, summed from the top down as `topShare` does.
             func topShareOfSorted(_ ascending: [Double]) -> Double {
                 var total = 0.0

@@ -14,33 +14,54 @@ struct LoggedRow {
 
 /// The resolved rows of one part of a read, in input order: every row that parsed and whose ids
 /// resolved, before the window, duplicate, zero-amount and return rules (which a replay applies again).
+///
+/// The columns live in ``ZeroedBuffer`` reservations sized for one row per ``smallestRowBytes`` bytes
+/// of the part, so an append is a store and a bump: no growth, no copy, no uniqueness check. Only the
+/// pages written cost memory. A part with more rows than that (which no real log has) is marked
+/// incomplete, and its summaries are read from the file instead. The per-row fields are exempt from dynamic exclusivity checks: one thread appends, and the
+/// log is only read once the read is over.
 final class RowLog {
-    var rows: [LoggedRow] = []
-    var orders: [Int32]?
-    var quantities: [Double]?
-    /// False once a line number did not fit 32 bits: the log is then not used.
-    private(set) var complete = true
+    @exclusivity(unchecked) private var rowStore: ZeroedBuffer<LoggedRow>
+    @exclusivity(unchecked) private var orderStore: ZeroedBuffer<Int32>?
+    @exclusivity(unchecked) private var quantityStore: ZeroedBuffer<Double>?
+    @exclusivity(unchecked) private(set) var count = 0
+    /// False once a line number did not fit 32 bits, or the rows outgrew the reservation: the log is then not used.
+    @exclusivity(unchecked) private(set) var complete = true
 
-    init(orders: Bool, quantities: Bool) {
-        self.orders = orders ? [] : nil
-        self.quantities = quantities ? [] : nil
+    /// The fewest bytes a logged row is assumed to take in the input: an id, a separator, a five-character
+    /// date and a line end.
+    static let smallestRowBytes = 8
+
+    /// A log for the rows of `bytes` bytes of input.
+    init(orders: Bool, quantities: Bool, bytes: Int) {
+        let capacity = bytes / Self.smallestRowBytes + 16
+        rowStore = ZeroedBuffer(capacity: capacity, hugePages: false)
+        orderStore = orders ? ZeroedBuffer(capacity: capacity, hugePages: false) : nil
+        quantityStore = quantities ? ZeroedBuffer(capacity: capacity, hugePages: false) : nil
     }
 
-    var count: Int { rows.count }
+    deinit {
+        rowStore.deallocate()
+        orderStore?.deallocate()
+        quantityStore?.deallocate()
+    }
 
     /// Bytes held per row.
     var bytesPerRow: Int {
-        MemoryLayout<LoggedRow>.stride + (orders == nil ? 0 : 4) + (quantities == nil ? 0 : 8)
+        MemoryLayout<LoggedRow>.stride + (orderStore == nil ? 0 : 4) + (quantityStore == nil ? 0 : 8)
     }
 
     @inline(__always)
     func append(_ r: ParsedRow) {
-        guard r.line <= Int(Int32.max), r.customer <= Int(Int32.max) else { complete = false; return }
-        rows.append(LoggedRow(amount: r.amount, customer: Int32(truncatingIfNeeded: r.customer), day: r.day,
-                              line: Int32(truncatingIfNeeded: r.line), channel: r.channel))
-        if orders != nil { orders!.append(r.order) }
-        if quantities != nil { quantities!.append(r.quantity) }
+        guard r.line <= Int(Int32.max), r.customer <= Int(Int32.max), count < rowStore.capacity else { complete = false; return }
+        rowStore[count] = LoggedRow(amount: r.amount, customer: Int32(truncatingIfNeeded: r.customer), day: r.day,
+                                    line: Int32(truncatingIfNeeded: r.line), channel: r.channel)
+        orderStore?[count] = r.order
+        quantityStore?[count] = r.quantity
+        count &+= 1
     }
+
+    private var rows: UnsafeBufferPointer<LoggedRow> { UnsafeBufferPointer(start: rowStore.base, count: count) }
 
     /// For the later part of a split read: its customers' and channels' numbers in the whole read, and
     /// the line before its first.
@@ -63,8 +84,8 @@ final class RowLog {
         var customer = Int(r.customer), channel = r.channel
         if let customerMap { customer = Int(customerMap[customer]) }
         if let channelMap, channel >= 0 { channel = channelMap[Int(channel)] }
-        return ParsedRow(customer: customer, day: r.day, amount: r.amount, quantity: quantities?[i] ?? 0,
-                         channel: channel, order: orders?[i] ?? -1, line: Int(r.line) + lineOffset)
+        return ParsedRow(customer: customer, day: r.day, amount: r.amount, quantity: quantityStore?[i] ?? 0,
+                         channel: channel, order: orderStore?[i] ?? -1, line: Int(r.line) + lineOffset)
     }
 
     /// Row `i`'s customer, numbered as the whole read numbers it.
@@ -76,19 +97,13 @@ final class RowLog {
 
     /// Calls `body` with views of the columns, for a loop over every row that touches no reference count.
     func withColumns<R>(_ body: (RowColumns) throws -> R) rethrows -> R {
-        let none = [Int32](), noAmounts = [Double]()
-        return try rows.withUnsafeBufferPointer { rows in
-            try (orders ?? none).withUnsafeBufferPointer { orders in
-                try (quantities ?? noAmounts).withUnsafeBufferPointer { quantities in
-                    try (customerMap ?? none).withUnsafeBufferPointer { customerMap in
-                        try (channelMap ?? none).withUnsafeBufferPointer { channelMap in
-                            try body(RowColumns(rows: rows, orders: self.orders == nil ? nil : orders,
-                                                quantities: self.quantities == nil ? nil : quantities,
-                                                customerMap: self.customerMap == nil ? nil : customerMap,
-                                                channelMap: self.channelMap == nil ? nil : channelMap, lineOffset: lineOffset))
-                        }
-                    }
-                }
+        let none = [Int32]()
+        return try (customerMap ?? none).withUnsafeBufferPointer { customerMap in
+            try (channelMap ?? none).withUnsafeBufferPointer { channelMap in
+                try body(RowColumns(rows: rows, orders: orderStore.map { UnsafeBufferPointer(start: $0.base, count: count) },
+                                    quantities: quantityStore.map { UnsafeBufferPointer(start: $0.base, count: count) },
+                                    customerMap: self.customerMap == nil ? nil : customerMap,
+                                    channelMap: self.channelMap == nil ? nil : channelMap, lineOffset: lineOffset))
             }
         }
     }
@@ -176,7 +191,8 @@ extension TransactionLogReader {
                                             summary: SummaryOptions = SummaryOptions(),
                                             progress: Progress? = nil) throws -> (SummaryTable, IngestReport, ResolvedLog) {
         let ingestor = try Ingestor(input: input, options: options, summary: summary)
-        ingestor.rowLog = RowLog(orders: ingestor.columns.order >= 0, quantities: ingestor.columns.quantity >= 0)
+        ingestor.rowLog = RowLog(orders: ingestor.columns.order >= 0, quantities: ingestor.columns.quantity >= 0,
+                                 bytes: ingestor.dataEnd - ingestor.dataStart)
         let (table, report) = try ingestor.run(progress: progress)
         let logs = ingestor.keptRows
         (ingestor.rowLog, ingestor.laterRowLog) = (nil, nil)

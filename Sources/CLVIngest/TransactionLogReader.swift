@@ -756,7 +756,7 @@ package final class Ingestor {
         let features = other.map { Self.features(columns: parent.columns, options: parent.options, summary: $0) } ?? parent.states.features
         states = CustomerStates(capacity: customers ?? (bytes / 5 + 16), features: features)
         if parent.rowLog != nil, other == nil {
-            rowLog = RowLog(orders: columns.order >= 0, quantities: columns.quantity >= 0)
+            rowLog = RowLog(orders: columns.order >= 0, quantities: columns.quantity >= 0, bytes: bytes)
         }
     }
 

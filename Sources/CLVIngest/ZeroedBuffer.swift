@@ -12,8 +12,8 @@ struct ZeroedBuffer<Element: BitwiseCopyable> {
     let base: UnsafeMutablePointer<Element>
     let capacity: Int
 
-    /// Reserves room for `capacity` elements (at least one).
-    init(capacity: Int) {
+    /// Reserves room for `capacity` elements (at least one), on huge pages when `hugePages` and the kernel offers them.
+    init(capacity: Int, hugePages: Bool = true) {
         self.capacity = max(capacity, 1)
         let bytes = self.capacity * MemoryLayout<Element>.stride
         guard let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
@@ -21,7 +21,7 @@ struct ZeroedBuffer<Element: BitwiseCopyable> {
             preconditionFailure("cannot reserve \(bytes) bytes of address space")
         }
         // A million 56-byte states fault in ~30 huge pages instead of ~14,000 small ones.
-        _ = madvise(p, bytes, MADV_HUGEPAGE)
+        if hugePages { _ = madvise(p, bytes, MADV_HUGEPAGE) }
         base = p.bindMemory(to: Element.self, capacity: self.capacity)
     }
 

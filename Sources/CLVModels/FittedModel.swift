@@ -285,7 +285,7 @@ public struct FittedModel: Sendable {
     /// value of decile k + 1.
     public static func valueCutPoints(of values: [Double]) -> [Double]? {
         guard !values.isEmpty else { return nil }
-        let sorted = values.sorted(by: >)
+        let sorted = StableOrder.sorted(values, descending: true)
         let n = sorted.count
         // The lowest value of decile k is at the last rank r with 1 + ⌊10r/n⌋ = k, r = ⌈kn/10⌉ − 1.
         return (1...9).map { k in sorted[min(n - 1, max(0, (k * n + 9) / 10 - 1))] }

@@ -48,13 +48,15 @@ public struct GammaGammaModel: Sendable, Hashable, Codable {
         /// Keeps customers with x > 0 and m > 0 (the model's domain).
         public init(frequency xs: [Double], meanValue ms: [Double]) throws {
             guard xs.count == ms.count else { throw ModelError.invalidData("frequency and monetary value differ in length.") }
-            var index: [SIMD2<Double>: Int] = [:]
+            // Distinct (x, m) in order of first appearance; both are positive, so bit patterns are equal exactly when values are.
+            var index = FirstAppearance(expected: xs.count)
             var sx = 0.0, sm = 0.0, sxx = 0.0, smm = 0.0, sxm = 0.0, n = 0.0
             for i in xs.indices where xs[i] > 0 && ms[i] > 0 && ms[i].isFinite {
-                let key = SIMD2(xs[i], ms[i])
-                if let k = index[key] { weight[k] += 1 } else {
-                    index[key] = weight.count
+                let (k, isNew) = index.position(of: SIMD3(xs[i].bitPattern, ms[i].bitPattern, 0))
+                if isNew {
                     frequency.append(xs[i]); meanValue.append(ms[i]); weight.append(1)
+                } else {
+                    weight[k] += 1
                 }
                 n += 1; sx += xs[i]; sm += ms[i]; sxx += xs[i] * xs[i]; smm += ms[i] * ms[i]; sxm += xs[i] * ms[i]
             }

@@ -172,15 +172,18 @@ public struct ParetoNBDModel: Sendable, Hashable, Codable {
     public func probabilitiesAlive(frequency: [Int32], recency: [Double], age: [Double]) -> [Double] {
         let p = parameters
         let n = frequency.count
-        var txIndex = [SIMD2<Double>: Int32](), tIndex = [SIMD2<Double>: Int32]()
-        var txPairs: [SIMD2<Double>] = [], tPairs: [SIMD2<Double>] = []
+        // Distinct pairs in order of first appearance (+0.0 makes −0.0 and 0.0 one key, as `==` does).
+        var txIndex = FirstAppearance(expected: n), tIndex = FirstAppearance(expected: n)
         var customerTx = [Int32](repeating: 0, count: n), customerT = [Int32](repeating: 0, count: n)
         for i in 0..<n {
-            let x = Double(frequency[i])
-            let a = SIMD2(x, recency[i]), b = SIMD2(x, age[i])
-            if let k = txIndex[a] { customerTx[i] = k } else { txIndex[a] = Int32(txPairs.count); customerTx[i] = Int32(txPairs.count); txPairs.append(a) }
-            if let k = tIndex[b] { customerT[i] = k } else { tIndex[b] = Int32(tPairs.count); customerT[i] = Int32(tPairs.count); tPairs.append(b) }
+            let x = Double(frequency[i]).bitPattern
+            customerTx[i] = Int32(txIndex.position(of: SIMD3(x, (recency[i] + 0.0).bitPattern, 0)).position)
+            customerT[i] = Int32(tIndex.position(of: SIMD3(x, (age[i] + 0.0).bitPattern, 0)).position)
         }
+        func pairs(_ table: FirstAppearance) -> [SIMD2<Double>] {
+            table.keys.map { SIMD2(Double(bitPattern: $0[0]), Double(bitPattern: $0[1])) }
+        }
+        let txPairs = pairs(txIndex), tPairs = pairs(tIndex)
         let high: [Double] = parallelMap(txPairs) { k in Self.logA0Term(r: p.r, alpha: p.alpha, s: p.s, beta: p.beta, x: k[0], u: k[1]) }
         let low: [Double] = parallelMap(tPairs) { k in
             let x = k[0], t = k[1]

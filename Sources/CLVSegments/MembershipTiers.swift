@@ -1,4 +1,5 @@
 import CLVCore
+import CLVNumerics
 import Foundation
 
 /// One membership tier and the rule that grants it.
@@ -99,7 +100,7 @@ public struct MembershipTiers: Sendable {
     /// customers who spent anything in the window, rounded to two significant digits (so they read as
     /// rules a programme could publish, and stay fixed when comparing two dates).
     public static func suggestedThresholds(windowSpend: [Double]) -> (silver: Double, gold: Double, diamond: Double)? {
-        let positive = windowSpend.filter { $0 > 0 }.sorted()
+        let positive = StableOrder.sorted(windowSpend.filter { $0 > 0 })
         guard positive.count >= 3 else { return nil }
         let t = [0.5, 0.8, 0.95].map { roundToSignificant(Quantiles.quantile(sorted: positive, $0), digits: 2) }
         guard t[0] > 0, t[0] < t[1], t[1] < t[2] else { return nil }
