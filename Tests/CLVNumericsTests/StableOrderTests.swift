@@ -20,4 +20,20 @@ struct RadixOrderTests {
             return x < y || (x == y && $0 < $1)
         })
     }
+
+    @Test("sorted values are the standard library's stable sort, bit for bit (−0.0 and 0.0 in input order); NaN falls back to it",
+          arguments: [(5, false), (6, true)] as [(UInt64, Bool)])
+    func sortedValuesAsStandardLibrary(seed: UInt64, descending: Bool) {
+        var rng = Xoshiro256(seed: seed)
+        var values = (0..<20_000).map { _ in Double(Int.random(in: -50...50, using: &rng)) / 8 }
+        for k in stride(from: 0, to: values.count, by: 97) { values[k] = -0.0 }
+        for k in stride(from: 3, to: values.count, by: 89) { values[k] = Double.random(in: -1e9...1e9, using: &rng) }
+        let expected = descending ? values.sorted(by: >) : values.sorted()
+        #expect(StableOrder.sorted(values, descending: descending).map(\.bitPattern) == expected.map(\.bitPattern))
+        var withNaN = values
+        withNaN[11] = .nan
+        let reference = descending ? withNaN.sorted(by: >) : withNaN.sorted()
+        #expect(StableOrder.sorted(withNaN, descending: descending).map(\.bitPattern) == reference.map(\.bitPattern))
+    }
 }
+
