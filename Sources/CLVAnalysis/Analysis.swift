@@ -372,9 +372,11 @@ public enum Analysis {
                         throw ModelError.unusableModel(model: report.model, reason: "some predictions are not finite numbers; nothing was written.")
                     }
                     (year, month, quarter, clv) = (y, m, q, values)
-                    deciles = FittedModel.valueDeciles(values)
-                    // Frozen in model.json, so that `FittedModel.score` gives one customer the decile of this ranking.
-                    if y.lifetimeValue != nil { valueCutPoints = FittedModel.valueCutPoints(of: values) }
+                    // The cut points are frozen in model.json, so that `FittedModel.score` gives one customer the decile
+                    // of this ranking; both come from one sort (the values were checked finite above).
+                    let ranked = FittedModel.valueDecilesWithCutPoints(values)
+                    deciles = ranked.deciles
+                    if y.lifetimeValue != nil { valueCutPoints = ranked.cutPoints }
                     headline = AnalysisSummary.Headline(all, year: y, month: m, quarter: q, clv: values, hasValue: y.lifetimeValue != nil)
                 })
             } else {

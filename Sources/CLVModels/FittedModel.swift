@@ -270,9 +270,21 @@ public struct FittedModel: Sendable {
     /// by position; decile = 1 + ⌊10 · rank / n⌋.
     public static func valueDeciles(_ values: [Double]) -> [Int] {
         // Highest first, ties in position order: a stable radix sort of the negated values.
+        deciles(ranking: StableOrder.ascending(values, descending: true))
+    }
+
+    /// ``valueDeciles(_:)`` and ``valueCutPoints(of:)`` from one ranking of `values` (which must not be NaN):
+    /// the same results as the two calls, for one sort instead of two.
+    public static func valueDecilesWithCutPoints(_ values: [Double]) -> (deciles: [Int], cutPoints: [Double]?) {
         let order = StableOrder.ascending(values, descending: true)
-        var deciles = [Int](repeating: 10, count: values.count)
-        for (rank, i) in order.enumerated() { deciles[Int(i)] = 1 + rank * 10 / max(values.count, 1) }
+        let sorted = values.withUnsafeBufferPointer { v in order.map { v[Int($0)] } }
+        return (deciles(ranking: order), cutPoints(sortedDescending: sorted))
+    }
+
+    /// Deciles from positions ranked highest first.
+    private static func deciles(ranking order: [Int32]) -> [Int] {
+        var deciles = [Int](repeating: 10, count: order.count)
+        for (rank, i) in order.enumerated() { deciles[Int(i)] = 1 + rank * 10 / max(order.count, 1) }
         return deciles
     }
 
@@ -284,8 +296,12 @@ public struct FittedModel: Sendable {
     /// The nine cut points of ``valueDeciles(_:)`` for `values` (nil when empty): element k is the lowest
     /// value of decile k + 1.
     public static func valueCutPoints(of values: [Double]) -> [Double]? {
-        guard !values.isEmpty else { return nil }
-        let sorted = StableOrder.sorted(values, descending: true)
+        cutPoints(sortedDescending: StableOrder.sorted(values, descending: true))
+    }
+
+    /// The nine cut points from the values sorted highest first (nil when empty).
+    private static func cutPoints(sortedDescending sorted: [Double]) -> [Double]? {
+        guard !sorted.isEmpty else { return nil }
         let n = sorted.count
         // The lowest value of decile k is at the last rank r with 1 + ⌊10r/n⌋ = k, r = ⌈kn/10⌉ − 1.
         return (1...9).map { k in sorted[min(n - 1, max(0, (k * n + 9) / 10 - 1))] }

@@ -108,6 +108,13 @@ struct FittedModelTests {
             ties += 1
         }
         #expect(ties < t.count / 20)
+        // One ranking for both gives what the two calls give (ties included).
+        let both = FittedModel.valueDecilesWithCutPoints(clv)
+        #expect(both.deciles == ranked)
+        #expect(both.cutPoints == FittedModel.valueCutPoints(of: clv))
+        let tied = (0..<997).map { Double($0 % 13) }
+        #expect(FittedModel.valueDecilesWithCutPoints(tied).deciles == FittedModel.valueDeciles(tied))
+        #expect(FittedModel.valueDecilesWithCutPoints(tied).cutPoints == FittedModel.valueCutPoints(of: tied))
         // Distinct values: every decile agrees.
         var distinct = m
         let values = (0..<1000).map { Double(($0 * 7919) % 1000) + 0.5 } // 7919 is prime to 1000: a permutation
