@@ -2,7 +2,7 @@
 ///
 /// It keeps only what lifetimes' summary needs — first and last purchase period, the number of distinct
 /// periods, the value of the first period and the total — so memory is O(customers), not O(rows).
-/// A customer whose rows are not in date order is flagged and recomputed in a second pass. Holdout,
+/// A customer whose rows are not in date order is flagged and recomputed from its own rows. Holdout,
 /// return, channel and quantity statistics live in separate buffers (``CustomerStates``), so that a
 /// plain purchase touches these 56 bytes only.
 struct CustomerState {

@@ -257,7 +257,7 @@ extension Ingestor {
         return try buildTable()
     }
 
-    /// The second pass, from kept rows: the rows of out-of-order customers, by customer, date and line,
+    /// The recomputation of out-of-order customers, from kept rows: the rows of out-of-order customers, by customer, date and line,
     /// folded again from scratch with the same rules.
     func replayUnordered(from logs: [RowLog]) {
         for c in states.indices where states[c].unordered { states.resetForReplay(c) }

@@ -177,14 +177,16 @@ extension Ingestor {
         let trackRepeats = summary.trackRepeatPurchases
         let cancellation = options.cancellation
         let table = customers
-        let log = rowLog
+        let log = rowLog, index = rowIndex
         defer {
+            index?.end = end
             report.rowsRead += rowsRead
             report.rowsUsed += plainRows
             minDay = lowest
             maxDay = highest
         }
         while more {
+            index?.startBatch(offset: scanner.position, line: scanner.line)
             batch.removeAll()
             if hasLastKey, batch.keys.holds(lastKey) { hasLastKey = false }
             // Parse a batch, prefetching the slots of ids that differ from the previous row's.
@@ -248,7 +250,7 @@ extension Ingestor {
             // Fold the batch in, in input order (in a function of its own: the parsing loop above stays small
             // enough for the compiler to inline the scanner's plain-record step into it).
             foldBatch(batch, customerIdOnly: customerIdOnly, trackRepeats: trackRepeats, frequency: frequency, log: log,
-                      lowest: &lowest, highest: &highest, plainRows: &plainRows)
+                      index: index, lowest: &lowest, highest: &highest, plainRows: &plainRows)
         }
         return (scanner.line, scanner.sawLineBreakInQuotes)
     }
@@ -257,8 +259,12 @@ extension Ingestor {
     /// and the count of plain purchases are updated in place.
     @inline(never)
     func foldBatch(_ batch: RowBatch, customerIdOnly: Bool, trackRepeats: Bool, frequency: PeriodFrequency, log: RowLog?,
-                   lowest: inout Int32, highest: inout Int32, plainRows: inout Int) {
+                   index: RowIndex?, lowest: inout Int32, highest: inout Int32, plainRows: inout Int) {
         @inline(__always) func period(_ day: Int32) -> Int32 { frequency.period(of: CalendarDay(daysSinceEpoch: day)) }
+        // The row index's slots for this batch, filled with a store and a bump per row.
+        let slots = index?.reserve(batch.count)
+        var indexed = 0
+        defer { if let index, slots != nil { index.commit(indexed, customers: states.count) } }
         for i in 0..<batch.count {
             let pending = batch.rows + i
             if pending.pointee.problem >= 0 {
@@ -282,6 +288,10 @@ extension Ingestor {
             lowest = min(lowest, r.day)
             highest = max(highest, r.day)
             if let log { log.append(r) }
+            if let slots {
+                slots[indexed] = Int32(truncatingIfNeeded: r.customer)
+                indexed &+= 1
+            }
             if isPlainPurchase(r) {
                 // What admit and apply do with such a row, without their general cases.
                 plainRows &+= 1

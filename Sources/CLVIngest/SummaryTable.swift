@@ -137,7 +137,7 @@ public struct IngestReport: Sendable, Codable, Hashable {
     public var customersWithoutPurchases = 0
     /// Distinct order ids (with an order column).
     public var orders: Int?
-    /// Customers whose rows were not in date order and needed a second pass.
+    /// Customers whose rows were not in date order and were recomputed from their own rows.
     public var customersReordered = 0
     /// Wall-clock seconds the read took (for the streaming writers, writing included).
     public var seconds = 0.0

@@ -9,11 +9,13 @@ import _CLVUtilities
 ///
 /// One pass over the memory-mapped, UTF-8 input: each row is split in place, its fields parsed without
 /// building strings, and folded into its customer's running statistics (``CustomerState``). Customers
-/// whose rows are not in date order are recomputed from a second pass that collects only their rows
-/// (from the kept rows, not the file, when the read keeps them: ``ResolvedLog``).
+/// whose rows are not in date order are recomputed from their own rows: from the kept rows when the read
+/// keeps them (``ResolvedLog``), otherwise by parsing again only the batches of 64 rows that hold one
+/// of their rows, which a row index (4 bytes a row, read only then) locates in the mapped input.
 /// Memory: 56 bytes per customer (and 40 with a holdout window, 16 with a channel and 8 with a quantity
-/// column, 24 for each customer with a return) plus the customer-id bytes, and 16 bytes per row of
-/// out-of-order customers (none when the log is sorted by date or by customer and date).
+/// column, 24 for each customer with a return) plus the customer-id bytes, 4 bytes per row for the row
+/// index, and 48 bytes per row of out-of-order customers while they are recomputed (none when the log is sorted by date or by
+/// customer and date).
 public enum TransactionLogReader {
     /// Called with (bytes done, bytes total) every few thousand rows.
     public typealias Progress = (_ done: Int, _ total: Int) -> Void
@@ -153,6 +155,16 @@ package final class Ingestor {
     @exclusivity(unchecked) var rowLog: RowLog?
     /// The rows of the later part of a split read, with their customers and channels renumbered into this read's.
     var laterRowLog: RowLog?
+    /// Where the rows lie in the input, on a read that does not keep them: out-of-order customers are
+    /// recomputed from their own rows through it (``RowIndex``).
+    @exclusivity(unchecked) var rowIndex: RowIndex?
+    /// The later part's index in a split read, with its customers renumbered into this read's.
+    var laterRowIndex: RowIndex?
+    /// True while out-of-order customers are recomputed: their rows' amount formats and currencies were
+    /// counted already.
+    @exclusivity(unchecked) var replaying = false
+    /// Bytes of the input parsed again to recompute out-of-order customers.
+    var reparsedBytes = 0
     /// In an ingestor that folds a read's rows again: that read's customer count and its later part, whose
     /// customers have the numbers after it (listed in two parts as that read lists them).
     var replayLayout: (ownCustomers: Int, later: LaterPart)?
@@ -451,9 +463,9 @@ package final class Ingestor {
                 switch amountParser.parseReading(text) { // the plain forms were tried above
                 case .success(let r):
                     amount = r.value
-                    if r.grouped { report.amountFormat.valuesWithGrouping += 1 }
+                    if r.grouped, !replaying { report.amountFormat.valuesWithGrouping += 1 }
                     if let currency = r.currency {
-                        note(currency, line: scanner.recordLine, text)
+                        if !replaying { note(currency, line: scanner.recordLine, text) }
                         if c.filtersCurrency, currency != options.currency { amount = .nan } // dropped in admit
                     }
                 case .failure(.empty):
@@ -585,7 +597,7 @@ package final class Ingestor {
     enum Admission { case purchase, returned, excluded }
 
     /// Applies the observation window and the zero/return/duplicate policies. `counting` is false on
-    /// the second pass, whose rows were already counted.
+    /// the recomputation of out-of-order customers, whose rows were already counted.
     func admit(_ r: ParsedRow, counting: Bool) -> Admission {
         let c = hot
         if c.filtersCurrency, r.amount.isNaN { // marked with a currency other than --currency
@@ -649,7 +661,7 @@ package final class Ingestor {
     }
 
     /// Notes that customer's row was seen on the first pass; false when the customer's rows are out of
-    /// date order (flagged for the second pass, which recomputes the customer).
+    /// date order (flagged for recomputation from its own rows).
     @inline(__always)
     func noteSeen(_ r: ParsedRow) -> Bool {
         let s = states.pointer(r.customer)
@@ -758,6 +770,7 @@ package final class Ingestor {
         if parent.rowLog != nil, other == nil {
             rowLog = RowLog(orders: columns.order >= 0, quantities: columns.quantity >= 0, bytes: bytes)
         }
+        if parent.rowIndex != nil, other == nil { rowIndex = RowIndex(bytes: bytes) }
     }
 
     /// Shares the id, order and channel tables and the dates of a finished read (to fold its rows again).
@@ -845,10 +858,11 @@ package final class Ingestor {
         maxDay = worker.maxDay
         unorderedCustomers = worker.unorderedCustomers
         if rowLog != nil { rowLog = worker.rowLog }
+        if rowIndex != nil { rowIndex = worker.rowIndex }
     }
 
     /// Folds the later part's customers `range` into this part's where they are the same customer (or flags
-    /// them for the second pass); marks those seen only in the later part in `kept`. Returns how many of
+    /// them for recomputation); marks those seen only in the later part in `kept`. Returns how many of
     /// those are out of date order, and how many of this part's customers were newly flagged.
     private func absorb(_ range: Range<Int>, of later: Ingestor, kept: UnsafeMutableBufferPointer<Bool>,
                         channelMap: [Int32], customerMap: UnsafeMutableBufferPointer<Int32>?) -> (laterUnordered: Int, newlyUnordered: Int) {
@@ -894,14 +908,14 @@ package final class Ingestor {
                 c.withMemoryRebound(to: UInt8.self) { Int32(channels.intern(UnsafeBufferPointer(rebasing: $0.dropLast())).index) }
             }
         }
-        // Customers seen in both parts are folded together (or flagged for the second pass). Those seen
+        // Customers seen in both parts are folded together (or flagged for recomputation). Those seen
         // only in the later part stay in its worker and are listed after this part's customers, unless a
-        // second pass is needed, which wants one table: then they are moved over.
+        // recomputation is needed, which wants one table: then they are moved over.
         let n = later.states.count
         var kept = [Bool](repeating: false, count: n)
         // With a row log, the later part's customers are renumbered into this part's: where they were found,
         // or where they are appended.
-        var customerMap = [Int32](repeating: -1, count: rowLog == nil ? 0 : n)
+        var customerMap = [Int32](repeating: -1, count: rowLog == nil && rowIndex == nil ? 0 : n)
         // Two halves of the later part's customers at once: each later customer is a different customer of
         // this part (or none), so the halves never touch the same state.
         let halves = ConcurrentResults<(laterUnordered: Int, newlyUnordered: Int)>(count: 2)
@@ -925,7 +939,7 @@ package final class Ingestor {
             let own = states.count
             if !customerMap.isEmpty { for k in 0..<n where kept[k] { customerMap[k] = Int32(truncatingIfNeeded: own + k) } }
         } else {
-            // One table, which the second pass needs.
+            // One table, which the recomputation needs.
             customers.reserve(kept.count)
             for k in later.states.indices where kept[k] {
                 _ = later.customers.withKey(k) { customers.intern($0) }
@@ -938,6 +952,11 @@ package final class Ingestor {
             laterLog.renumber(customers: customerMap, channels: channelMap, lineOffset: lineOffset)
             laterRowLog = laterLog
             later.rowLog = nil
+        }
+        if rowIndex != nil, let laterIndex = later.rowIndex {
+            laterIndex.renumber(customers: customerMap, lineOffset: lineOffset)
+            laterRowIndex = laterIndex
+            later.rowIndex = nil
         }
         let r = later.report
         report.rowsRead += r.rowsRead
@@ -979,19 +998,20 @@ package final class Ingestor {
     /// Records the phase times in the report (``IngestOptions/recordTimings``).
     func printTiming(started: Double, scanned: PhaseTimes, finished last: String) {
         guard options.recordTimings else { return }
-        let line = String(format: "pass 1 %.3f s (merge %.3f s), second pass %.3f s, %@ %.3f s; %d bytes per customer state",
-                          scanned.scanned - started, mergeSeconds, scanned.replayed - scanned.scanned, last,
+        let line = String(format: "pass 1 %.3f s (merge %.3f s), out-of-order customers %.3f s (%d bytes parsed again), %@ %.3f s; %d bytes per customer state",
+                          scanned.scanned - started, mergeSeconds, scanned.replayed - scanned.scanned, reparsedBytes, last,
                           MonotonicClock.now() - scanned.replayed, CustomerStates.stride)
         report.timings = (report.timings ?? []) + [String(format: "open and check encoding %.3f s", input.openSeconds), line]
     }
 
-    /// Reads the input: the first pass (on two cores when possible), then the second pass for
-    /// out-of-order customers.
+    /// Reads the input: the first pass (on two cores when possible), then the recomputation of
+    /// out-of-order customers from their own rows.
     /// - Throws: ``IngestError/dataProblems(file:problems:total:)`` with ``ErrorPolicy/stop``.
     func scan(progress: TransactionLogReader.Progress?) throws -> PhaseTimes {
         var times = PhaseTimes()
         let total = dataEnd
         let estimate = customerCountEstimate()
+        if rowLog == nil, rowIndex == nil { rowIndex = RowIndex(bytes: total - dataStart) }
         let splitDone = canSplit ? try parallelFirstPass(progress: progress, estimate: estimate) : false
         if !splitDone {
             reserveCustomers(estimate, bytes: total - dataStart)
@@ -1005,28 +1025,60 @@ package final class Ingestor {
         }
         try checkCurrencies()
         if unorderedCustomers > 0 {
-            // The rows are in memory when they are kept: the second pass reads them, not the file.
+            // The rows are in memory when they are kept; otherwise the index says where they are in the input.
             if let logs = keptRows { replayUnordered(from: logs) } else { replayUnordered() }
         }
         report.customersReordered = unorderedCustomers
+        (rowIndex, laterRowIndex) = (nil, nil)
         times.replayed = MonotonicClock.now()
         return times
     }
 
-    /// Second pass: collects the rows of out-of-order customers, sorts them by date and line, and
-    /// recomputes those customers from scratch with the same rules.
+    /// The byte ranges of the input (with the line each starts on) that hold every row of the out-of-order
+    /// customers: the batches that the row index marks, adjacent ones joined; the whole data when the index
+    /// is incomplete.
+    func rangesHoldingUnordered() -> [(range: Range<Int>, line: Int)] {
+        let whole = [(range: dataStart..<dataEnd, line: dataLine)]
+        guard let own = rowIndex, own.complete else { return whole }
+        var parts = [own]
+        if own.end < dataEnd {
+            guard let later = laterRowIndex, later.complete else { return whole }
+            parts.append(later)
+        }
+        var joined: [(range: Range<Int>, line: Int)] = []
+        for part in parts {
+            for b in part.batches(holding: { states[$0].unordered }) {
+                if let last = joined.last, last.range.upperBound == b.range.lowerBound {
+                    joined[joined.count - 1].range = last.range.lowerBound..<b.range.upperBound
+                } else {
+                    joined.append(b)
+                }
+            }
+        }
+        return joined
+    }
+
+    /// Recomputes the out-of-order customers from scratch with the same rules: re-parses the parts of the
+    /// input that hold their rows (``rangesHoldingUnordered()``), sorts those rows by date and line, and
+    /// folds them again.
     private func replayUnordered() {
+        let ranges = rangesHoldingUnordered()
+        reparsedBytes = ranges.reduce(0) { $0 + $1.range.count }
         for c in states.indices where states[c].unordered { states.resetForReplay(c) }
         var rows: [ParsedRow] = []
-        var scanner = RecordScanner(bytes: UnsafeBufferPointer(rebasing: input.bytes[0..<dataEnd]), separator: separator,
-                                    keep: columns.maxIndex + 1, start: dataStart, line: dataLine)
         let savedFingerprints = fingerprints
         fingerprints = []
         previousCustomer = -1
-        while scanner.next() {
-            if scanner.isEmptyRecord { continue }
-            guard let r = parseRow(scanner), states[r.customer].unordered else { continue }
-            rows.append(r)
+        replaying = true
+        defer { replaying = false }
+        for (range, line) in ranges {
+            var scanner = RecordScanner(bytes: UnsafeBufferPointer(rebasing: input.bytes[0..<range.upperBound]), separator: separator,
+                                        keep: columns.maxIndex + 1, start: range.lowerBound, line: line)
+            while scanner.next() {
+                if scanner.isEmptyRecord { continue }
+                guard let r = parseRow(scanner), states[r.customer].unordered else { continue }
+                rows.append(r)
+            }
         }
         rows.sort { ($0.customer, $0.day, $0.line) < ($1.customer, $1.day, $1.line) }
         for r in rows {
