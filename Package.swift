@@ -20,6 +20,9 @@
 //   CLVReport      the HTML report and its SVG charts, in English and Chinese
 //   CLVExcel       .xlsx workbooks: a streaming sheet reader (to CSV for the ingest path) and a minimal writer;
 //                  the only module that depends on ZIPFoundation
+//   CLVStore       the store protocol (CustomerDataStore), its request/outcome types and StoreError; no database
+//   CLVStoreSQLite the embedded store: one SQLite file through GRDB (WAL, foreign keys, migrations); the only
+//                  module that depends on GRDB
 //   CLVKit         umbrella re-exporting the library modules
 //   CLVKitCLI      the `clv` executable: argument parsing and wiring only
 //   CLVBenchmarks  `clv-bench`: micro-benchmarks of library calls (Scripts/bench/score_benchmark.py)
@@ -53,6 +56,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(name: "CLVCore", swiftSettings: strict),
@@ -72,12 +76,15 @@ let package = Package(
         .target(name: "CLVReport", dependencies: ["CLVCore"], swiftSettings: strict),
         .target(name: "CLVExcel", dependencies: ["CLVCore", "CLVIngest", "CLVIO", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 swiftSettings: strict),
+        .target(name: "CLVStore", dependencies: ["CLVCore", "CLVHistory"], swiftSettings: strict),
+        .target(name: "CLVStoreSQLite", dependencies: ["CLVCore", "CLVHistory", "CLVStore", .product(name: "GRDB", package: "GRDB.swift")],
+                swiftSettings: strict),
         .target(name: "CLVKit", dependencies: ["CLVCore", "CLVNumerics", "CLVHistory", "CLVIngest", "CLVIO", "CLVAnalysis", "CLVSimulation", "CLVModels", "CLVSegments",
                                                "CLVPredict", "CLVReport"],
                 swiftSettings: strict),
         .executableTarget(
             name: "CLVKitCLI",
-            dependencies: ["CLVKit", "CLVExcel", "_CLVUtilities", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["CLVKit", "CLVExcel", "CLVStore", "CLVStoreSQLite", "_CLVUtilities", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
         .executableTarget(name: "CLVBenchmarks", dependencies: ["CLVCore", "CLVIngest", "CLVModels", "CLVSegments"], swiftSettings: strict),
         .target(name: "_CLVTestSupport", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: strict),
@@ -101,6 +108,9 @@ let package = Package(
                                                          .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "CLVAnalysisTests", dependencies: ["CLVAnalysis", "CLVModels", "CLVIngest", "CLVCore"], swiftSettings: strict),
+        .testTarget(name: "CLVStoreTests", dependencies: ["CLVStore", "CLVStoreSQLite", "CLVHistory", "CLVCore", "_CLVTestSupport",
+                                                         .product(name: "GRDB", package: "GRDB.swift")],
+                    swiftSettings: strict),
         .testTarget(name: "CLVKitLibraryTests", dependencies: ["CLVKit"], swiftSettings: strict),
         .testTarget(name: "CLVKitCLITests", dependencies: ["CLVKit", "_CLVTestSupport"], swiftSettings: strict),
     ]

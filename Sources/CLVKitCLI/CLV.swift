@@ -16,7 +16,8 @@ struct CLV: ParsableCommand {
         66 input file missing; 73 cannot write output.
         """,
         version: "0.1.0",
-        subcommands: [Analyze.self, Report.self, Summary.self, Segment.self, Features.self, Churn.self, Fit.self, Predict.self, Validate.self, Generate.self])
+        subcommands: [Analyze.self, Report.self, Summary.self, Segment.self, Features.self, Churn.self, Fit.self, Predict.self, Validate.self, Generate.self,
+                      Import.self])
 
     /// Parses and runs a command. Unlike the default, a mistyped subcommand gets a suggestion, and a
     /// usage error found while running shows the usage of the subcommand that found it.

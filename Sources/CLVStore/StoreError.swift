@@ -1,0 +1,43 @@
+import CLVCore
+
+/// What can go wrong with a store.
+public enum StoreError: CLVError, Equatable {
+    /// The store cannot be opened or created at `location`.
+    case unavailable(location: String, reason: String)
+    /// The store was written by a newer CLVKit: its schema has migrations this version does not know.
+    case newerSchema(location: String, unknown: [String])
+    /// A row already in the store under the same key has different content (with ``ConflictPolicy/error``).
+    case conflictingRow(source: String, key: String, line: Int64, differences: String)
+    /// A row lacks what its key is made of (an event id, an order id).
+    case missingRowKey(line: Int64, what: String)
+    /// The same key appears twice in one import with different content.
+    case duplicateKeyInImport(source: String, key: String, line: Int64)
+    /// A stored value cannot be read back (a damaged store).
+    case damaged(location: String, reason: String)
+
+    /// The category that decides the exit code and the HTTP status.
+    public var category: ErrorCategory {
+        switch self {
+        case .unavailable: return .inputUnavailable
+        case .newerSchema, .conflictingRow, .missingRowKey, .duplicateKeyInImport, .damaged: return .invalidData
+        }
+    }
+
+    /// A sentence naming the store, source, line and key where there is one.
+    public var description: String {
+        switch self {
+        case .unavailable(let location, let reason):
+            return "\(location): cannot open the store: \(reason)"
+        case .newerSchema(let location, let unknown):
+            return "\(location): the store was written by a newer CLVKit (schema steps \(unknown.joined(separator: ", ")) are unknown to this version); upgrade clv to read it"
+        case .conflictingRow(let source, let key, let line, let differences):
+            return "line \(line): source '\(source)' already has row '\(key)' with other content (\(differences)); pass --on-conflict replace to record the correction"
+        case .missingRowKey(let line, let what):
+            return "line \(line): the row has no \(what), which its key in the store is made of"
+        case .duplicateKeyInImport(let source, let key, let line):
+            return "line \(line): row key '\(key)' of source '\(source)' appears earlier in this import with other content"
+        case .damaged(let location, let reason):
+            return "\(location): the store is damaged: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import CLVCore
+import CLVHistory
+import CLVStore
+import Foundation
+import GRDB
+
+/// One import inside one write transaction: inserts rows by key, sorts out known and changed ones, and
+/// brings the touched customers' histories up to date before the transaction commits.
+struct TransactionImporter {
+    let db: Database
+    let request: ImportRequest
+    let started: Double
+    let sourceID: Int64
+    let runID: Int64
+    private var rows = 0, new = 0, known = 0, changed = 0
+    /// Rows of each order so far in this import, for ``RowKeyRule/orderLine`` keys.
+    private var orderRows: [String: Int] = [:]
+    /// New transactions per customer, applied to the stored history at the end.
+    private var added: [String: [Transaction]] = [:]
+    /// Customers with a replaced row: rebuilt from all their stored rows at the end.
+    private var rebuild: Set<String> = []
+
+    init(db: Database, request: ImportRequest, started: Double) throws {
+        self.db = db
+        self.request = request
+        self.started = started
+        let inputs = String(decoding: try JSONEncoder().encode(request.inputs), as: UTF8.self)
+        try db.execute(sql: "INSERT INTO runs (kind, started_at, inputs) VALUES ('import', ?, ?)", arguments: [started, inputs])
+        runID = db.lastInsertedRowID
+        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE name = ?", arguments: [request.source]) {
+            sourceID = id
+        } else {
+            try db.execute(sql: "INSERT INTO sources (name, kind, channel, first_run) VALUES (?, ?, ?, ?)",
+                           arguments: [request.source, request.sourceKind.rawValue, request.channel, runID])
+            sourceID = db.lastInsertedRowID
+        }
+        if let hash = request.fileHash {
+            try db.execute(sql: "INSERT INTO source_files (source_id, file_hash, run_id) VALUES (?, ?, ?)",
+                           arguments: [sourceID, hash, runID])
+        }
+    }
+
+    /// Inserts a batch: new rows go in; a known key is compared with what is stored.
+    mutating func add(_ batch: [Transaction]) throws {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO transactions (source_id, row_key, run_id, customer_id, day, timestamp, kind, amount_micros,
+                                      order_id, line_id, quantity_micros, channel, campaign, sequence)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (source_id, row_key) DO NOTHING
+            """)
+        for var t in batch {
+            rows += 1
+            if let channel = request.channel { t.channel = channel }
+            t.source = request.source
+            var occurrence = 0
+            if case .orderLine = request.rowKeys, let order = t.orderID {
+                occurrence = (orderRows[order] ?? 0) + 1
+                orderRows[order] = occurrence
+            }
+            let key = try request.rowKeys.key(of: t, occurrence: occurrence)
+            try insert.execute(arguments: [sourceID, key, runID, t.customerID, Int(t.day.daysSinceEpoch), t.timestamp,
+                                           t.kind.rawValue, t.amount.micros, t.orderID, t.lineID, t.quantity?.micros,
+                                           t.channel, t.campaign, t.sequence])
+            if db.changesCount == 1 {
+                new += 1
+                added[t.customerID, default: []].append(t)
+                continue
+            }
+            try compareWithStored(t, key: key)
+        }
+    }
+
+    /// A known key: the same content is skipped; other content is refused or replaced.
+    private mutating func compareWithStored(_ t: Transaction, key: String) throws {
+        guard let stored = try Row.fetchOne(db, sql: """
+            SELECT id, customer_id, day, kind, amount_micros, order_id, line_id, quantity_micros, channel, campaign
+            FROM transactions WHERE source_id = ? AND row_key = ?
+            """, arguments: [sourceID, key]) else {
+            throw StoreError.damaged(location: request.source, reason: "row '\(key)' conflicts but cannot be found")
+        }
+        var differences: [String] = []
+        func check<V: Equatable & DatabaseValueConvertible>(_ column: String, _ value: V?) {
+            let old: V? = stored[column]
+            if old != value { differences.append("\(column) \(old.map { "\($0)" } ?? "empty") → \(value.map { "\($0)" } ?? "empty")") }
+        }
+        check("customer_id", t.customerID)
+        check("day", Int(t.day.daysSinceEpoch))
+        check("kind", t.kind.rawValue)
+        check("amount_micros", t.amount.micros)
+        check("order_id", t.orderID)
+        check("line_id", t.lineID)
+        check("quantity_micros", t.quantity?.micros)
+        check("channel", t.channel)
+        check("campaign", t.campaign)
+        if differences.isEmpty {
+            known += 1
+            return
+        }
+        guard request.onConflict == .replace else {
+            throw StoreError.conflictingRow(source: request.source, key: key, line: t.sequence,
+                                            differences: differences.joined(separator: "; "))
+        }
+        let oldCustomer: String = stored["customer_id"]
+        try db.execute(sql: """
+            UPDATE transactions SET run_id = ?, customer_id = ?, day = ?, timestamp = ?, kind = ?, amount_micros = ?,
+                order_id = ?, line_id = ?, quantity_micros = ?, channel = ?, campaign = ?, sequence = ?
+            WHERE id = ?
+            """, arguments: [runID, t.customerID, Int(t.day.daysSinceEpoch), t.timestamp, t.kind.rawValue, t.amount.micros,
+                             t.orderID, t.lineID, t.quantity?.micros, t.channel, t.campaign, t.sequence, stored["id"] as Int64])
+        changed += 1
+        rebuild.insert(oldCustomer)
+        rebuild.insert(t.customerID)
+    }
+
+    /// Brings the touched customers' histories up to date, records the run's outcome, and returns it.
+    mutating func finish() throws -> ImportOutcome {
+        let save = try db.cachedStatement(sql: """
+            INSERT INTO customers (customer_id, history, history_version, updated_run) VALUES (?, ?, ?, ?)
+            ON CONFLICT (customer_id) DO UPDATE SET history = excluded.history,
+                history_version = excluded.history_version, updated_run = excluded.updated_run
+            """)
+        let load = try db.cachedStatement(sql: "SELECT history FROM customers WHERE customer_id = ?")
+        let touched = Set(added.keys).union(rebuild)
+        for customer in touched.sorted() {
+            var history: CustomerHistory
+            if rebuild.contains(customer) {
+                history = try Self.rebuiltHistory(customer, db: db)
+            } else {
+                if let blob = try Data.fetchOne(load, arguments: [customer]) {
+                    history = try SQLiteStore.decodeHistory(blob, customer: customer, location: request.source)
+                } else {
+                    history = CustomerHistory(customerID: customer)
+                }
+                for t in added[customer] ?? [] { try history.apply(t) }
+            }
+            if history.isEmpty {
+                try db.execute(sql: "DELETE FROM customers WHERE customer_id = ?", arguments: [customer])
+            } else {
+                try save.execute(arguments: [customer, Data(history.encoded()), CustomerHistory.binaryFormatVersion, runID])
+            }
+        }
+        let outcome = ImportOutcome(runID: runID, rows: rows, new: new, known: known, changed: changed, customersTouched: touched.count)
+        let json = String(decoding: try JSONEncoder().encode(outcome), as: UTF8.self)
+        try db.execute(sql: "UPDATE runs SET finished_at = ?, outcome = ? WHERE id = ?",
+                       arguments: [Date().timeIntervalSince1970, json, runID])
+        return outcome
+    }
+
+    /// The history of `customer` from every row the store holds for them.
+    static func rebuiltHistory(_ customer: String, db: Database) throws -> CustomerHistory {
+        var history = CustomerHistory(customerID: customer)
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT t.day, t.timestamp, t.kind, t.amount_micros, t.order_id, t.line_id, t.quantity_micros, t.channel,
+                   t.campaign, t.sequence, s.name AS source
+            FROM transactions t JOIN sources s ON s.id = t.source_id WHERE t.customer_id = ?
+            """, arguments: [customer])
+        while let row = try rows.next() {
+            try history.apply(transaction(customer, row))
+        }
+        return history
+    }
+
+    static func transaction(_ customer: String, _ row: Row) -> Transaction {
+        var t = Transaction(customerID: customer, day: CalendarDay(daysSinceEpoch: Int32(row["day"] as Int)),
+                            amount: Money(micros: row["amount_micros"]), orderID: row["order_id"], lineID: row["line_id"],
+                            quantity: (row["quantity_micros"] as Int64?).map { Quantity(micros: $0) }, channel: row["channel"],
+                            campaign: row["campaign"], source: row["source"], timestamp: row["timestamp"], sequence: row["sequence"])
+        t.kind = (row["kind"] as String) == "return" ? .return : .purchase
+        return t
+    }
+}
