@@ -23,6 +23,8 @@
 //   CLVStore       the store protocol (CustomerDataStore), its request/outcome types and StoreError; no database
 //   CLVStoreSQLite the embedded store: one SQLite file through GRDB (WAL, foreign keys, migrations); the only
 //                  module that depends on GRDB
+//   CLVStorePostgres the store for teams: the same schema and operations in PostgreSQL through postgres-nio (COPY
+//                  in, set-based merges); the only module that depends on postgres-nio
 //   CLVKit         umbrella re-exporting the library modules
 //   CLVKitCLI      the `clv` executable: argument parsing and wiring only
 //   CLVBenchmarks  `clv-bench`: micro-benchmarks of library calls (Scripts/bench/score_benchmark.py)
@@ -57,6 +59,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "CLVCore", swiftSettings: strict),
@@ -79,12 +82,14 @@ let package = Package(
         .target(name: "CLVStore", dependencies: ["CLVCore", "CLVHistory"], swiftSettings: strict),
         .target(name: "CLVStoreSQLite", dependencies: ["CLVCore", "CLVHistory", "CLVStore", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: strict),
+        .target(name: "CLVStorePostgres", dependencies: ["CLVCore", "CLVHistory", "CLVStore", .product(name: "PostgresNIO", package: "postgres-nio")],
+                swiftSettings: strict),
         .target(name: "CLVKit", dependencies: ["CLVCore", "CLVNumerics", "CLVHistory", "CLVIngest", "CLVIO", "CLVAnalysis", "CLVSimulation", "CLVModels", "CLVSegments",
                                                "CLVPredict", "CLVReport"],
                 swiftSettings: strict),
         .executableTarget(
             name: "CLVKitCLI",
-            dependencies: ["CLVKit", "CLVExcel", "CLVStore", "CLVStoreSQLite", "_CLVUtilities", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["CLVKit", "CLVExcel", "CLVStore", "CLVStoreSQLite", "CLVStorePostgres", "_CLVUtilities", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
         .executableTarget(name: "CLVBenchmarks", dependencies: ["CLVCore", "CLVIngest", "CLVModels", "CLVSegments"], swiftSettings: strict),
         .target(name: "_CLVTestSupport", dependencies: ["CLVCore", "CLVNumerics"], swiftSettings: strict),
@@ -108,7 +113,7 @@ let package = Package(
                                                          .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "CLVAnalysisTests", dependencies: ["CLVAnalysis", "CLVModels", "CLVIngest", "CLVCore"], swiftSettings: strict),
-        .testTarget(name: "CLVStoreTests", dependencies: ["CLVStore", "CLVStoreSQLite", "CLVHistory", "CLVCore", "_CLVTestSupport",
+        .testTarget(name: "CLVStoreTests", dependencies: ["CLVStore", "CLVStoreSQLite", "CLVStorePostgres", "CLVHistory", "CLVCore", "_CLVTestSupport",
                                                          .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: strict),
         .testTarget(name: "CLVKitLibraryTests", dependencies: ["CLVKit"], swiftSettings: strict),

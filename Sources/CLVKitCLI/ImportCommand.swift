@@ -2,12 +2,13 @@ import ArgumentParser
 import CLVIO
 import CLVKit
 import CLVStore
+import CLVStorePostgres
 import CLVStoreSQLite
 import Foundation
 
 /// Where the store is: `--store`, else the `CLVKIT_STORE` environment variable.
 struct StoreOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The store: a SQLite file (created if missing). Default: $CLVKIT_STORE.", valueName: "path"))
+    @Option(help: ArgumentHelp("The store: a SQLite file (created if missing), or postgres://user@host[:port]/database[?sslmode=…&schema=…] (the password from PGPASSWORD or ~/.pgpass). Default: $CLVKIT_STORE.", valueName: "path|url"))
     var store: String?
 
     /// The store's location; a usage error when neither the flag nor the variable gives one.
@@ -17,21 +18,32 @@ struct StoreOptions: ParsableArguments {
         throw ValidationError("no store: pass --store PATH or set CLVKIT_STORE.")
     }
 
-    /// Checks the location's form (before any input is read).
+    /// Checks the location's form (before any input is read): a PostgreSQL URL must parse and hold no password.
     func validateLocation() throws {
         let where_ = try location()
-        if where_.hasPrefix("postgres://") || where_.hasPrefix("postgresql://") {
-            throw ValidationError("--store \(redacted(where_)): PostgreSQL stores are not in this build yet; use a SQLite file path.")
+        if PostgresLocation.isPostgresURL(where_) {
+            do {
+                _ = try PostgresLocation(url: where_)
+            } catch let error as StoreError {
+                throw ValidationError("--store: \(error.description)")
+            }
         }
     }
 
-    /// Opens the store.
-    func open() throws -> any CustomerDataStore { try SQLiteStore(path: try location()) }
-
-    private func redacted(_ url: String) -> String {
-        guard var parts = URLComponents(string: url) else { return "postgres://…" }
-        if parts.password != nil { parts.password = "***" }
-        return parts.string ?? "postgres://…"
+    /// Opens the store: a PostgreSQL URL (its password from PGPASSWORD, else the password file PGPASSFILE or
+    /// ~/.pgpass), else a SQLite file.
+    func open() throws -> any CustomerDataStore {
+        let where_ = try location()
+        guard PostgresLocation.isPostgresURL(where_) else { return try SQLiteStore(path: where_) }
+        var server = try PostgresLocation(url: where_)
+        let environment = ProcessInfo.processInfo.environment
+        if let password = environment["PGPASSWORD"] {
+            server.password = password
+        } else {
+            let file = environment["PGPASSFILE"] ?? (NSHomeDirectory() + "/.pgpass")
+            if let content = try? String(contentsOfFile: file, encoding: .utf8) { server.password = server.password(fromPassFile: content) }
+        }
+        return try PostgresStore(server)
     }
 }
 

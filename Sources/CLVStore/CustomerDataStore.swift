@@ -81,11 +81,13 @@ public enum RowKeyRule: Sendable, Hashable {
     /// The order id and the row's place among that order's rows in the file (1, 2, …): a cumulative export
     /// that repeats an order's rows in the same order repeats their keys.
     case orderLine
-    /// The file's content hash and the row's line: re-importing the same file adds nothing.
+    /// The file's content hash and the row's line: re-importing the same file adds nothing. The store numbers
+    /// the files of a source by their hash, and the key is that number and the line (`3:1042`).
     case fileLine(fileHash: String)
 
-    /// The key of `t`, which is the `occurrence`-th row of its order in this import (from 1).
-    public func key(of t: Transaction, occurrence: Int) throws -> String {
+    /// The key of `t`, which is the `occurrence`-th row of its order in this import (from 1); `fileNumber` is
+    /// the store's number of the file's hash (for ``fileLine(fileHash:)``).
+    public func key(of t: Transaction, occurrence: Int, fileNumber: Int64?) throws -> String {
         switch self {
         case .eventID:
             guard let id = t.sourceEventID, !id.isEmpty else { throw StoreError.missingRowKey(line: t.sequence, what: "event id") }
@@ -94,7 +96,7 @@ public enum RowKeyRule: Sendable, Hashable {
             guard let order = t.orderID, !order.isEmpty else { throw StoreError.missingRowKey(line: t.sequence, what: "order id") }
             return "\(order)#\(occurrence)"
         case .fileLine(let hash):
-            return "\(hash):\(t.sequence)"
+            return "\(fileNumber.map(String.init) ?? hash):\(t.sequence)"
         }
     }
 

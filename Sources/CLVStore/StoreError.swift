@@ -1,4 +1,5 @@
 import CLVCore
+import CLVHistory
 
 /// What can go wrong with a store.
 public enum StoreError: CLVError, Equatable {
@@ -39,5 +40,23 @@ public enum StoreError: CLVError, Equatable {
         case .damaged(let location, let reason):
             return "\(location): the store is damaged: \(reason)"
         }
+    }
+}
+
+extension CustomerHistory {
+    /// A history read back from a store: its binary form, checked to belong to `customer`.
+    /// - Throws: ``StoreError/damaged(location:reason:)`` naming the store and the customer when the bytes are not
+    ///   a history of a known format version, or are another customer's.
+    public init(stored bytes: some Collection<UInt8>, customer: String, location: String) throws {
+        let history: CustomerHistory
+        do {
+            history = try CustomerHistory(encoded: bytes)
+        } catch {
+            throw StoreError.damaged(location: location, reason: "the history of customer '\(customer)' cannot be read: \(error)")
+        }
+        guard history.customerID == customer else {
+            throw StoreError.damaged(location: location, reason: "the history stored for '\(customer)' belongs to '\(history.customerID)'")
+        }
+        self = history
     }
 }

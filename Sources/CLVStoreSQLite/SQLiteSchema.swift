@@ -5,7 +5,7 @@ import GRDB
 enum SQLiteSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: sources, runs, transactions, customers") { db in
+        migrator.registerMigration("v1: sources, files, runs, transactions, customers") { db in
             try db.execute(sql: """
                 CREATE TABLE sources (
                     id INTEGER PRIMARY KEY,
@@ -15,10 +15,11 @@ enum SQLiteSchema {
                     first_run INTEGER NOT NULL
                 );
                 CREATE TABLE source_files (
+                    id INTEGER PRIMARY KEY,
                     source_id INTEGER NOT NULL REFERENCES sources(id),
                     file_hash TEXT NOT NULL,
-                    run_id INTEGER NOT NULL REFERENCES runs(id),
-                    PRIMARY KEY (source_id, file_hash, run_id)
+                    first_run INTEGER NOT NULL REFERENCES runs(id),
+                    UNIQUE (source_id, file_hash)
                 );
                 CREATE TABLE runs (
                     id INTEGER PRIMARY KEY,

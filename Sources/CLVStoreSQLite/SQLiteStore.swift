@@ -69,7 +69,7 @@ public final class SQLiteStore: CustomerDataStore {
             try pool.read { db in
                 guard let blob = try Data.fetchOne(db, sql: "SELECT history FROM customers WHERE customer_id = ?",
                                                    arguments: [customerID]) else { return nil }
-                return try Self.decodeHistory(blob, customer: customerID, location: location)
+                return try CustomerHistory(stored: blob, customer: customerID, location: location)
             }
         }
     }
@@ -79,7 +79,7 @@ public final class SQLiteStore: CustomerDataStore {
         try wrap {
             try pool.read { db in
                 try Row.fetchAll(db, sql: "SELECT customer_id, history FROM customers ORDER BY customer_id").map { row in
-                    try Self.decodeHistory(row["history"], customer: row["customer_id"], location: location)
+                    try CustomerHistory(stored: row["history"] as Data, customer: row["customer_id"], location: location)
                 }
             }
         }
@@ -106,20 +106,6 @@ public final class SQLiteStore: CustomerDataStore {
                 return StoreCounts(sources: try count("sources"), transactions: try count("transactions"),
                                    customers: try count("customers"), runs: try count("runs"))
             }
-        }
-    }
-
-    static func decodeHistory(_ blob: Data, customer: String, location: String) throws -> CustomerHistory {
-        do {
-            let history = try CustomerHistory(encoded: blob)
-            guard history.customerID == customer else {
-                throw StoreError.damaged(location: location, reason: "the history stored for '\(customer)' belongs to '\(history.customerID)'")
-            }
-            return history
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError.damaged(location: location, reason: "the history of customer '\(customer)' cannot be read: \(error)")
         }
     }
 

@@ -12,6 +12,8 @@ struct TransactionImporter {
     let started: Double
     let sourceID: Int64
     let runID: Int64
+    /// The file's number in the store (``RowKeyRule/fileLine(fileHash:)`` keys are made of it and the line).
+    let fileNumber: Int64?
     private var rows = 0, new = 0, known = 0, changed = 0
     /// Rows of each order so far in this import, for ``RowKeyRule/orderLine`` keys.
     private var orderRows: [String: Int] = [:]
@@ -35,8 +37,12 @@ struct TransactionImporter {
             sourceID = db.lastInsertedRowID
         }
         if let hash = request.fileHash {
-            try db.execute(sql: "INSERT INTO source_files (source_id, file_hash, run_id) VALUES (?, ?, ?)",
+            try db.execute(sql: "INSERT INTO source_files (source_id, file_hash, first_run) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                            arguments: [sourceID, hash, runID])
+            fileNumber = try Int64.fetchOne(db, sql: "SELECT id FROM source_files WHERE source_id = ? AND file_hash = ?",
+                                            arguments: [sourceID, hash])
+        } else {
+            fileNumber = nil
         }
     }
 
@@ -57,7 +63,7 @@ struct TransactionImporter {
                 occurrence = (orderRows[order] ?? 0) + 1
                 orderRows[order] = occurrence
             }
-            let key = try request.rowKeys.key(of: t, occurrence: occurrence)
+            let key = try request.rowKeys.key(of: t, occurrence: occurrence, fileNumber: fileNumber)
             try insert.execute(arguments: [sourceID, key, runID, t.customerID, Int(t.day.daysSinceEpoch), t.timestamp,
                                            t.kind.rawValue, t.amount.micros, t.orderID, t.lineID, t.quantity?.micros,
                                            t.channel, t.campaign, t.sequence])
@@ -127,7 +133,7 @@ struct TransactionImporter {
                 history = try Self.rebuiltHistory(customer, db: db)
             } else {
                 if let blob = try Data.fetchOne(load, arguments: [customer]) {
-                    history = try SQLiteStore.decodeHistory(blob, customer: customer, location: request.source)
+                    history = try CustomerHistory(stored: blob, customer: customer, location: request.source)
                 } else {
                     history = CustomerHistory(customerID: customer)
                 }

@@ -59,7 +59,7 @@ struct ImportCommandTests {
                 "\(replaced.stdout)")
     }
 
-    @Test("no store is a usage error (64) raised before the input is read; a PostgreSQL URL is refused as not yet built")
+    @Test("no store is a usage error (64) raised before the input is read; a PostgreSQL URL with a password is refused unechoed")
     func storeIsChecked() throws {
         let missing = try CLVCommand.run(["import", "/no/such/file.csv"])
         #expect(missing.status == 64)
@@ -84,5 +84,20 @@ struct ImportCommandTests {
         try Data(Self.orders.utf8).write(to: file)
         let clean = try CLVCommand.run(["import", file.path, "--store", store, "--as-of", "2030-01-01", "-q"])
         #expect(clean.stdout.hasPrefix("import run 1: 4 rows read"), "nothing of the failed run was kept: \(clean.stdout)")
+    }
+
+    @Test("the same import into PostgreSQL (a fresh schema of the test server): twice, the second adds nothing",
+          .enabled(if: ProcessInfo.processInfo.environment["CLVKIT_TEST_POSTGRES"] != nil, "needs CLVKIT_TEST_POSTGRES"))
+    func importIntoPostgres() throws {
+        let server = try #require(ProcessInfo.processInfo.environment["CLVKIT_TEST_POSTGRES"])
+        let store = server + (server.contains("?") ? "&" : "?") + "schema=cli_" + UUID().uuidString.prefix(8).lowercased()
+        let dir = Self.scratch()
+        let file = dir.appendingPathComponent("orders.csv")
+        try Data(Self.orders.utf8).write(to: file)
+        let first = try CLVCommand.run(["import", file.path, "--store", store, "--as-of", "2030-01-01", "--source", "webshop", "-q"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("4 rows read") && first.stdout.contains("4 new, 0 already known, 0 changed; 2 customers updated"))
+        let second = try CLVCommand.run(["import", file.path, "--store", store, "--as-of", "2030-01-01", "--source", "webshop", "-q"])
+        #expect(second.stdout.contains("0 new, 4 already known, 0 changed; 0 customers updated"), "\(second.stdout)\(second.stderr)")
     }
 }

@@ -1,23 +1,39 @@
 import CLVCore
 import CLVHistory
 import CLVStore
+import CLVStorePostgres
 import CLVStoreSQLite
 import Foundation
 import GRDB
 import Testing
 import _CLVTestSupport
 
-/// The back ends the shared suite runs against.
+/// The back ends the shared suite runs against: SQLite always; PostgreSQL when `CLVKIT_TEST_POSTGRES` names a
+/// server (`.ci/run` starts one on loopback and sets it; CI fails if it is missing, see `postgresIsTestedInCI`).
 enum Backend: String, CaseIterable, CustomTestStringConvertible {
-    case sqlite
+    case sqlite, postgres
 
     var testDescription: String { rawValue }
 
-    /// A new, empty store of this kind.
+    /// The PostgreSQL server of the tests, if any.
+    static let postgresURL = ProcessInfo.processInfo.environment["CLVKIT_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+
+    /// The back ends available here.
+    static let available: [Backend] = postgresURL == nil ? [.sqlite] : [.sqlite, .postgres]
+
+    /// A new, empty store of this kind (on PostgreSQL, in a schema of its own).
     func makeStore() throws -> any CustomerDataStore {
         switch self {
         case .sqlite: return try SQLiteStore(path: Self.scratchPath())
+        case .postgres: return try PostgresStore(try Self.freshSchema())
         }
+    }
+
+    /// The test server with a new schema name.
+    static func freshSchema() throws -> PostgresLocation {
+        var location = try PostgresLocation(url: try #require(postgresURL))
+        location.schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        return location
     }
 
     static func scratchPath() -> String {
@@ -77,7 +93,7 @@ extension CustomerDataStore {
 
 @Suite("The store (shared suite, every back end)")
 struct StoreSuite {
-    @Test("a new store is empty; imported rows give the histories a book of the same rows gives", arguments: Backend.allCases)
+    @Test("a new store is empty; imported rows give the histories a book of the same rows gives", arguments: Backend.available)
     func importMatchesBook(backend: Backend) throws {
         let store = try backend.makeStore()
         #expect(try store.counts() == StoreCounts(sources: 0, transactions: 0, customers: 0, runs: 0))
@@ -91,7 +107,7 @@ struct StoreSuite {
         #expect(try store.history(of: "nobody") == nil)
     }
 
-    @Test("importing the same rows again adds nothing and is recorded as a run", arguments: Backend.allCases)
+    @Test("importing the same rows again adds nothing and is recorded as a run", arguments: Backend.available)
     func reimportAddsNothing(backend: Backend) throws {
         let store = try backend.makeStore()
         try store.load(Rows.request(), [Rows.first])
@@ -107,7 +123,7 @@ struct StoreSuite {
     }
 
     @Test("a cumulative export that repeats earlier orders adds only the new rows; histories match one import of all",
-          arguments: Backend.allCases)
+          arguments: Backend.available)
     func cumulativeExport(backend: Backend) throws {
         let store = try backend.makeStore()
         try store.load(Rows.request(), [Rows.first])
@@ -116,7 +132,7 @@ struct StoreSuite {
         #expect(try Rows.stored(store) == (try Rows.book(Rows.first + Rows.later)))
     }
 
-    @Test("a known row with other content is refused and nothing of the import is committed", arguments: Backend.allCases)
+    @Test("a known row with other content is refused and nothing of the import is committed", arguments: Backend.available)
     func conflictRollsBack(backend: Backend) throws {
         let store = try backend.makeStore()
         try store.load(Rows.request(), [Rows.first])
@@ -134,7 +150,7 @@ struct StoreSuite {
     }
 
     @Test("--on-conflict replace records the correction and recomputes the customer from every stored row",
-          arguments: Backend.allCases)
+          arguments: Backend.available)
     func replaceRecomputes(backend: Backend) throws {
         let store = try backend.makeStore()
         try store.load(Rows.request(), [Rows.first])
@@ -147,7 +163,7 @@ struct StoreSuite {
         #expect(try store.history(of: "C") == nil, "a customer left with no rows has no history")
     }
 
-    @Test("a feed that fails part-way commits nothing", arguments: Backend.allCases)
+    @Test("a feed that fails part-way commits nothing", arguments: Backend.available)
     func failedFeedCommitsNothing(backend: Backend) throws {
         struct Interrupted: Error {}
         let store = try backend.makeStore()
@@ -160,7 +176,7 @@ struct StoreSuite {
         #expect(try store.counts() == StoreCounts(sources: 0, transactions: 0, customers: 0, runs: 0))
     }
 
-    @Test("rows keyed by event id: a repeated id is one row; a row without an id is refused", arguments: Backend.allCases)
+    @Test("rows keyed by event id: a repeated id is one row; a row without an id is refused", arguments: Backend.available)
     func eventIDKeys(backend: Backend) throws {
         let store = try backend.makeStore()
         var rows = Rows.first
@@ -174,7 +190,7 @@ struct StoreSuite {
         }
     }
 
-    @Test("the same key in two sources is two rows", arguments: Backend.allCases)
+    @Test("the same key in two sources is two rows", arguments: Backend.available)
     func sourcesKeepTheirKeys(backend: Backend) throws {
         let store = try backend.makeStore()
         try store.load(Rows.request(source: "webshop"), [Rows.first])
@@ -216,5 +232,41 @@ struct SQLiteStoreFileTests {
             guard case StoreError.unavailable(let location, _) = error else { return false }
             return location == path && (error as? StoreError)?.category == .inputUnavailable
         }
+    }
+}
+
+@Suite("The PostgreSQL store")
+struct PostgresStoreTests {
+    @Test("CI tests the PostgreSQL back end (.ci/run starts a server and sets CLVKIT_TEST_POSTGRES)",
+          .enabled(if: ProcessInfo.processInfo.environment["CI"] != nil, "only CI must have a server"))
+    func postgresIsTestedInCI() {
+        #expect(Backend.postgresURL != nil)
+    }
+
+    @Test("a schema reopened keeps its rows; one written by a newer version is refused, not misread",
+          .enabled(if: Backend.postgresURL != nil, "needs CLVKIT_TEST_POSTGRES"))
+    func newerSchemaIsRefused() throws {
+        let location = try Backend.freshSchema()
+        do {
+            let store = try PostgresStore(location)
+            try store.load(Rows.request(), [Rows.first])
+            #expect(try store.appliedMigrations().count == 1)
+            try store.rawExecute("INSERT INTO clvkit_migrations (identifier) VALUES ('v99: from the future')")
+        }
+        #expect(throws: StoreError.newerSchema(location: location.description, unknown: ["v99: from the future"])) {
+            _ = try PostgresStore(location)
+        }
+    }
+
+    @Test("URLs: no password in them, known parameters only, and the password file is read as libpq reads it")
+    func locations() throws {
+        let l = try PostgresLocation(url: "postgres://clv@db.example:6543/crm?sslmode=require&schema=hub")
+        #expect((l.host, l.port, l.user, l.database, l.schema, l.tls) == ("db.example", 6543, "clv", "crm", "hub", .require))
+        #expect(l.description == "postgres://clv@db.example:6543/crm?schema=hub")
+        #expect(throws: StoreError.self) { try PostgresLocation(url: "postgres://clv:secret@db.example/crm") }
+        #expect(throws: StoreError.self) { try PostgresLocation(url: "postgres://clv@db.example/crm?schema=a;drop") }
+        #expect(throws: StoreError.self) { try PostgresLocation(url: "postgres://clv@db.example/crm?sslmode=maybe") }
+        let file = "# comment\nother:5432:*:clv:nope\ndb.example:*:crm:clv:p\\:w\\\\d\n"
+        #expect(l.password(fromPassFile: file) == "p:w\\d")
     }
 }

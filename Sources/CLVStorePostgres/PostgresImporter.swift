@@ -1,0 +1,204 @@
+import CLVCore
+import CLVHistory
+import CLVStore
+import Foundation
+import PostgresNIO
+
+/// One import inside the store's open transaction: rows are copied into a temporary table batch by batch,
+/// then merged by set-based statements with the same rules as the SQLite store: a new key is inserted (the
+/// first row of a key repeated in the import), a row equal to the stored one is known, another is refused or
+/// replaces it (the last such row wins); the touched customers are rebuilt from their stored rows.
+struct PostgresImporter {
+    let store: PostgresStore
+    let request: ImportRequest
+    let runID: Int64
+    let sourceID: Int64
+    let fileNumber: Int64?
+    private var staged = 0
+    private var orderRows: [String: Int] = [:]
+
+    static let contentColumns = ["customer_id", "day", "kind", "amount_micros", "order_id", "line_id", "quantity_micros",
+                                 "channel", "campaign"]
+
+    init(store: PostgresStore, request: ImportRequest, started: Double) throws {
+        self.store = store
+        self.request = request
+        let inputs = String(decoding: try JSONEncoder().encode(request.inputs), as: UTF8.self)
+        let ids: (Int64, Int64, Int64?) = try blocking { [store, request] in
+            let run = try await store.rows("INSERT INTO runs (kind, started_at, inputs) VALUES ('import', \(started), \(inputs)) RETURNING id")[0]
+                .decode(Int64.self)
+            try await store.rows("""
+                INSERT INTO sources (name, kind, channel, first_run) VALUES (\(request.source), \(request.sourceKind.rawValue), \(request.channel), \(run))
+                ON CONFLICT (name) DO NOTHING
+                """)
+            let source = try await store.rows("SELECT id FROM sources WHERE name = \(request.source)")[0].decode(Int64.self)
+            var file: Int64?
+            if let hash = request.fileHash {
+                try await store.rows("""
+                    INSERT INTO source_files (source_id, file_hash, first_run) VALUES (\(source), \(hash), \(run)) ON CONFLICT DO NOTHING
+                    """)
+                file = try await store.rows("SELECT id FROM source_files WHERE source_id = \(source) AND file_hash = \(hash)")[0].decode(Int64.self)
+            }
+            try await store.run("""
+                CREATE TEMP TABLE clv_staging (
+                    stage_no BIGINT NOT NULL, row_key TEXT NOT NULL, customer_id TEXT NOT NULL, day INTEGER NOT NULL,
+                    timestamp BIGINT, kind TEXT NOT NULL, amount_micros BIGINT NOT NULL, order_id TEXT, line_id TEXT,
+                    quantity_micros BIGINT, channel TEXT, campaign TEXT, sequence BIGINT NOT NULL
+                ) ON COMMIT DROP
+                """)
+            return (run, source, file)
+        }
+        (runID, sourceID, fileNumber) = ids
+    }
+
+    /// Copies a batch into the staging table.
+    mutating func add(_ batch: [Transaction]) throws {
+        var text = ""
+        text.reserveCapacity(batch.count * 96)
+        for var t in batch {
+            if let channel = request.channel { t.channel = channel }
+            var occurrence = 0
+            if case .orderLine = request.rowKeys, let order = t.orderID {
+                occurrence = (orderRows[order] ?? 0) + 1
+                orderRows[order] = occurrence
+            }
+            let key = try request.rowKeys.key(of: t, occurrence: occurrence, fileNumber: fileNumber)
+            staged += 1
+            let fields: [String?] = [String(staged), key, t.customerID, String(t.day.daysSinceEpoch), t.timestamp.map(String.init),
+                                     t.kind.rawValue, String(t.amount.micros), t.orderID, t.lineID, t.quantity.map { String($0.micros) },
+                                     t.channel, t.campaign, String(t.sequence)]
+            text += fields.map(Self.copyField).joined(separator: "\t")
+            text += "\n"
+        }
+        let payload = text
+        try blocking { [store] in
+            try await store.copy(table: "clv_staging", text: payload)
+        }
+    }
+
+    /// A field in COPY's text format: `\N` for NULL; backslash, tab, line feed and carriage return escaped.
+    static func copyField(_ value: String?) -> String {
+        guard let value else { return "\\N" }
+        guard value.contains(where: { $0 == "\\" || $0 == "\t" || $0 == "\n" || $0 == "\r" }) else { return value }
+        var out = ""
+        for ch in value {
+            switch ch {
+            case "\\": out += "\\\\"
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+
+    /// Merges the staged rows, rebuilds the touched customers and records the run.
+    func finish() throws -> ImportOutcome {
+        let request = self.request, runID = self.runID, sourceID = self.sourceID, staged = self.staged, store = self.store
+        return try blocking {
+            let columns = Self.contentColumns
+            let list = columns.joined(separator: ", ")
+            // New keys: the first staged row of each.
+            let inserted = try await store.rows(PostgresQuery(unsafeSQL: """
+                INSERT INTO transactions (source_id, row_key, run_id, \(list), timestamp, sequence)
+                SELECT DISTINCT ON (row_key) \(sourceID), row_key, \(runID), \(list), timestamp, sequence
+                FROM clv_staging ORDER BY row_key, stage_no
+                ON CONFLICT (source_id, row_key) DO NOTHING RETURNING customer_id
+                """))
+            var touched = Set(try inserted.map { try $0.decode(String.self) })
+            // Staged rows that differ from the stored row of their key, first first.
+            let stored = columns.map { "t.\($0)" }.joined(separator: ", ")
+            let staging = columns.map { "s.\($0)" }.joined(separator: ", ")
+            let differing = try await store.rows(PostgresQuery(unsafeSQL: """
+                SELECT s.row_key, s.sequence, \(columns.map { "t.\($0)::text, s.\($0)::text" }.joined(separator: ", "))
+                FROM clv_staging s JOIN transactions t ON t.source_id = \(sourceID) AND t.row_key = s.row_key
+                WHERE (\(stored)) IS DISTINCT FROM (\(staging))
+                ORDER BY s.stage_no
+                """))
+            var changed = 0
+            if let first = differing.first {
+                if request.onConflict == .error {
+                    let cells = try first.decode((String, Int64, String?, String?, String?, String?, String?, String?, String?, String?,
+                                                 String?, String?, String?, String?, String?, String?, String?, String?, String?, String?).self)
+                    let values = [cells.2, cells.3, cells.4, cells.5, cells.6, cells.7, cells.8, cells.9, cells.10, cells.11,
+                                  cells.12, cells.13, cells.14, cells.15, cells.16, cells.17, cells.18, cells.19]
+                    var differences: [String] = []
+                    for (k, column) in columns.enumerated() where values[2 * k] != values[2 * k + 1] {
+                        differences.append("\(column) \(values[2 * k] ?? "empty") → \(values[2 * k + 1] ?? "empty")")
+                    }
+                    throw StoreError.conflictingRow(source: request.source, key: cells.0, line: cells.1,
+                                                    differences: differences.joined(separator: "; "))
+                }
+                changed = differing.count
+                let oldCustomers = try await store.rows(PostgresQuery(unsafeSQL: """
+                    SELECT DISTINCT t.customer_id FROM clv_staging s JOIN transactions t ON t.source_id = \(sourceID) AND t.row_key = s.row_key
+                    WHERE (\(stored)) IS DISTINCT FROM (\(staging))
+                    """))
+                for row in oldCustomers { touched.insert(try row.decode(String.self)) }
+                let updated = try await store.rows(PostgresQuery(unsafeSQL: """
+                    UPDATE transactions t SET run_id = \(runID), timestamp = s.timestamp, sequence = s.sequence,
+                        \(columns.map { "\($0) = s.\($0)" }.joined(separator: ", "))
+                    FROM (SELECT DISTINCT ON (row_key) * FROM clv_staging ORDER BY row_key, stage_no DESC) s
+                    WHERE t.source_id = \(sourceID) AND t.row_key = s.row_key AND (\(stored)) IS DISTINCT FROM (\(staging))
+                    RETURNING t.customer_id
+                    """))
+                for row in updated { touched.insert(try row.decode(String.self)) }
+            }
+            try await Self.rebuild(Array(touched), store: store, runID: runID)
+            let outcome = ImportOutcome(runID: runID, rows: staged, new: inserted.count, known: staged - inserted.count - changed,
+                                        changed: changed, customersTouched: touched.count)
+            let json = String(decoding: try JSONEncoder().encode(outcome), as: UTF8.self)
+            try await store.rows("UPDATE runs SET finished_at = \(Date().timeIntervalSince1970), outcome = \(json) WHERE id = \(runID)")
+            return outcome
+        }
+    }
+
+    /// Rebuilds the histories of `customers` from every row the store holds for them, and saves them.
+    static func rebuild(_ customers: [String], store: PostgresStore, runID: Int64) async throws {
+        guard !customers.isEmpty else { return }
+        var histories: [String: CustomerHistory] = [:]
+        for c in customers { histories[c] = CustomerHistory(customerID: c) }
+        let rows = try await store.rows("""
+            SELECT t.customer_id, t.day, t.timestamp, t.kind, t.amount_micros, t.order_id, t.line_id, t.quantity_micros,
+                   t.channel, t.campaign, t.sequence, s.name
+            FROM transactions t JOIN sources s ON s.id = t.source_id WHERE t.customer_id = ANY(\(customers))
+            """)
+        for row in rows {
+            let (customer, day, timestamp, kind, amount, order, line, quantity, channel, campaign, sequence, source) =
+                try row.decode((String, Int32, Int64?, String, Int64, String?, String?, Int64?, String?, String?, Int64, String).self)
+            var t = Transaction(customerID: customer, day: CalendarDay(daysSinceEpoch: day), amount: Money(micros: amount),
+                                orderID: order, lineID: line, quantity: quantity.map { Quantity(micros: $0) }, channel: channel,
+                                campaign: campaign, source: source, timestamp: timestamp, sequence: sequence)
+            t.kind = kind == "return" ? .return : .purchase
+            try histories[customer]!.apply(t)
+        }
+        let empty = histories.values.filter(\.isEmpty).map(\.customerID)
+        if !empty.isEmpty { try await store.rows("DELETE FROM customers WHERE customer_id = ANY(\(empty))") }
+        try await store.run("CREATE TEMP TABLE clv_histories (customer_id TEXT NOT NULL, history BYTEA NOT NULL) ON COMMIT DROP")
+        var text = ""
+        for h in histories.values where !h.isEmpty {
+            text += copyField(h.customerID) + "\t\\\\x" + h.encoded().map { String(format: "%02x", $0) }.joined() + "\n"
+        }
+        try await store.copy(table: "clv_histories", text: text)
+        try await store.rows(PostgresQuery(unsafeSQL: """
+            INSERT INTO customers (customer_id, history, history_version, updated_run)
+            SELECT customer_id, history, \(CustomerHistory.binaryFormatVersion), \(runID) FROM clv_histories
+            ON CONFLICT (customer_id) DO UPDATE SET history = excluded.history, history_version = excluded.history_version,
+                updated_run = excluded.updated_run
+            """))
+        try await store.run("DROP TABLE clv_histories")
+    }
+}
+
+extension PostgresStore {
+    /// Sends `text` (COPY text format) into `table`.
+    func copy(table: String, text: String) async throws {
+        guard !text.isEmpty else { return }
+        try await connectionForCopy.copyFrom(table: table, logger: loggerForCopy) { writer in
+            var buffer = ByteBuffer()
+            buffer.writeString(text)
+            try await writer.write(buffer)
+        }
+    }
+}
