@@ -42,10 +42,14 @@ public struct ColumnMapping: Sendable, Hashable {
     public var channel: ColumnRef?
     /// Set to false to ignore amounts (frequency/recency/T only, like lifetimes without a monetary column).
     public var useAmount: Bool
+    /// The column of the source's own event id (``CLVCore/Transaction/sourceEventID``), for idempotent imports.
+    /// Read only when given, never found by header name, and only by the transaction reader.
+    public var eventID: ColumnRef?
 
-    /// A mapping; every column left nil is looked up by header name, except `order`.
+    /// A mapping; every column left nil is looked up by header name, except `order` and `eventID`.
     public init(customer: ColumnRef? = nil, date: ColumnRef? = nil, amount: ColumnRef? = nil, order: ColumnRef? = nil,
-                quantity: ColumnRef? = nil, channel: ColumnRef? = nil, useAmount: Bool = true) {
+                quantity: ColumnRef? = nil, channel: ColumnRef? = nil, useAmount: Bool = true, eventID: ColumnRef? = nil) {
+        self.eventID = eventID
         self.customer = customer
         self.date = date
         self.amount = amount

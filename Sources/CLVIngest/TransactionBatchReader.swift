@@ -49,7 +49,7 @@ extension Ingestor {
         var customerIDs: [String] = [], channelNames: [String] = []
         // Customers with a purchase, and with purchases on two or more days, as the summary counts them.
         var firstDay: [Int32] = [], repeats: [Bool] = []
-        try forEachAdmittedRow(progress: progress, datesOfAllRows: true) { r, _ in
+        try forEachAdmittedRow(progress: progress, datesOfAllRows: true) { r, _, eventID in
             while customerIDs.count <= r.customer {
                 customerIDs.append(customers.string(at: customerIDs.count))
                 firstDay.append(.min)
@@ -70,7 +70,7 @@ extension Ingestor {
                 orderID: r.order >= 0 ? orders.string(at: Int(r.order)) : nil,
                 quantity: hasQuantity ? Quantity(rounding: r.quantity) : nil,
                 channel: r.channel >= 0 ? channelNames[Int(r.channel)] : nil,
-                source: input.name, sequence: Int64(r.line)))
+                source: input.name, sourceEventID: eventID, sequence: Int64(r.line)))
             if transactions.count == batchSize {
                 try body(transactions)
                 transactions.removeAll(keepingCapacity: true)

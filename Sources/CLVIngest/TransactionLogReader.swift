@@ -40,10 +40,10 @@ public enum TransactionLogReader {
 
 /// Resolved column positions (0-based); -1 when absent.
 struct ResolvedColumns {
-    var customer = -1, date = -1, amount = -1, order = -1, quantity = -1, channel = -1
+    var customer = -1, date = -1, amount = -1, order = -1, quantity = -1, channel = -1, eventID = -1
     var names: [String: String] = [:]
     var labels: [Int: String] = [:]
-    var maxIndex: Int { max(customer, date, amount, order, quantity, channel) }
+    var maxIndex: Int { max(customer, date, amount, order, quantity, channel, eventID) }
 }
 
 /// Everything the per-row code reads, as plain values: no strings, arrays or dictionaries, so reading
@@ -351,7 +351,9 @@ package final class Ingestor {
         if let order = m.order { result.order = try locate("order", order, required: true) }
         result.quantity = try locate("quantity", m.quantity, required: m.quantity != nil)
         result.channel = try locate("channel", m.channel, required: m.channel != nil)
-        let used = [result.customer, result.date, result.amount, result.order, result.quantity, result.channel].filter { $0 >= 0 }
+        if let eventID = m.eventID { result.eventID = try locate("event-id", eventID, required: true) }
+        let used = [result.customer, result.date, result.amount, result.order, result.quantity, result.channel, result.eventID]
+            .filter { $0 >= 0 }
         if Set(used).count != used.count {
             let roles = result.names.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             throw IngestError.ambiguousColumns(file: file, role: "columns", candidates: roles)

@@ -53,8 +53,8 @@ extension CLV {
             commandName: "import",
             abstract: "Load a transaction log into the store, idempotently, as one transaction.",
             discussion: """
-            A row is known by its source and key: with --order, the order id and the row's place among that \
-            order's rows in the file; otherwise the file's SHA-256 and the row's line. Importing the same \
+            A row is known by its source and key: with --event-id, the source's event id; with --order, the \
+            order id and the row's place among that order's rows in the file; otherwise the file's SHA-256 and the row's line. Importing the same \
             file again adds nothing. A known row with other content is an error (nothing is committed) \
             unless --on-conflict replace records the correction. The touched customers' histories are \
             updated in the same transaction. Prints one line: the run id and how many rows were new, \
@@ -69,6 +69,8 @@ extension CLV {
         @OptionGroup var store: StoreOptions
         @Option(help: "The source's name (the channel system the rows come from). Default: the file's name.")
         var source: String?
+        @Option(help: ArgumentHelp("The column of the source's own event id: a row is then known by (source, event id).", valueName: "column"))
+        var eventID: String?
         @Option(help: "Give every row this channel (over the --channel column).")
         var setChannel: String?
         @Option(help: "A known row with other content: error (default) or replace (record the correction).")
@@ -86,16 +88,19 @@ extension CLV {
                 let target = try store.open()
                 let path = try input.readablePath()
                 let hash = try SHA256.file(path).sha256
+                var options = input.ingestOptions
+                options.columns.eventID = eventID.map(ColumnRef.init)
+                let keys: RowKeyRule = eventID != nil ? .eventID : input.order != nil ? .orderLine : .fileLine(fileHash: hash)
                 let name = source ?? (input.input == "-" ? "stdin" : URL(fileURLWithPath: input.input).lastPathComponent)
                 let request = ImportRequest(source: name, sourceKind: .file, fileHash: hash, channel: setChannel,
-                                            rowKeys: input.order != nil ? .orderLine : .fileLine(fileHash: hash),
+                                            rowKeys: keys,
                                             onConflict: onConflict, inputs: [input.input])
                 let progress = ProgressLine("importing \(input.input)", quiet: quiet)
                 var report: IngestReport?
                 let outcome = try target.importTransactions(request) { sink in
                     // Batches go into the open store transaction; a data problem found at the end of the read
                     // throws, and the transaction rolls back.
-                    report = try TransactionLogReader.transactions(path: path, options: input.ingestOptions,
+                    report = try TransactionLogReader.transactions(path: path, options: options,
                                                                    progress: { progress.update(done: $0, total: $1) }) { batch in
                         try sink(batch)
                     }.report

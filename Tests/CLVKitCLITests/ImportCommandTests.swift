@@ -100,4 +100,28 @@ struct ImportCommandTests {
         let second = try CLVCommand.run(["import", file.path, "--store", store, "--as-of", "2030-01-01", "--source", "webshop", "-q"])
         #expect(second.stdout.contains("0 new, 4 already known, 0 changed; 0 customers updated"), "\(second.stdout)\(second.stderr)")
     }
+
+    @Test("with --event-id, rows are known by their event id whatever their order; a row without one is refused with its line")
+    func eventIDColumn() throws {
+        let dir = Self.scratch()
+        let store = dir.appendingPathComponent("clv.sqlite").path
+        let file = dir.appendingPathComponent("events.csv")
+        let rows = ["e1,A,2024-01-05,10", "e2,A,2024-02-05,5", "e3,B,2024-01-07,20"]
+        try Data(("event,customer_id,date,amount\n" + rows.joined(separator: "\n") + "\n").utf8).write(to: file)
+        let first = try CLVCommand.run(["import", file.path, "--store", store, "--event-id", "event", "--as-of", "2030-01-01", "-q"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("3 new, 0 already known"))
+        // The same events in another order, and one more: only e4 is new.
+        try Data(("event,customer_id,date,amount\n" + (rows.reversed() + ["e4,B,2024-03-01,2"]).joined(separator: "\n") + "\n").utf8)
+            .write(to: file)
+        let second = try CLVCommand.run(["import", file.path, "--store", store, "--event-id", "event", "--as-of", "2030-01-01", "-q"])
+        #expect(second.stdout.contains("1 new, 3 already known, 0 changed; 1 customers updated"), "\(second.stdout)\(second.stderr)")
+        try Data("event,customer_id,date,amount\ne5,C,2024-01-01,1\n,C,2024-01-02,2\n".utf8).write(to: file)
+        let missing = try CLVCommand.run(["import", file.path, "--store", store, "--event-id", "event", "--as-of", "2030-01-01", "-q"])
+        #expect(missing.status == 65)
+        #expect(missing.stderr.contains("line 3: the row has no event id"), "\(missing.stderr)")
+        let unknown = try CLVCommand.run(["import", file.path, "--store", store, "--event-id", "evt", "--as-of", "2030-01-01", "-q"])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("evt"), "\(unknown.stderr)")
+    }
 }
