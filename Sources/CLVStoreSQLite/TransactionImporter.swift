@@ -3,6 +3,7 @@ import CLVHistory
 import CLVStore
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// One import inside one write transaction: inserts rows by key, sorts out known and changed ones, and
 /// brings the touched customers' histories up to date before the transaction commits.
@@ -17,8 +18,13 @@ struct TransactionImporter {
     private var rows = 0, new = 0, known = 0, changed = 0
     /// Rows of each order so far in this import, for ``RowKeyRule/orderLine`` keys.
     private var orderRows: [String: Int] = [:]
-    /// New transactions per customer, applied to the stored history at the end.
-    private var added: [String: [Transaction]] = [:]
+    /// The histories this import changes, loaded from the store on first touch and brought up to date as rows
+    /// arrive (``CustomerHistory/apply(_:)`` is exact in any order); saved at the end.
+    private var histories: [String: CustomerHistory] = [:]
+    /// Whether the store held no customer when the import began (then none needs loading).
+    private let noStoredCustomers: Bool
+    private let insert: Statement
+    private let load: Statement
     /// Customers with a replaced row: rebuilt from all their stored rows at the end.
     private var rebuild: Set<String> = []
 
@@ -26,6 +32,14 @@ struct TransactionImporter {
         self.db = db
         self.request = request
         self.started = started
+        noStoredCustomers = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM customers LIMIT 1)") == 0
+        insert = try db.makeStatement(sql: """
+            INSERT INTO transactions (source_id, row_key, run_id, customer_id, day, timestamp, kind, amount_micros,
+                                      order_id, line_id, quantity_micros, channel, campaign, sequence)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (source_id, row_key) DO NOTHING
+            """)
+        load = try db.makeStatement(sql: "SELECT history FROM customers WHERE customer_id = ?")
         let inputs = String(decoding: try JSONEncoder().encode(request.inputs), as: UTF8.self)
         try db.execute(sql: "INSERT INTO runs (kind, started_at, inputs) VALUES ('import', ?, ?)", arguments: [started, inputs])
         runID = db.lastInsertedRowID
@@ -48,12 +62,6 @@ struct TransactionImporter {
 
     /// Inserts a batch: new rows go in; a known key is compared with what is stored.
     mutating func add(_ batch: [Transaction]) throws {
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO transactions (source_id, row_key, run_id, customer_id, day, timestamp, kind, amount_micros,
-                                      order_id, line_id, quantity_micros, channel, campaign, sequence)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (source_id, row_key) DO NOTHING
-            """)
         for var t in batch {
             rows += 1
             if let channel = request.channel { t.channel = channel }
@@ -64,16 +72,61 @@ struct TransactionImporter {
                 orderRows[order] = occurrence
             }
             let key = try request.rowKeys.key(of: t, occurrence: occurrence, fileNumber: fileNumber)
-            try insert.execute(arguments: [sourceID, key, runID, t.customerID, Int(t.day.daysSinceEpoch), t.timestamp,
-                                           t.kind.rawValue, t.amount.micros, t.orderID, t.lineID, t.quantity?.micros,
-                                           t.channel, t.campaign, t.sequence])
-            if db.changesCount == 1 {
+            if try insertRow(t, key: key) {
                 new += 1
-                added[t.customerID, default: []].append(t)
+                try historyApplying(t)
                 continue
             }
             try compareWithStored(t, key: key)
         }
+    }
+
+    /// Inserts `t` under `key`, binding through SQLite directly (GRDB's argument arrays cost more than the insert
+    /// itself on a large import); false when the key is already stored.
+    private func insertRow(_ t: Transaction, key: String) throws -> Bool {
+        let s = insert.sqliteStatement
+        sqlite3_reset(s)
+        sqlite3_clear_bindings(s)
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        func text(_ i: Int32, _ value: String?) {
+            guard let value else { return }
+            sqlite3_bind_text(s, i, value, -1, transient)
+        }
+        func integer(_ i: Int32, _ value: Int64?) {
+            guard let value else { return }
+            sqlite3_bind_int64(s, i, value)
+        }
+        integer(1, sourceID)
+        text(2, key)
+        integer(3, runID)
+        text(4, t.customerID)
+        integer(5, Int64(t.day.daysSinceEpoch))
+        integer(6, t.timestamp)
+        text(7, t.kind.rawValue)
+        integer(8, t.amount.micros)
+        text(9, t.orderID)
+        text(10, t.lineID)
+        integer(11, t.quantity?.micros)
+        text(12, t.channel)
+        text(13, t.campaign)
+        integer(14, t.sequence)
+        let code = sqlite3_step(s)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        return sqlite3_changes(db.sqliteConnection) == 1
+    }
+
+    /// Applies a new row to its customer's history, loading the stored one on first touch.
+    private mutating func historyApplying(_ t: Transaction) throws {
+        if histories[t.customerID] == nil {
+            var history = CustomerHistory(customerID: t.customerID)
+            if !noStoredCustomers, let blob = try Data.fetchOne(load, arguments: [t.customerID]) {
+                history = try CustomerHistory(stored: blob, customer: t.customerID, location: request.source)
+            }
+            histories[t.customerID] = history
+        }
+        try histories[t.customerID]!.apply(t)
     }
 
     /// A known key: the same content is skipped; other content is refused or replaced.
@@ -125,20 +178,9 @@ struct TransactionImporter {
             ON CONFLICT (customer_id) DO UPDATE SET history = excluded.history,
                 history_version = excluded.history_version, updated_run = excluded.updated_run
             """)
-        let load = try db.cachedStatement(sql: "SELECT history FROM customers WHERE customer_id = ?")
-        let touched = Set(added.keys).union(rebuild)
+        let touched = Set(histories.keys).union(rebuild)
         for customer in touched.sorted() {
-            var history: CustomerHistory
-            if rebuild.contains(customer) {
-                history = try Self.rebuiltHistory(customer, db: db)
-            } else {
-                if let blob = try Data.fetchOne(load, arguments: [customer]) {
-                    history = try CustomerHistory(stored: blob, customer: customer, location: request.source)
-                } else {
-                    history = CustomerHistory(customerID: customer)
-                }
-                for t in added[customer] ?? [] { try history.apply(t) }
-            }
+            let history = rebuild.contains(customer) ? try Self.rebuiltHistory(customer, db: db) : histories[customer]!
             if history.isEmpty {
                 try db.execute(sql: "DELETE FROM customers WHERE customer_id = ?", arguments: [customer])
             } else {
