@@ -178,7 +178,7 @@ struct PostgresImporter {
         try await store.run("CREATE TEMP TABLE clv_histories (customer_id TEXT NOT NULL, history BYTEA NOT NULL) ON COMMIT DROP")
         var text = ""
         for h in histories.values where !h.isEmpty {
-            text += copyField(h.customerID) + "\t\\\\x" + h.encoded().map { String(format: "%02x", $0) }.joined() + "\n"
+            text += copyField(h.customerID) + "\t\\\\x" + hex(h.encoded()) + "\n"
         }
         try await store.copy(table: "clv_histories", text: text)
         try await store.rows(PostgresQuery(unsafeSQL: """
@@ -189,6 +189,17 @@ struct PostgresImporter {
             """))
         try await store.run("DROP TABLE clv_histories")
     }
+}
+
+/// `bytes` as lower-case hex digits.
+func hex(_ bytes: [UInt8]) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var out = [UInt8](repeating: 0, count: bytes.count * 2)
+    for (i, b) in bytes.enumerated() {
+        out[2 * i] = digits[Int(b >> 4)]
+        out[2 * i + 1] = digits[Int(b & 15)]
+    }
+    return String(decoding: out, as: UTF8.self)
 }
 
 extension PostgresStore {
