@@ -17,8 +17,18 @@ struct PostgresImporter {
     private var staged = 0
     private var orderRows: [String: Int] = [:]
 
-    static let contentColumns = ["customer_id", "day", "kind", "amount_micros", "order_id", "line_id", "quantity_micros",
-                                 "channel", "campaign"]
+    /// The columns of a stored row, in the order ``stored(_:at:)`` decodes them.
+    static let rowColumns = ["customer_id", "day", "timestamp", "kind", "amount_micros", "order_id", "line_id", "quantity_micros",
+                             "channel", "campaign", "sequence"]
+
+    /// The ``StoredTransaction`` in `row`'s columns `first ..< first + rowColumns.count` (``rowColumns``).
+    static func stored(_ row: PostgresRow, from first: Int) throws -> StoredTransaction {
+        let cells = row.makeRandomAccess()
+        func cell<T: PostgresDecodable>(_ k: Int, _: T.Type = T.self) throws -> T { try cells[first + k].decode(T.self) }
+        return StoredTransaction(customerID: try cell(0), day: try cell(1), timestamp: try cell(2), kind: try cell(3),
+                                 amountMicros: try cell(4), orderID: try cell(5), lineID: try cell(6), quantityMicros: try cell(7),
+                                 channel: try cell(8), campaign: try cell(9), sequence: try cell(10))
+    }
 
     init(store: PostgresStore, request: ImportRequest, started: Double) throws {
         self.store = store
@@ -97,7 +107,7 @@ struct PostgresImporter {
     func finish() throws -> ImportOutcome {
         let request = self.request, runID = self.runID, sourceID = self.sourceID, staged = self.staged, store = self.store
         return try blocking {
-            let columns = Self.contentColumns
+            let columns = StoredTransaction.contentColumns
             let list = columns.joined(separator: ", ")
             // New keys: the first staged row of each.
             let inserted = try await store.rows(PostgresQuery(unsafeSQL: """
@@ -111,7 +121,8 @@ struct PostgresImporter {
             let stored = columns.map { "t.\($0)" }.joined(separator: ", ")
             let staging = columns.map { "s.\($0)" }.joined(separator: ", ")
             let differing = try await store.rows(PostgresQuery(unsafeSQL: """
-                SELECT s.row_key, s.sequence, \(columns.map { "t.\($0)::text, s.\($0)::text" }.joined(separator: ", "))
+                SELECT s.row_key, \(Self.rowColumns.map { "t.\($0)" }.joined(separator: ", ")),
+                       \(Self.rowColumns.map { "s.\($0)" }.joined(separator: ", "))
                 FROM clv_staging s JOIN transactions t ON t.source_id = \(sourceID) AND t.row_key = s.row_key
                 WHERE (\(stored)) IS DISTINCT FROM (\(staging))
                 ORDER BY s.stage_no
@@ -119,16 +130,10 @@ struct PostgresImporter {
             var changed = 0
             if let first = differing.first {
                 if request.onConflict == .error {
-                    let cells = try first.decode((String, Int64, String?, String?, String?, String?, String?, String?, String?, String?,
-                                                 String?, String?, String?, String?, String?, String?, String?, String?, String?, String?).self)
-                    let values = [cells.2, cells.3, cells.4, cells.5, cells.6, cells.7, cells.8, cells.9, cells.10, cells.11,
-                                  cells.12, cells.13, cells.14, cells.15, cells.16, cells.17, cells.18, cells.19]
-                    var differences: [String] = []
-                    for (k, column) in columns.enumerated() where values[2 * k] != values[2 * k + 1] {
-                        differences.append("\(column) \(values[2 * k] ?? "empty") → \(values[2 * k + 1] ?? "empty")")
-                    }
-                    throw StoreError.conflictingRow(source: request.source, key: cells.0, line: cells.1,
-                                                    differences: differences.joined(separator: "; "))
+                    let key = try first.makeRandomAccess()[0].decode(String.self)
+                    let old = try Self.stored(first, from: 1), incoming = try Self.stored(first, from: 1 + Self.rowColumns.count)
+                    throw StoreError.conflictingRow(source: request.source, key: key, line: incoming.sequence,
+                                                    differences: incoming.differences(from: old).joined(separator: "; "))
                 }
                 changed = differing.count
                 let oldCustomers = try await store.rows(PostgresQuery(unsafeSQL: """
@@ -159,19 +164,15 @@ struct PostgresImporter {
         guard !customers.isEmpty else { return }
         var histories: [String: CustomerHistory] = [:]
         for c in customers { histories[c] = CustomerHistory(customerID: c) }
-        let rows = try await store.rows("""
-            SELECT t.customer_id, t.day, t.timestamp, t.kind, t.amount_micros, t.order_id, t.line_id, t.quantity_micros,
-                   t.channel, t.campaign, t.sequence, s.name
-            FROM transactions t JOIN sources s ON s.id = t.source_id WHERE t.customer_id = ANY(\(customers))
+        var query = PostgresQuery(unsafeSQL: """
+            SELECT \(rowColumns.map { "t.\($0)" }.joined(separator: ", ")), s.name
+            FROM transactions t JOIN sources s ON s.id = t.source_id WHERE t.customer_id = ANY($1)
             """)
-        for row in rows {
-            let (customer, day, timestamp, kind, amount, order, line, quantity, channel, campaign, sequence, source) =
-                try row.decode((String, Int32, Int64?, String, Int64, String?, String?, Int64?, String?, String?, Int64, String).self)
-            var t = Transaction(customerID: customer, day: CalendarDay(daysSinceEpoch: day), amount: Money(micros: amount),
-                                orderID: order, lineID: line, quantity: quantity.map { Quantity(micros: $0) }, channel: channel,
-                                campaign: campaign, source: source, timestamp: timestamp, sequence: sequence)
-            t.kind = kind == "return" ? .return : .purchase
-            try histories[customer]!.apply(t)
+        query.binds.append(customers)
+        for row in try await store.rows(query) {
+            let stored = try Self.stored(row, from: 0)
+            let source = try row.makeRandomAccess()[rowColumns.count].decode(String.self)
+            try histories[stored.customerID]!.apply(try stored.transaction(source: source, location: store.location))
         }
         let empty = histories.values.filter(\.isEmpty).map(\.customerID)
         if !empty.isEmpty { try await store.rows("DELETE FROM customers WHERE customer_id = ANY(\(empty))") }

@@ -56,7 +56,7 @@ public final class SQLiteStore: CustomerDataStore {
         let started = Date().timeIntervalSince1970
         return try wrap {
             try pool.write { db in
-                var importer = try TransactionImporter(db: db, request: request, started: started)
+                var importer = try TransactionImporter(db: db, request: request, location: location, started: started)
                 try feed { batch in try importer.add(batch) }
                 return try importer.finish()
             }

@@ -10,6 +10,8 @@ import GRDBSQLite
 struct TransactionImporter {
     let db: Database
     let request: ImportRequest
+    /// The store's location, for messages.
+    let location: String
     let started: Double
     let sourceID: Int64
     let runID: Int64
@@ -28,9 +30,10 @@ struct TransactionImporter {
     /// Customers with a replaced row: rebuilt from all their stored rows at the end.
     private var rebuild: Set<String> = []
 
-    init(db: Database, request: ImportRequest, started: Double) throws {
+    init(db: Database, request: ImportRequest, location: String, started: Double) throws {
         self.db = db
         self.request = request
+        self.location = location
         self.started = started
         noStoredCustomers = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM customers LIMIT 1)") == 0
         insert = try db.makeStatement(sql: """
@@ -122,7 +125,7 @@ struct TransactionImporter {
         if histories[t.customerID] == nil {
             var history = CustomerHistory(customerID: t.customerID)
             if !noStoredCustomers, let blob = try Data.fetchOne(load, arguments: [t.customerID]) {
-                history = try CustomerHistory(stored: blob, customer: t.customerID, location: request.source)
+                history = try CustomerHistory(stored: blob, customer: t.customerID, location: location)
             }
             histories[t.customerID] = history
         }
@@ -132,25 +135,13 @@ struct TransactionImporter {
     /// A known key: the same content is skipped; other content is refused or replaced.
     private mutating func compareWithStored(_ t: Transaction, key: String) throws {
         guard let stored = try Row.fetchOne(db, sql: """
-            SELECT id, customer_id, day, kind, amount_micros, order_id, line_id, quantity_micros, channel, campaign
+            SELECT id, customer_id, day, timestamp, kind, amount_micros, order_id, line_id, quantity_micros, channel, campaign,
+                   sequence
             FROM transactions WHERE source_id = ? AND row_key = ?
             """, arguments: [sourceID, key]) else {
-            throw StoreError.damaged(location: request.source, reason: "row '\(key)' conflicts but cannot be found")
+            throw StoreError.damaged(location: location, reason: "row '\(key)' of source '\(request.source)' conflicts but cannot be found")
         }
-        var differences: [String] = []
-        func check<V: Equatable & DatabaseValueConvertible>(_ column: String, _ value: V?) {
-            let old: V? = stored[column]
-            if old != value { differences.append("\(column) \(old.map { "\($0)" } ?? "empty") → \(value.map { "\($0)" } ?? "empty")") }
-        }
-        check("customer_id", t.customerID)
-        check("day", Int(t.day.daysSinceEpoch))
-        check("kind", t.kind.rawValue)
-        check("amount_micros", t.amount.micros)
-        check("order_id", t.orderID)
-        check("line_id", t.lineID)
-        check("quantity_micros", t.quantity?.micros)
-        check("channel", t.channel)
-        check("campaign", t.campaign)
+        let differences = StoredTransaction(t).differences(from: Self.storedRow(stored))
         if differences.isEmpty {
             known += 1
             return
@@ -180,7 +171,7 @@ struct TransactionImporter {
             """)
         let touched = Set(histories.keys).union(rebuild)
         for customer in touched.sorted() {
-            let history = rebuild.contains(customer) ? try Self.rebuiltHistory(customer, db: db) : histories[customer]!
+            let history = rebuild.contains(customer) ? try Self.rebuiltHistory(customer, db: db, location: location) : histories[customer]!
             if history.isEmpty {
                 try db.execute(sql: "DELETE FROM customers WHERE customer_id = ?", arguments: [customer])
             } else {
@@ -195,7 +186,7 @@ struct TransactionImporter {
     }
 
     /// The history of `customer` from every row the store holds for them.
-    static func rebuiltHistory(_ customer: String, db: Database) throws -> CustomerHistory {
+    static func rebuiltHistory(_ customer: String, db: Database, location: String) throws -> CustomerHistory {
         var history = CustomerHistory(customerID: customer)
         let rows = try Row.fetchCursor(db, sql: """
             SELECT t.day, t.timestamp, t.kind, t.amount_micros, t.order_id, t.line_id, t.quantity_micros, t.channel,
@@ -203,17 +194,18 @@ struct TransactionImporter {
             FROM transactions t JOIN sources s ON s.id = t.source_id WHERE t.customer_id = ?
             """, arguments: [customer])
         while let row = try rows.next() {
-            try history.apply(transaction(customer, row))
+            var stored = storedRow(row)
+            stored.customerID = customer
+            try history.apply(try stored.transaction(source: row["source"], location: location))
         }
         return history
     }
 
-    static func transaction(_ customer: String, _ row: Row) -> Transaction {
-        var t = Transaction(customerID: customer, day: CalendarDay(daysSinceEpoch: Int32(row["day"] as Int)),
-                            amount: Money(micros: row["amount_micros"]), orderID: row["order_id"], lineID: row["line_id"],
-                            quantity: (row["quantity_micros"] as Int64?).map { Quantity(micros: $0) }, channel: row["channel"],
-                            campaign: row["campaign"], source: row["source"], timestamp: row["timestamp"], sequence: row["sequence"])
-        t.kind = (row["kind"] as String) == "return" ? .return : .purchase
-        return t
+    /// A row of the `transactions` table (the columns of ``StoredTransaction`` by name; `customer_id` may be absent).
+    static func storedRow(_ row: Row) -> StoredTransaction {
+        StoredTransaction(customerID: row["customer_id"] ?? "", day: Int32(row["day"] as Int), timestamp: row["timestamp"],
+                          kind: row["kind"], amountMicros: row["amount_micros"], orderID: row["order_id"], lineID: row["line_id"],
+                          quantityMicros: row["quantity_micros"], channel: row["channel"], campaign: row["campaign"],
+                          sequence: row["sequence"])
     }
 }

@@ -143,7 +143,7 @@ struct StoreSuite {
             try store.load(Rows.request(), [Array(edited.prefix(1)), Array(edited.dropFirst())])
         } throws: { error in
             guard case StoreError.conflictingRow(let source, let key, let line, let differences) = error else { return false }
-            return source == "webshop" && key == "O2#1" && line == 4 && differences.contains("amount_micros 20000000 → 21000000")
+            return source == "webshop" && key == "O2#1" && line == 4 && differences.contains("amount 20 → 21")
         }
         #expect(try store.counts() == before.0, "the run, the new rows of the later orders and the histories are rolled back")
         #expect(try Rows.stored(store) == before.1)
@@ -268,5 +268,31 @@ struct PostgresStoreTests {
         #expect(throws: StoreError.self) { try PostgresLocation(url: "postgres://clv@db.example/crm?sslmode=maybe") }
         let file = "# comment\nother:5432:*:clv:nope\ndb.example:*:crm:clv:p\\:w\\\\d\n"
         #expect(l.password(fromPassFile: file) == "p:w\\d")
+    }
+}
+
+@Suite("Stored rows")
+struct StoredTransactionTests {
+    @Test("a stored row converts back to its transaction; differences read in dates and amounts; a damaged kind is refused")
+    func roundTripAndDifferences() throws {
+        var t = Rows.t("A", "2024-01-05", 1050, order: "O1", channel: "web", line: 2)
+        t.campaign = "spring"
+        t.timestamp = 1_704_441_600
+        let stored = StoredTransaction(t)
+        var back = try stored.transaction(source: "webshop", location: "s")
+        #expect(back.source == "webshop")
+        back.source = nil
+        #expect(back == t)
+        var moved = t
+        moved.day = Rows.day("2024-01-06")
+        moved.amount = Money(micros: 2_000_000)
+        moved.channel = nil
+        moved.sequence = 99 // where a row was read is not its content
+        #expect(StoredTransaction(moved).differences(from: stored)
+                == ["date 2024-01-05 → 2024-01-06", "amount 10.5 → 2", "channel web → empty"])
+        #expect(StoredTransaction(t).differences(from: stored).isEmpty)
+        var damaged = stored
+        damaged.kind = "return"
+        #expect(throws: StoreError.self) { try damaged.transaction(source: nil, location: "s") }
     }
 }
