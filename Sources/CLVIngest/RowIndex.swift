@@ -36,9 +36,6 @@ final class RowIndex {
 
     deinit { customerStore.deallocate() }
 
-    /// Bytes held per row.
-    static let bytesPerRow = MemoryLayout<Int32>.stride
-
     /// Records that a batch starts at byte `offset`, line `line`.
     @inline(__always)
     func startBatch(offset: Int, line: Int) {

@@ -47,17 +47,10 @@ extension Ingestor {
         var rounded = 0
         let hasQuantity = columns.quantity >= 0
         var customerIDs: [String] = [], channelNames: [String] = []
-        // Customers with a purchase, and with purchases on two or more days, as the summary counts them.
-        var firstDay: [Int32] = [], repeats: [Bool] = []
+        var counts = PurchaseDayCounts()
         try forEachAdmittedRow(progress: progress, datesOfAllRows: true) { r, _, eventID in
-            while customerIDs.count <= r.customer {
-                customerIDs.append(customers.string(at: customerIDs.count))
-                firstDay.append(.min)
-                repeats.append(false)
-            }
-            if r.amount >= 0 {
-                if firstDay[r.customer] == .min { firstDay[r.customer] = r.day } else if r.day != firstDay[r.customer] { repeats[r.customer] = true }
-            }
+            while customerIDs.count <= r.customer { customerIDs.append(customers.string(at: customerIDs.count)) }
+            counts.note(customer: r.customer, day: r.day, amount: r.amount)
             if r.channel >= 0 {
                 while channelNames.count <= Int(r.channel) { channelNames.append(channels.string(at: channelNames.count)) }
             }
@@ -77,8 +70,7 @@ extension Ingestor {
             }
         }
         if !transactions.isEmpty { try body(transactions) }
-        report.customers = firstDay.filter { $0 != .min }.count
-        report.repeatCustomers = repeats.filter { $0 }.count
+        counts.record(in: &report)
         return (report, rounded)
     }
 }

@@ -66,6 +66,26 @@ extension Ingestor {
         report.lastDate = CalendarDay(daysSinceEpoch: maxDay)
     }
 
+    /// Counts, for the data-quality lines, the customers with a purchase and those with purchases on two or more
+    /// days, as the summary counts them (a row with an amount ≥ 0 is a purchase).
+    struct PurchaseDayCounts {
+        private var firstDay: [Int32] = [], repeats: [Bool] = []
+
+        mutating func note(customer: Int, day: Int32, amount: Double) {
+            while firstDay.count <= customer {
+                firstDay.append(.min)
+                repeats.append(false)
+            }
+            guard amount >= 0 else { return }
+            if firstDay[customer] == .min { firstDay[customer] = day } else if day != firstDay[customer] { repeats[customer] = true }
+        }
+
+        func record(in report: inout IngestReport) {
+            report.customers = firstDay.filter { $0 != .min }.count
+            report.repeatCustomers = repeats.filter { $0 }.count
+        }
+    }
+
     /// One pass over the input that keeps every admitted row.
     func collectRows(progress: TransactionLogReader.Progress?) throws -> (TransactionRows, IngestReport) {
         var customer: [Int32] = [], day: [Int32] = [], amount: [Double] = []
@@ -79,14 +99,9 @@ extension Ingestor {
             if hasChannel { channel.append(r.channel) }
         }
         let ids = (0..<customers.count).map { customers.string(at: $0) }
-        // Customers with purchases on two or more days, as the summary counts them.
-        var firstDay = [Int32](repeating: .min, count: ids.count), repeats = [Bool](repeating: false, count: ids.count)
-        for k in customer.indices where amount[k] >= 0 {
-            let c = Int(customer[k])
-            if firstDay[c] == .min { firstDay[c] = day[k] } else if day[k] != firstDay[c] { repeats[c] = true }
-        }
-        report.customers = firstDay.filter { $0 != .min }.count
-        report.repeatCustomers = repeats.filter { $0 }.count
+        var counts = PurchaseDayCounts()
+        for k in customer.indices { counts.note(customer: Int(customer[k]), day: day[k], amount: amount[k]) }
+        counts.record(in: &report)
         let rows = TransactionRows(customerIDs: ids, customer: customer, day: day, amount: amount,
                                    quantity: hasQuantity ? quantity : nil,
                                    channelNames: hasChannel ? (0..<channels.count).map { channels.string(at: $0) } : [],
