@@ -60,6 +60,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "CLVCore", swiftSettings: strict),
@@ -79,7 +80,7 @@ let package = Package(
         .target(name: "CLVReport", dependencies: ["CLVCore"], swiftSettings: strict),
         .target(name: "CLVExcel", dependencies: ["CLVCore", "CLVIngest", "CLVIO", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 swiftSettings: strict),
-        .target(name: "CLVStore", dependencies: ["CLVCore", "CLVHistory"], swiftSettings: strict),
+        .target(name: "CLVStore", dependencies: ["CLVCore", "CLVHistory", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .target(name: "CLVStoreSQLite", dependencies: ["CLVCore", "CLVHistory", "CLVStore", .product(name: "GRDB", package: "GRDB.swift"),
                                                        .product(name: "GRDBSQLite", package: "GRDB.swift")],
                 swiftSettings: strict),

@@ -50,6 +50,8 @@ public struct Transaction: Sendable, Hashable, Codable {
     public var sourceEventID: String?
     /// Further identifiers of the customer in other systems (phone hash, WeChat unionid …), by kind.
     public var identifiers: [String: String]
+    /// Profile attributes the row states about the customer (name, city …), by name.
+    public var attributes: [String: String] = [:]
     /// Position in the source (see the type's documentation).
     public var sequence: Int64
 

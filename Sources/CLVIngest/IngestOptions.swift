@@ -21,6 +21,37 @@ public enum ColumnRef: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// A column whose text each row carries along (``ColumnMapping/carried``) into its transaction: one of the
+/// customer's identifiers in another system, or a profile attribute.
+public struct CarriedColumn: Sendable, Hashable {
+    /// What the column's text is.
+    public enum Purpose: Sendable, Hashable {
+        /// An identifier of this type (`phone`, `openid` …): ``CLVCore/Transaction/identifiers``.
+        case identifier(String)
+        /// A profile attribute of this name (`name`, `city` …): ``CLVCore/Transaction/attributes``.
+        case attribute(String)
+    }
+
+    /// What the column's text is.
+    public var purpose: Purpose
+    /// Where the column is.
+    public var column: ColumnRef
+
+    /// A carried column.
+    public init(_ purpose: Purpose, column: ColumnRef) {
+        self.purpose = purpose
+        self.column = column
+    }
+
+    /// The column's role as messages name it (`identity phone`, `attribute city`).
+    public var role: String {
+        switch purpose {
+        case .identifier(let type): return "identity \(type)"
+        case .attribute(let name): return "attribute \(name)"
+        }
+    }
+}
+
 /// Which columns hold what. A nil column is looked up among common header names (English and
 /// Chinese, e.g. `customer_id`/`客户ID`, `date`/`下单日期`, `amount`/`实付金额`).
 public struct ColumnMapping: Sendable, Hashable {
@@ -45,6 +76,10 @@ public struct ColumnMapping: Sendable, Hashable {
     /// The column of the source's own event id (``CLVCore/Transaction/sourceEventID``), for idempotent imports.
     /// Read only when given, never found by header name, and only by the transaction reader.
     public var eventID: ColumnRef?
+    /// Further columns whose text each row carries along unparsed (the identifiers and profile attributes of
+    /// `clv import --identity/--attribute`), handed to the transaction reader's caller in this order. Read only
+    /// when given, and only by the transaction reader; a carried column may also serve another role.
+    public var carried: [CarriedColumn] = []
 
     /// A mapping; every column left nil is looked up by header name, except `order` and `eventID`.
     public init(customer: ColumnRef? = nil, date: ColumnRef? = nil, amount: ColumnRef? = nil, order: ColumnRef? = nil,

@@ -48,7 +48,8 @@ extension Ingestor {
         let hasQuantity = columns.quantity >= 0
         var customerIDs: [String] = [], channelNames: [String] = []
         var counts = PurchaseDayCounts()
-        try forEachAdmittedRow(progress: progress, datesOfAllRows: true) { r, _, eventID in
+        let carried = options.columns.carried.map(\.purpose)
+        try forEachAdmittedRow(progress: progress, datesOfAllRows: true) { r, _, eventID, values in
             while customerIDs.count <= r.customer { customerIDs.append(customers.string(at: customerIDs.count)) }
             counts.note(customer: r.customer, day: r.day, amount: r.amount)
             if r.channel >= 0 {
@@ -64,6 +65,15 @@ extension Ingestor {
                 quantity: hasQuantity ? Quantity(rounding: r.quantity) : nil,
                 channel: r.channel >= 0 ? channelNames[Int(r.channel)] : nil,
                 source: input.name, sourceEventID: eventID, sequence: Int64(r.line)))
+            for (purpose, raw) in zip(carried, values) {
+                let trimmed = raw.drop(while: \.isWhitespace)
+                guard let last = trimmed.lastIndex(where: { !$0.isWhitespace }) else { continue }
+                let value = String(trimmed[...last])
+                switch purpose {
+                case .identifier(let type): transactions[transactions.count - 1].identifiers[type] = value
+                case .attribute(let name): transactions[transactions.count - 1].attributes[name] = value
+                }
+            }
             if transactions.count == batchSize {
                 try body(transactions)
                 transactions.removeAll(keepingCapacity: true)

@@ -41,9 +41,11 @@ public enum TransactionLogReader {
 /// Resolved column positions (0-based); -1 when absent.
 struct ResolvedColumns {
     var customer = -1, date = -1, amount = -1, order = -1, quantity = -1, channel = -1, eventID = -1
+    /// The carried columns (``ColumnMapping/carried``), in order.
+    var carried: [Int] = []
     var names: [String: String] = [:]
     var labels: [Int: String] = [:]
-    var maxIndex: Int { max(customer, date, amount, order, quantity, channel, eventID) }
+    var maxIndex: Int { max(customer, date, amount, order, quantity, channel, eventID, carried.max() ?? -1) }
 }
 
 /// Everything the per-row code reads, as plain values: no strings, arrays or dictionaries, so reading
@@ -357,6 +359,10 @@ package final class Ingestor {
         if Set(used).count != used.count {
             let roles = result.names.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             throw IngestError.ambiguousColumns(file: file, role: "columns", candidates: roles)
+        }
+        for carried in m.carried {
+            result.carried.append(try locate(carried.role, carried.column, required: true))
+            result.names[carried.role] = nil
         }
         return result
     }

@@ -21,7 +21,7 @@ extension Ingestor {
     /// `onError` stop), the currency check, at least one row, and the first and last dates in the report
     /// (of every valid row with `datesOfAllRows`, as the summary counts them, else of the admitted rows).
     func forEachAdmittedRow(progress: TransactionLogReader.Progress?, datesOfAllRows: Bool,
-                            _ body: (ParsedRow, Admission, _ eventID: String?) throws -> Void) throws {
+                            _ body: (ParsedRow, Admission, _ eventID: String?, _ carried: [String]) throws -> Void) throws {
         let total = dataEnd
         var scanner = RecordScanner(bytes: UnsafeBufferPointer(rebasing: input.bytes[0..<dataEnd]), separator: separator,
                                     keep: columns.maxIndex + 1, start: dataStart, line: dataLine)
@@ -52,7 +52,8 @@ extension Ingestor {
             guard kind != .excluded else { continue }
             let eventColumn = columns.eventID
             let eventID = eventColumn >= 0 && eventColumn < scanner.fieldCount ? scanner.string(eventColumn) : ""
-            try body(r, kind, eventID.isEmpty ? nil : eventID)
+            let carried = columns.carried.map { $0 < scanner.fieldCount ? scanner.string($0) : "" }
+            try body(r, kind, eventID.isEmpty ? nil : eventID, carried)
         }
         progress?(total, total)
         if report.problemCount > 0, options.onError == .stop {
@@ -91,7 +92,7 @@ extension Ingestor {
         var customer: [Int32] = [], day: [Int32] = [], amount: [Double] = []
         var quantity: [Double] = [], channel: [Int32] = []
         let hasQuantity = columns.quantity >= 0, hasChannel = columns.channel >= 0
-        try forEachAdmittedRow(progress: progress, datesOfAllRows: false) { r, _, _ in
+        try forEachAdmittedRow(progress: progress, datesOfAllRows: false) { r, _, _, _ in
             customer.append(Int32(r.customer))
             day.append(r.day)
             amount.append(r.amount)

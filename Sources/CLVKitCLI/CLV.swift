@@ -17,7 +17,7 @@ struct CLV: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [Analyze.self, Report.self, Summary.self, Segment.self, Features.self, Churn.self, Fit.self, Predict.self, Validate.self, Generate.self,
-                      Import.self])
+                      Import.self, ImportUndo.self, Identity.self, CustomerCommand.self])
 
     /// Parses and runs a command. Unlike the default, a mistyped subcommand gets a suggestion, and a
     /// usage error found while running shows the usage of the subcommand that found it.
@@ -30,7 +30,11 @@ struct CLV: ParsableCommand {
         sigemptyset(&stops)
         for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&stops, sig) }
         pthread_sigmask(SIG_UNBLOCK, &stops, nil)
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        // `clv import --undo RUN_ID` takes no file: it is its own (hidden) command.
+        if arguments.first == "import", arguments.contains(where: { $0 == "--undo" || $0.hasPrefix("--undo=") }) {
+            arguments[0] = "import-undo"
+        }
         if let message = unknownSubcommand(arguments) {
             printError(message)
             Glibc.exit(ExitCode.validationFailure.rawValue)

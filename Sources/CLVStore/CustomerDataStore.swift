@@ -34,6 +34,28 @@ public protocol CustomerDataStore: AnyObject, Sendable {
 
     /// How many sources, transactions, customers and runs the store holds.
     func counts() throws -> StoreCounts
+
+    // MARK: identities
+
+    /// The canonical id of the customer that `id` names: a canonical id, a customer id, `TYPE=VALUE`
+    /// (`phone=13812345678`, normalised by the store's rules), or a value of another type that one customer holds.
+    func canonicalID(of id: String) throws -> String?
+
+    /// What stitching made of the store's identifiers.
+    func identityReport() throws -> IdentityReport
+
+    /// Moves the identifier of `type` and raw `value` out of customer `id` into a customer of its own, with the
+    /// rows it is the customer id of, as one transaction; the split holds in every later stitching.
+    /// - Throws: ``StoreError/unknownCustomer(location:id:)`` when no customer is `id` or it does not hold the identifier.
+    func split(customer id: String, type: String, value: String) throws -> SplitOutcome
+
+    /// Removes what import run `run` added (its rows, identity links and attributes), re-stitches and
+    /// re-summarises the customers it touched, as one transaction.
+    /// - Throws: ``StoreError/cannotUndo(run:reason:)`` for a run that is not an import, was undone, or replaced rows.
+    func undoImport(run: Int64) throws -> UndoOutcome
+
+    /// The 360° profile of the customer `id` names (see ``canonicalID(of:)``), with the `recent` last rows.
+    func profile(of id: String, recent: Int) throws -> CustomerProfile?
 }
 
 /// What an import brings and how its rows are recognised.
@@ -52,10 +74,19 @@ public struct ImportRequest: Sendable, Hashable {
     public var onConflict: ConflictPolicy
     /// The inputs, for the run record (file paths, options).
     public var inputs: [String]
+    /// The identity rules' YAML text (`--identity-rules`), kept in the store for every later stitching; nil
+    /// keeps the store's (or the defaults, in a store that has none).
+    public var identityRulesYAML: String?
+    /// The identifier type of the rows' customer column (`--customer-type`): `customer_id` by default; a WeChat
+    /// export's customer column may hold `openid`s, a POS export's `member_id`s.
+    public var customerType: String
 
     /// An import request.
     public init(source: String, sourceKind: SourceKind = .file, fileHash: String? = nil, channel: String? = nil,
-                rowKeys: RowKeyRule, onConflict: ConflictPolicy = .error, inputs: [String] = []) {
+                rowKeys: RowKeyRule, onConflict: ConflictPolicy = .error, inputs: [String] = [], identityRulesYAML: String? = nil,
+                customerType: String = "customer_id") {
+        self.customerType = customerType
+        self.identityRulesYAML = identityRulesYAML
         self.source = source
         self.sourceKind = sourceKind
         self.fileHash = fileHash

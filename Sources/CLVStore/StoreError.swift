@@ -15,12 +15,26 @@ public enum StoreError: CLVError, Equatable {
     case duplicateKeyInImport(source: String, key: String, line: Int64)
     /// A stored value cannot be read back (a damaged store).
     case damaged(location: String, reason: String)
+    /// An identity-rules file that cannot be read as rules.
+    case invalidIdentityRules(file: String, reason: String)
+    /// An identifier type the rules do not know.
+    case unknownIdentifierType(String, known: [String])
+    /// No customer holds this id or identifier.
+    case unknownCustomer(location: String, id: String)
+    /// A run that `clv import --undo` cannot undo, and why.
+    case cannotUndo(run: Int64, reason: String)
+    /// An operation this back end does not offer yet (it refuses rather than do less than asked).
+    case unsupported(location: String, what: String)
 
     /// The category that decides the exit code and the HTTP status.
     public var category: ErrorCategory {
         switch self {
         case .unavailable: return .inputUnavailable
         case .newerSchema, .conflictingRow, .missingRowKey, .duplicateKeyInImport, .damaged: return .invalidData
+        case .invalidIdentityRules, .unknownIdentifierType: return .usage
+        case .unknownCustomer: return .inputUnavailable
+        case .cannotUndo: return .invalidData
+        case .unsupported: return .usage
         }
     }
 
@@ -39,6 +53,16 @@ public enum StoreError: CLVError, Equatable {
             return "line \(line): row key '\(key)' of source '\(source)' appears earlier in this import with other content"
         case .damaged(let location, let reason):
             return "\(location): the store is damaged: \(reason)"
+        case .invalidIdentityRules(let file, let reason):
+            return "\(file): \(reason)"
+        case .unknownIdentifierType(let type, let known):
+            return "unknown identifier type '\(type)' (known: \(known.joined(separator: ", ")); declare it under 'types' in --identity-rules"
+        case .unknownCustomer(let location, let id):
+            return "\(location): no customer has the id or identifier '\(id)'"
+        case .cannotUndo(let run, let reason):
+            return "run \(run) cannot be undone: \(reason)"
+        case .unsupported(let location, let what):
+            return "\(location): \(what) is not available on a PostgreSQL store in this version; use a SQLite store for it"
         }
     }
 }

@@ -66,6 +66,12 @@ struct PostgresImporter {
         var text = ""
         text.reserveCapacity(batch.count * 96)
         for var t in batch {
+            if !t.identifiers.isEmpty || !t.attributes.isEmpty {
+                throw StoreError.unsupported(location: store.location, what: "identity stitching (--identity, --attribute)")
+            }
+            if request.identityRulesYAML != nil || request.customerType != "customer_id" {
+                throw StoreError.unsupported(location: store.location, what: "identity stitching (--identity-rules)")
+            }
             if let channel = request.channel { t.channel = channel }
             var occurrence = 0
             if case .orderLine = request.rowKeys, let order = t.orderID {

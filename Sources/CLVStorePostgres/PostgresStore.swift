@@ -229,3 +229,31 @@ extension PostgresStore {
         try locked { try blocking { [self] in try await run(sql) } }
     }
 }
+
+extension PostgresStore {
+    /// The canonical id of `id`: the PostgreSQL store does not stitch identities yet, so a customer's id is its
+    /// canonical id.
+    public func canonicalID(of id: String) throws -> String? {
+        try history(of: id) == nil ? nil : id
+    }
+
+    /// Refused: identity stitching is not available on the PostgreSQL store yet.
+    public func identityReport() throws -> IdentityReport {
+        throw StoreError.unsupported(location: location, what: "identity stitching (clv identity report)")
+    }
+
+    /// Refused: identity stitching is not available on the PostgreSQL store yet.
+    public func split(customer id: String, type: String, value: String) throws -> SplitOutcome {
+        throw StoreError.unsupported(location: location, what: "identity stitching (clv identity split)")
+    }
+
+    /// Refused: not available on the PostgreSQL store yet.
+    public func undoImport(run: Int64) throws -> UndoOutcome {
+        throw StoreError.unsupported(location: location, what: "clv import --undo")
+    }
+
+    /// Refused: not available on the PostgreSQL store yet.
+    public func profile(of id: String, recent: Int) throws -> CustomerProfile? {
+        throw StoreError.unsupported(location: location, what: "clv customer show")
+    }
+}

@@ -56,6 +56,63 @@ enum SQLiteSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v2: identifiers, identity links and changes, attributes; rows know their identifier and their replacing run") { db in
+            try db.execute(sql: """
+                CREATE TABLE identifiers (
+                    id INTEGER PRIMARY KEY,
+                    type TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    first_day INTEGER NOT NULL,
+                    customer TEXT NOT NULL,
+                    junk TEXT,
+                    detached_run INTEGER REFERENCES runs(id),
+                    first_run INTEGER NOT NULL REFERENCES runs(id),
+                    UNIQUE (type, value)
+                );
+                CREATE INDEX identifiers_by_customer ON identifiers(customer);
+                CREATE INDEX identifiers_detached ON identifiers(detached_run) WHERE detached_run IS NOT NULL;
+                CREATE TABLE identity_links (
+                    anchor INTEGER NOT NULL REFERENCES identifiers(id),
+                    other INTEGER NOT NULL REFERENCES identifiers(id),
+                    run_id INTEGER NOT NULL REFERENCES runs(id),
+                    first_day INTEGER NOT NULL,
+                    PRIMARY KEY (anchor, other, run_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX identity_links_by_other ON identity_links(other);
+                CREATE INDEX identity_links_by_run ON identity_links(run_id);
+                CREATE TABLE identity_changes (
+                    id INTEGER PRIMARY KEY,
+                    run_id INTEGER NOT NULL REFERENCES runs(id),
+                    identifier_id INTEGER NOT NULL REFERENCES identifiers(id),
+                    previous TEXT NOT NULL,
+                    customer TEXT NOT NULL
+                );
+                CREATE TABLE attributes (
+                    identifier_id INTEGER NOT NULL REFERENCES identifiers(id),
+                    name TEXT NOT NULL,
+                    run_id INTEGER NOT NULL REFERENCES runs(id),
+                    value TEXT NOT NULL,
+                    day INTEGER NOT NULL,
+                    PRIMARY KEY (identifier_id, name, run_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX attributes_by_run ON attributes(run_id);
+                CREATE TABLE settings (
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL,
+                    run_id INTEGER NOT NULL REFERENCES runs(id)
+                );
+                ALTER TABLE runs ADD COLUMN undone_by INTEGER REFERENCES runs(id);
+                ALTER TABLE transactions ADD COLUMN identifier_id INTEGER REFERENCES identifiers(id);
+                ALTER TABLE transactions ADD COLUMN replaced_run INTEGER REFERENCES runs(id);
+                INSERT INTO identifiers (type, value, first_day, customer, first_run)
+                    SELECT 'customer_id', customer_id, min(day), customer_id, min(run_id) FROM transactions GROUP BY customer_id;
+                UPDATE transactions SET identifier_id =
+                    (SELECT i.id FROM identifiers i WHERE i.type = 'customer_id' AND i.value = transactions.customer_id);
+                DROP INDEX transactions_by_customer;
+                CREATE INDEX transactions_by_identifier ON transactions(identifier_id);
+                CREATE INDEX transactions_by_run ON transactions(run_id);
+                """)
+        }
         return migrator
     }
 }

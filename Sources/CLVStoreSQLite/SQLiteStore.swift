@@ -13,7 +13,7 @@ public final class SQLiteStore: CustomerDataStore {
 
     /// The file's path.
     public let location: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens the store at `path`, creating it (and migrating an older schema) as needed.
     /// - Throws: ``StoreError/unavailable(location:reason:)`` when the file cannot be opened or is not a
@@ -63,10 +63,12 @@ public final class SQLiteStore: CustomerDataStore {
         }
     }
 
-    /// The persisted history of `customerID`.
+    /// The persisted history of the customer `customerID` names (any of their identifiers).
     public func history(of customerID: String) throws -> CustomerHistory? {
         try wrap {
             try pool.read { db in
+                let rules = try SQLiteIdentity.rules(db, yaml: nil, runID: 0, location: location)
+                guard let customerID = try SQLiteIdentity.resolve(customerID, db: db, rules: rules) else { return nil }
                 guard let blob = try Data.fetchOne(db, sql: "SELECT history FROM customers WHERE customer_id = ?",
                                                    arguments: [customerID]) else { return nil }
                 return try CustomerHistory(stored: blob, customer: customerID, location: location)
@@ -110,7 +112,7 @@ public final class SQLiteStore: CustomerDataStore {
     }
 
     /// Runs `body`, turning database errors into ``StoreError``s that name the store.
-    private func wrap<T>(_ body: () throws -> T) throws -> T {
+    func wrap<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as DatabaseError {

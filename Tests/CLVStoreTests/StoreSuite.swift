@@ -209,7 +209,7 @@ struct SQLiteStoreFileTests {
         do {
             let store = try SQLiteStore(path: path)
             try store.load(Rows.request(), [Rows.first])
-            #expect(try store.appliedMigrations().count == 1)
+            #expect(try store.appliedMigrations().count == 2)
         }
         let reopened = try SQLiteStore(path: path)
         #expect(try reopened.counts().transactions == 6)
